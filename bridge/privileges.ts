@@ -1,0 +1,41 @@
+import { Db } from '../core/db';
+import { BxsupError } from '../core/errors';
+
+/**
+ * What the installer needs on the site's database: it creates and alters tables (ours, b_uts_support),
+ * inserts the UF definition and dictionary entries, and the daemon updates native rows.
+ */
+export const INSTALL_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'ALTER', 'INDEX', 'DROP'] as const;
+
+/**
+ * Reads the current user's privileges on the current database from information_schema (global and
+ * database-level grants; the database pattern of a grant may contain LIKE wildcards, so we match with
+ * LIKE). Privileges that come only through a role are not visible there and count as missing.
+ */
+export async function currentPrivileges(db: Db): Promise<Set<string>> {
+  const grantee = db.raw(
+    `CONCAT("'", SUBSTRING_INDEX(CURRENT_USER(), '@', 1), "'@'", SUBSTRING_INDEX(CURRENT_USER(), '@', -1), "'")`,
+  );
+  const [globalRows] = (await db.raw(
+    `SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ${grantee.toString()}`,
+  )) as unknown as [Array<{ p: string }>];
+  const [schemaRows] = (await db.raw(
+    `SELECT PRIVILEGE_TYPE AS p FROM information_schema.SCHEMA_PRIVILEGES
+      WHERE GRANTEE = ${grantee.toString()} AND DATABASE() LIKE TABLE_SCHEMA`,
+  )) as unknown as [Array<{ p: string }>];
+  return new Set([...globalRows, ...schemaRows].map((r) => r.p.toUpperCase()));
+}
+
+export async function assertPrivileges(db: Db, needed: readonly string[] = INSTALL_PRIVILEGES): Promise<void> {
+  const have = await currentPrivileges(db);
+  const missing = needed.filter((p) => !have.has(p));
+  if (missing.length === 0) return;
+  const [rows] = (await db.raw(`SELECT DATABASE() AS db, CURRENT_USER() AS u`)) as unknown as [
+    Array<{ db: string; u: string }>,
+  ];
+  const [user, host] = rows[0].u.split('@');
+  throw new BxsupError(
+    'DB_PRIVILEGES',
+    `user '${user}' lacks ${missing.join(', ')} on database '${rows[0].db}': run GRANT ${needed.join(', ')} ON \`${rows[0].db}\`.* TO '${user}'@'${host}';`,
+  );
+}

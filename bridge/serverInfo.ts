@@ -1,0 +1,54 @@
+import { Db } from '../core/db';
+import { BxsupError } from '../core/errors';
+
+export interface ServerInfo {
+  /** As the server reports it, e.g. "10.11.19-MariaDB-0+deb12u1" or "8.0.36". */
+  version: string;
+  flavor: 'mariadb' | 'mysql';
+  major: number;
+  minor: number;
+  database: string;
+  charset: string;
+  collation: string;
+  /** @@global.time_zone ("SYSTEM" or an offset/name) and @@system_time_zone (e.g. "MSK"). */
+  timeZone: string;
+  systemTimeZone: string;
+  /** FOR UPDATE SKIP LOCKED: MySQL ≥ 8.0, MariaDB ≥ 10.6. */
+  supportsSkipLocked: boolean;
+}
+
+export async function readServerInfo(db: Db): Promise<ServerInfo> {
+  const [rows] = (await db.raw(
+    `SELECT VERSION() AS version, DATABASE() AS db, @@character_set_database AS charset,
+            @@collation_database AS collation, @@global.time_zone AS tz, @@system_time_zone AS systz`,
+  )) as unknown as [Array<Record<string, string>>];
+  const r = rows[0];
+  const flavor = /mariadb/i.test(r.version) ? 'mariadb' : 'mysql';
+  const [major, minor] = r.version.split(/[.-]/).map((p) => Number(p));
+  return {
+    version: r.version,
+    flavor,
+    major,
+    minor,
+    database: r.db,
+    charset: r.charset,
+    collation: r.collation,
+    timeZone: r.tz,
+    systemTimeZone: r.systz,
+    supportsSkipLocked: flavor === 'mariadb' ? major > 10 || (major === 10 && minor >= 6) : major >= 8,
+  };
+}
+
+/** MySQL ≥ 5.7 or MariaDB ≥ 10.3: what Bitrix itself supports and what our SQL needs. */
+export function assertSupportedServer(info: ServerInfo): void {
+  const ok =
+    info.flavor === 'mariadb'
+      ? info.major > 10 || (info.major === 10 && info.minor >= 3)
+      : info.major > 5 || (info.major === 5 && info.minor >= 7);
+  if (!ok) {
+    throw new BxsupError(
+      'DB_VERSION',
+      `${info.flavor === 'mariadb' ? 'MariaDB' : 'MySQL'} ${info.version} is too old: bxsup needs MySQL 5.7+ or MariaDB 10.3+`,
+    );
+  }
+}

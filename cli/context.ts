@@ -1,0 +1,52 @@
+import { Clock, systemClock } from '../core/clock';
+import { Config, ConfigInput, loadConfig } from '../core/config';
+import { connectChecked, Db } from '../core/db';
+import { DbTarget, parseDbUrl } from '../core/dbUrl';
+import { BxsupError } from '../core/errors';
+import { createLogger, Logger } from '../core/logger';
+import { readBitrixDbTarget } from '../bridge/bitrixSettings';
+
+/** Options every command that talks to the site's database accepts. */
+export interface DbOptions {
+  db?: string;
+  bitrixRoot?: string;
+  config?: string;
+}
+
+/** The CLI's composition root: configuration, logger and clock, made once per command. */
+export interface CliContext {
+  config: Config;
+  configFile: string | null;
+  logger: Logger;
+  clock: Clock;
+}
+
+export function createCliContext(options: { config?: string }, overrides: ConfigInput = {}): CliContext {
+  const { config, file } = loadConfig({ configPath: options.config, overrides });
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
+  return { config, configFile: file, logger, clock: systemClock };
+}
+
+/**
+ * Where the site's database is: --db, else BXSUP_DB_URL, else db.url in the config file (the config
+ * loader has already layered those two), else the site's own PHP settings under --bitrix-root.
+ */
+export function resolveDbTarget(options: DbOptions, config: Config): DbTarget {
+  if (options.db) return parseDbUrl(options.db, '--db URL');
+  if (config.db.url) return parseDbUrl(config.db.url, process.env.BXSUP_DB_URL ? 'BXSUP_DB_URL' : 'db.url');
+  const root = options.bitrixRoot ?? config.db.bitrixRoot;
+  if (root) return readBitrixDbTarget(root);
+  throw new BxsupError(
+    'USAGE',
+    'no database given: pass --db mysql://user:password@host:3306/database, set BXSUP_DB_URL, or pass --bitrix-root /path/to/site',
+  );
+}
+
+export async function openSiteDb(options: DbOptions, ctx: CliContext, poolMax = 4): Promise<{ db: Db; target: DbTarget }> {
+  const target = resolveDbTarget(options, ctx.config);
+  if (!target.database) {
+    throw new BxsupError('USAGE', 'the database URL names no database: add it, e.g. mysql://user@host:3306/sitemanager');
+  }
+  const db = await connectChecked(target, { poolMax });
+  return { db, target };
+}

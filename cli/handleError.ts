@@ -1,0 +1,24 @@
+import { isBxsupError } from '../core/errors';
+import { redact } from '../core/logger';
+
+/**
+ * The one place errors become what the user sees: one line on stderr and an exit code
+ * (2 usage/configuration/environment, 1 failure while working). The stack only with BXSUP_DEBUG=1.
+ */
+export function handleError(err: unknown): number {
+  const commanderCode = (err as { code?: string }).code;
+  if (typeof commanderCode === 'string' && commanderCode.startsWith('commander.')) {
+    // Commander already printed its message (unknown option, missing argument, --help).
+    const exitCode = (err as { exitCode?: number }).exitCode ?? 2;
+    return exitCode === 0 ? 0 : 2;
+  }
+  if (isBxsupError(err)) {
+    process.stderr.write(`bxsup: ${String(redact(err.message))}\n`);
+    if (process.env.BXSUP_DEBUG && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`bxsup: ${String(redact(message.split('\n')[0]))} (set BXSUP_DEBUG=1 for details)\n`);
+  if (process.env.BXSUP_DEBUG && err instanceof Error) process.stderr.write(`${String(redact(err.stack ?? ''))}\n`);
+  return 1;
+}

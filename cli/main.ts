@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { handleError } from './handleError';
+import { installCommand } from './commands/install';
+import { statusCommand } from './commands/status';
+import { uninstallCommand } from './commands/uninstall';
+
+/** The CLI's entry: one file per command under commands/, one error handler for all. */
+export function buildProgram(): Command {
+  const program = new Command('bxsup')
+    .description('bitrix-support-bridge: SLA, escalation, order links and mail beside the native Bitrix support module')
+    .version(require('../../package.json').version as string)
+    .exitOverride()
+    .showHelpAfterError('(run bxsup --help for the commands)');
+  for (const command of [installCommand(), uninstallCommand(), statusCommand()]) {
+    program.addCommand(command.exitOverride());
+  }
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    process.exitCode = handleError(err);
+  }
+}
+
+if (require.main === module) void main(process.argv);

@@ -1,0 +1,117 @@
+import knexFactory, { Knex } from 'knex';
+import { DbTarget, redactDbUrl } from './dbUrl';
+import { BxsupError } from './errors';
+
+export type Db = Knex;
+
+export interface ConnectOptions {
+  /** Pool size; the daemon needs a few connections, a CLI command one or two. */
+  poolMax?: number;
+  poolMin?: number;
+}
+
+/**
+ * Opens a knex pool on the site's database.
+ *
+ * - `dateStrings`: native DATETIMEs are zone-less local wall-clock time (and old rows hold zero dates);
+ *   we read them as strings and convert at the boundary with the configured zone (core/time.ts).
+ * - `timezone: 'Z'` + session `time_zone='+00:00'`: our own tables store UTC, so a JS Date bound into SQL
+ *   is written as UTC and nothing depends on the server's zone.
+ * - `charset: utf8mb4`: the connection can carry 4-byte characters; whether a native column can store
+ *   them is the column's business (bridge/charset.ts).
+ * - A fixed strict `sql_mode`: Bitrix sites often run with an empty global one; we want errors, not
+ *   silent truncation, for what we write.
+ */
+export function openDb(target: DbTarget, options: ConnectOptions = {}): Db {
+  return knexFactory({
+    client: 'mysql2',
+    connection: {
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      password: target.password,
+      database: target.database || undefined,
+      charset: 'utf8mb4_unicode_ci',
+      dateStrings: true,
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      multipleStatements: false,
+      connectTimeout: 10000,
+    },
+    pool: {
+      min: options.poolMin ?? 0,
+      max: options.poolMax ?? 4,
+      afterCreate: (conn: RawConnection, done: (err: Error | null, conn: RawConnection) => void) => {
+        conn.query(
+          "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'",
+          (err: Error | null) => done(err, conn),
+        );
+      },
+    },
+    acquireConnectionTimeout: 20000,
+    // knex prints pool and driver errors to the console on its own; ours reach the user as one line.
+    log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
+  });
+}
+
+function quiet(): void {}
+
+interface RawConnection {
+  query(sql: string, cb: (err: Error | null) => void): void;
+}
+
+/**
+ * Connects and runs one query, turning the driver's errors into one-line messages that say what to fix.
+ */
+export async function connectChecked(target: DbTarget, options: ConnectOptions = {}): Promise<Db> {
+  const db = openDb(target, options);
+  try {
+    await db.raw('SELECT 1');
+    return db;
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    throw describeConnectError(err, target);
+  }
+}
+
+export function describeConnectError(err: unknown, target: DbTarget): BxsupError {
+  const e = err as { code?: string; errno?: number; message?: string };
+  const where = redactDbUrl(target);
+  switch (e.code) {
+    case 'ER_ACCESS_DENIED_ERROR':
+    case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
+      return new BxsupError(
+        'DB_AUTH',
+        `access denied for user '${target.user}' at ${target.host}:${target.port}: check the user and password in the database URL (${where})`,
+        { cause: err },
+      );
+    case 'ER_BAD_DB_ERROR':
+      return new BxsupError(
+        'DB_NOT_BITRIX',
+        `database '${target.database}' does not exist on ${target.host}:${target.port}: check the database name in the URL (${where})`,
+        { cause: err },
+      );
+    case 'ER_DBACCESS_DENIED_ERROR':
+      return new BxsupError(
+        'DB_PRIVILEGES',
+        `user '${target.user}' may not use database '${target.database}': run GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, LOCK TABLES ON \`${target.database}\`.* TO '${target.user}'@'%';`,
+        { cause: err },
+      );
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+      return new BxsupError(
+        'DB_UNREACHABLE',
+        `cannot reach the database server at ${target.host}:${target.port} (${e.code}): check that it is running and the host and port in the URL (${where})`,
+        { cause: err },
+      );
+    default:
+      return new BxsupError(
+        'DB_UNREACHABLE',
+        `cannot connect to ${where}: ${String(e.message ?? err).split('\n')[0]}`,
+        { cause: err },
+      );
+  }
+}

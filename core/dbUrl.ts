@@ -1,0 +1,49 @@
+import { BxsupError } from './errors';
+
+/** The parts of a `mysql://user:password@host:port/database` URL. */
+export interface DbTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+export function parseDbUrl(url: string, what = 'database URL'): DbTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    throw new BxsupError(
+      'CONFIG_INVALID',
+      `the ${what} is not a URL: write it as mysql://user:password@host:3306/database`,
+      { cause },
+    );
+  }
+  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
+    throw new BxsupError(
+      'CONFIG_INVALID',
+      `the ${what} must start with mysql:// (got ${parsed.protocol}//): write it as mysql://user:password@host:3306/database`,
+    );
+  }
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username || 'root'),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+  };
+}
+
+export function formatDbUrl(target: DbTarget): string {
+  const auth = target.password
+    ? `${encodeURIComponent(target.user)}:${encodeURIComponent(target.password)}`
+    : encodeURIComponent(target.user);
+  return `mysql://${auth}@${target.host}:${target.port}/${encodeURIComponent(target.database)}`;
+}
+
+/** The URL with the password replaced, for logs and messages: passwords are never printed. */
+export function redactDbUrl(target: DbTarget): string {
+  const auth = target.password ? `${target.user}:***` : target.user;
+  return `mysql://${auth}@${target.host}:${target.port}/${target.database}`;
+}

@@ -1,0 +1,99 @@
+import { Db } from '../core/db';
+import { DbTarget } from '../core/dbUrl';
+import { withNamedLock } from '../core/dbLock';
+import { BxsupError } from '../core/errors';
+import { assertBitrixSupportDatabase } from '../bridge/bitrixTables';
+import { assertPrivileges } from '../bridge/privileges';
+import { assertSupportedServer, readServerInfo } from '../bridge/serverInfo';
+import { seedDictionaries } from './dictionaries';
+import { migrate } from './migrator';
+import { SqlRunner } from './sqlRunner';
+import { registerUserField, UF_ORDER_ID, UserFieldSpec } from './userFields';
+
+export interface InstallOptions {
+  dryRun: boolean;
+  seedDictionaries: boolean;
+}
+
+export interface InstallDeps {
+  db: Db;
+  target: DbTarget;
+  runner: SqlRunner;
+  now: Date;
+  /** Called once per step, as it ends: "[2/4] our tables: created (schema version 1)". */
+  onStep: (index: number, total: number, title: string, result: string) => void;
+}
+
+export interface InstallReport {
+  changed: boolean;
+  warnings: string[];
+}
+
+/** The user fields the installer registers on tickets; later capabilities append theirs. */
+export const INSTALLED_USER_FIELDS: UserFieldSpec[] = [UF_ORDER_ID];
+
+interface Step {
+  title: string;
+  /** Returns the one-line result, and whether anything was (or, in a dry run, would be) changed. */
+  run(deps: InstallDeps, options: InstallOptions): Promise<{ result: string; changed: boolean }>;
+}
+
+const STEPS: Step[] = [
+  {
+    title: 'our tables',
+    async run({ db, runner, now }) {
+      const applied = await migrate(db, runner, now, () => undefined);
+      if (applied.length === 0) return { result: 'up to date', changed: false };
+      const last = applied[applied.length - 1].version;
+      return { result: `${runner.dryRun ? 'would migrate' : 'migrated'} to schema version ${last}`, changed: true };
+    },
+  },
+  {
+    title: 'ticket user fields',
+    async run({ db, runner, now }) {
+      const changed: string[] = [];
+      for (const spec of INSTALLED_USER_FIELDS) {
+        if (await registerUserField(db, runner, spec, now)) changed.push(spec.fieldName);
+      }
+      if (changed.length === 0) return { result: 'present', changed: false };
+      return { result: `${runner.dryRun ? 'would register' : 'registered'} ${changed.join(', ')}`, changed: true };
+    },
+  },
+  {
+    title: 'support dictionaries',
+    async run({ db, runner, now }, options) {
+      if (!options.seedDictionaries) return { result: 'left as they are (--seed-dictionaries adds ours)', changed: false };
+      const added = await seedDictionaries(db, runner, now);
+      if (added === 0) return { result: 'nothing missing', changed: false };
+      return { result: `${runner.dryRun ? 'would add' : 'added'} ${added} entries`, changed: true };
+    },
+  },
+];
+
+export async function runInstall(deps: InstallDeps, options: InstallOptions): Promise<InstallReport> {
+  const total = STEPS.length + 1;
+  const warnings = await verifyDatabase(deps.db);
+  deps.onStep(1, total, 'checking the database', warnings.length ? `ok (${warnings.join('; ')})` : 'ok');
+  // Two installers at once: the second waits here, then finds everything in place.
+  const locked = await withNamedLock(deps.target, 'install', 120, async () => {
+    let changed = false;
+    for (const [i, step] of STEPS.entries()) {
+      const outcome = await step.run(deps, options);
+      changed ||= outcome.changed;
+      deps.onStep(i + 2, total, step.title, outcome.result);
+    }
+    return changed;
+  });
+  if (!locked.acquired) {
+    throw new BxsupError('WORK_FAILED', 'another bxsup install or uninstall has held the lock for 2 minutes: wait for it to finish, then run again');
+  }
+  return { changed: locked.value, warnings };
+}
+
+/** Everything is checked before anything is touched. */
+export async function verifyDatabase(db: Db): Promise<string[]> {
+  assertSupportedServer(await readServerInfo(db));
+  const { warnings } = await assertBitrixSupportDatabase(db);
+  await assertPrivileges(db);
+  return warnings;
+}

@@ -1,0 +1,7 @@
+import { Migration } from '../migration';
+import { migration001 } from './001_initial';
+
+/** Every migration in order. Append only: never edit one that has shipped. */
+export const MIGRATIONS: Migration[] = [migration001];
+
+export const CODE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,54 @@
+import { Db } from '../core/db';
+import { instantToUtc } from '../core/time';
+import { tableExists } from './migrator';
+import { SqlRunner } from './sqlRunner';
+
+/**
+ * The installer's journal of every change it makes to native Bitrix tables, written *before* the change
+ * (an intent), so that a crash right after the change still leaves a record uninstall can reverse.
+ */
+export type NativeChangeKind = 'uts_table' | 'user_field' | 'dictionary' | 'event_type' | 'event_message' | 'native_template_off';
+
+export interface NativeChange {
+  id: number;
+  kind: NativeChangeKind;
+  target: string;
+  detail: Record<string, unknown>;
+}
+
+const TABLE = 'bl_support_native_change';
+
+export async function recordNativeChange(
+  runner: SqlRunner,
+  kind: NativeChangeKind,
+  target: string,
+  detail: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  await runner.run(`INSERT IGNORE INTO ${TABLE} (kind, target, detail, created_at) VALUES (?, ?, ?, ?)`, [
+    kind,
+    target,
+    JSON.stringify(detail),
+    instantToUtc(now),
+  ]);
+}
+
+export async function listNativeChanges(db: Db): Promise<NativeChange[]> {
+  if (!(await tableExists(db, TABLE))) return [];
+  const rows = await db(TABLE).select('id', 'kind', 'target', 'detail').orderBy('id', 'desc');
+  return rows.map((r: { id: number; kind: NativeChangeKind; target: string; detail: string | null }) => ({
+    id: Number(r.id),
+    kind: r.kind,
+    target: r.target,
+    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : {},
+  }));
+}
+
+export async function hasNativeChange(db: Db, kind: NativeChangeKind, target: string): Promise<boolean> {
+  if (!(await tableExists(db, TABLE))) return false;
+  return (await db(TABLE).where({ kind, target }).first()) !== undefined;
+}
+
+export async function forgetNativeChange(runner: SqlRunner, change: Pick<NativeChange, 'kind' | 'target'>): Promise<void> {
+  await runner.run(`DELETE FROM ${TABLE} WHERE kind = ? AND target = ?`, [change.kind, change.target]);
+}

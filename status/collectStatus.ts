@@ -1,0 +1,19 @@
+import { databaseSection } from './databaseSection';
+import { schemaSection } from './schemaSection';
+import { StatusCollector, StatusDeps, StatusSection } from './section';
+
+/** The sections of `bxsup status`, in the order they are shown; later capabilities append theirs. */
+export const STATUS_SECTIONS: StatusCollector[] = [databaseSection, schemaSection];
+
+export interface StatusReport {
+  healthy: boolean;
+  problems: string[];
+  sections: StatusSection[];
+}
+
+export async function collectStatus(deps: StatusDeps): Promise<StatusReport> {
+  const sections: StatusSection[] = [];
+  for (const collect of STATUS_SECTIONS) sections.push(await collect(deps));
+  const problems = sections.flatMap((s) => s.problems);
+  return { healthy: problems.length === 0, problems, sections };
+}
