@@ -45,7 +45,11 @@ function parse(file: string): PhpNode {
 function targetFromSettings(file: string): DbTarget | null {
   const program = parse(file);
   const ret = (program.children as PhpNode[]).find((n) => n.kind === 'return');
-  if (!ret) throw new BxsupError('BITRIX_SETTINGS', `${file} does not return an array: is it a Bitrix .settings.php?`);
+  if (!ret)
+    throw new BxsupError(
+      'BITRIX_SETTINGS',
+      `${file} does not return an array: is it a Bitrix .settings.php?`,
+    );
   const settings = evaluate(ret.expr as PhpNode, file);
   const conn = dig(settings, ['connections', 'value', 'default']);
   if (!conn || typeof conn !== 'object' || Array.isArray(conn)) return null;
@@ -70,13 +74,19 @@ function targetFromDbconn(file: string): DbTarget {
       }
     }
   }
-  return toTarget({ host: vars.DBHost, database: vars.DBName, login: vars.DBLogin, password: vars.DBPassword }, file);
+  return toTarget(
+    { host: vars.DBHost, database: vars.DBName, login: vars.DBLogin, password: vars.DBPassword },
+    file,
+  );
 }
 
 function toTarget(raw: Record<string, PhpValue | undefined>, file: string): DbTarget {
   for (const key of ['host', 'database', 'login'] as const) {
     if (typeof raw[key] !== 'string' || raw[key] === '') {
-      throw new BxsupError('BITRIX_SETTINGS', `${file} has no ${key} for the default connection: use --db instead`);
+      throw new BxsupError(
+        'BITRIX_SETTINGS',
+        `${file} has no ${key} for the default connection: use --db instead`,
+      );
     }
   }
   // "localhost:3307" is a port; "localhost:/path/mysql.sock" a socket, which we cannot use over TCP.
@@ -111,7 +121,8 @@ function evaluate(node: PhpNode, file: string): PhpValue {
     case 'nullkeyword':
       return null;
     case 'bin':
-      if (node.type === '.') return `${evaluate(node.left as PhpNode, file)}${evaluate(node.right as PhpNode, file)}`;
+      if (node.type === '.')
+        return `${evaluate(node.left as PhpNode, file)}${evaluate(node.right as PhpNode, file)}`;
       break;
     case 'array': {
       const out: { [key: string]: PhpValue } = {};
@@ -124,5 +135,8 @@ function evaluate(node: PhpNode, file: string): PhpValue {
       return out;
     }
   }
-  throw new BxsupError('BITRIX_SETTINGS', `${file}: a ${node.kind} expression is not a plain value; bxsup reads literal settings only: use --db instead`);
+  throw new BxsupError(
+    'BITRIX_SETTINGS',
+    `${file}: a ${node.kind} expression is not a plain value; bxsup reads literal settings only: use --db instead`,
+  );
 }

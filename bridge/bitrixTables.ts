@@ -30,7 +30,8 @@ export async function assertBitrixSupportDatabase(db: Db): Promise<BitrixCheck> 
   }
   const warnings: string[] = [];
   const hasSaleModule = present.has('b_sale_order');
-  if (!hasSaleModule) warnings.push('table b_sale_order not found: the sale module is not installed, order linking is off');
+  if (!hasSaleModule)
+    warnings.push('table b_sale_order not found: the sale module is not installed, order linking is off');
   return { hasSaleModule, warnings };
 }
 

@@ -5,7 +5,16 @@ import { BxsupError } from '../core/errors';
  * What the installer needs on the site's database: it creates and alters tables (ours, b_uts_support),
  * inserts the UF definition and dictionary entries, and the daemon updates native rows.
  */
-export const INSTALL_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'ALTER', 'INDEX', 'DROP'] as const;
+export const INSTALL_PRIVILEGES = [
+  'SELECT',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'CREATE',
+  'ALTER',
+  'INDEX',
+  'DROP',
+] as const;
 
 /**
  * Reads the current user's privileges on the current database from information_schema (global and
@@ -26,7 +35,10 @@ export async function currentPrivileges(db: Db): Promise<Set<string>> {
   return new Set([...globalRows, ...schemaRows].map((r) => r.p.toUpperCase()));
 }
 
-export async function assertPrivileges(db: Db, needed: readonly string[] = INSTALL_PRIVILEGES): Promise<void> {
+export async function assertPrivileges(
+  db: Db,
+  needed: readonly string[] = INSTALL_PRIVILEGES,
+): Promise<void> {
   const have = await currentPrivileges(db);
   const missing = needed.filter((p) => !have.has(p));
   if (missing.length === 0) return;

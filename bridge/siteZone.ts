@@ -22,13 +22,20 @@ export async function resolveSiteZone(db: Db, configured: string | undefined): P
   )) as unknown as [Array<{ tz: string; systz: string; offset_min: number | null }>];
   const { tz, systz, offset_min } = rows[0];
   for (const candidate of [tz, systz]) {
-    if (candidate && candidate !== 'SYSTEM' && !/^[+-]/.test(candidate) && candidate.includes('/') && isValidZone(candidate)) {
+    if (
+      candidate &&
+      candidate !== 'SYSTEM' &&
+      !/^[+-]/.test(candidate) &&
+      candidate.includes('/') &&
+      isValidZone(candidate)
+    ) {
       return { zone: candidate, source: 'server' };
     }
   }
   const offset = Number(offset_min ?? 0);
   const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (local && DateTime.now().setZone(local).offset === offset) return { zone: local, source: 'server offset' };
+  if (local && DateTime.now().setZone(local).offset === offset)
+    return { zone: local, source: 'server offset' };
   if (offset === 0 && (systz === 'UTC' || tz === '+00:00')) return { zone: 'UTC', source: 'server' };
   const abs = Math.abs(offset);
   const minutes = abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : '';

@@ -42,10 +42,17 @@ export function resolveDbTarget(options: DbOptions, config: Config): DbTarget {
   );
 }
 
-export async function openSiteDb(options: DbOptions, ctx: CliContext, poolMax = 4): Promise<{ db: Db; target: DbTarget }> {
+export async function openSiteDb(
+  options: DbOptions,
+  ctx: CliContext,
+  poolMax = 4,
+): Promise<{ db: Db; target: DbTarget }> {
   const target = resolveDbTarget(options, ctx.config);
   if (!target.database) {
-    throw new BxsupError('USAGE', 'the database URL names no database: add it, e.g. mysql://user@host:3306/sitemanager');
+    throw new BxsupError(
+      'USAGE',
+      'the database URL names no database: add it, e.g. mysql://user@host:3306/sitemanager',
+    );
   }
   const db = await connectChecked(target, { poolMax });
   return { db, target };

@@ -14,11 +14,13 @@ export function handleError(err: unknown): number {
   }
   if (isBxsupError(err)) {
     process.stderr.write(`bxsup: ${String(redact(err.message))}\n`);
-    if (process.env.BXSUP_DEBUG && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
+    if (process.env.BXSUP_DEBUG && err.cause)
+      process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`bxsup: ${String(redact(message.split('\n')[0]))} (set BXSUP_DEBUG=1 for details)\n`);
-  if (process.env.BXSUP_DEBUG && err instanceof Error) process.stderr.write(`${String(redact(err.stack ?? ''))}\n`);
+  if (process.env.BXSUP_DEBUG && err instanceof Error)
+    process.stderr.write(`${String(redact(err.stack ?? ''))}\n`);
   return 1;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { VERSION } from '../core/version';
 import { handleError } from './handleError';
 import { installCommand } from './commands/install';
 import { statusCommand } from './commands/status';
@@ -8,8 +9,10 @@ import { uninstallCommand } from './commands/uninstall';
 /** The CLI's entry: one file per command under commands/, one error handler for all. */
 export function buildProgram(): Command {
   const program = new Command('bxsup')
-    .description('bitrix-support-bridge: SLA, escalation, order links and mail beside the native Bitrix support module')
-    .version(require('../../package.json').version as string)
+    .description(
+      'bitrix-support-bridge: SLA, escalation, order links and mail beside the native Bitrix support module',
+    )
+    .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run bxsup --help for the commands)');
   for (const command of [installCommand(), uninstallCommand(), statusCommand()]) {

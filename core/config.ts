@@ -84,7 +84,10 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const explicit = options.configPath ?? env.BXSUP_CONFIG;
   const file = explicit ? path.resolve(cwd, explicit) : defaultConfigFile(cwd);
   const fromFile = file ? readConfigFile(file) : {};
-  const merged = deepMerge(deepMerge(fromFile, fromEnv(env)), (options.overrides ?? {}) as Record<string, unknown>);
+  const merged = deepMerge(
+    deepMerge(fromFile, fromEnv(env)),
+    (options.overrides ?? {}) as Record<string, unknown>,
+  );
   return { config: validateConfig(merged, file ?? 'configuration'), file };
 }
 
@@ -110,14 +113,21 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new BxsupError('CONFIG_INVALID', `cannot read the config file ${file}: check the path given with --config or BXSUP_CONFIG`, { cause });
+    throw new BxsupError(
+      'CONFIG_INVALID',
+      `cannot read the config file ${file}: check the path given with --config or BXSUP_CONFIG`,
+      { cause },
+    );
   }
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('not an object');
     return parsed as Record<string, unknown>;
   } catch (cause) {
-    throw new BxsupError('CONFIG_INVALID', `${file} is not a JSON object: ${(cause as Error).message}`, { cause });
+    throw new BxsupError('CONFIG_INVALID', `${file} is not a JSON object: ${(cause as Error).message}`, {
+      cause,
+    });
   }
 }
 
@@ -133,8 +143,7 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   for (const [key, value] of Object.entries(over)) {
     if (value === undefined) continue;
     const prev = out[key];
-    out[key] =
-      isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value;
+    out[key] = isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value;
   }
   return out;
 }

@@ -28,8 +28,7 @@ export function redact(value: unknown, depth = 0): unknown {
 const redactFormat = winston.format((info) => {
   for (const key of Object.keys(info)) {
     if (key === 'level') continue;
-    (info as Record<string, unknown>)[key] =
-      SECRET_KEYS.test(key) && info[key] ? '***' : redact(info[key]);
+    (info as Record<string, unknown>)[key] = SECRET_KEYS.test(key) && info[key] ? '***' : redact(info[key]);
   }
   return info;
 });
@@ -59,13 +58,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       winston.format.timestamp(),
       json ? winston.format.json() : pretty,
     ),
-    transports: [
-      new winston.transports.Stream({ stream: options.stream ?? process.stderr }),
-    ],
+    transports: [new winston.transports.Stream({ stream: options.stream ?? process.stderr })],
   });
 }
 
 /** A logger that drops everything, for library callers and tests that do not read logs. */
 export function silentLogger(): Logger {
-  return winston.createLogger({ silent: true, transports: [new winston.transports.Console({ silent: true })] });
+  return winston.createLogger({
+    silent: true,
+    transports: [new winston.transports.Console({ silent: true })],
+  });
 }

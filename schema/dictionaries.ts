@@ -25,7 +25,12 @@ export const SEED_ENTRIES: SeedEntry[] = [
   { type: 'K', sid: 'critical', sort: 1000, names: { ru: 'Критическая', en: 'Critical' } },
   { type: 'S', sid: 'new', sort: 200, names: { ru: 'Новое', en: 'New' } },
   { type: 'S', sid: 'in_progress', sort: 210, names: { ru: 'В работе', en: 'In progress' } },
-  { type: 'S', sid: 'awaiting_reply', sort: 220, names: { ru: 'Ожидает ответа клиента', en: 'Awaiting reply' } },
+  {
+    type: 'S',
+    sid: 'awaiting_reply',
+    sort: 220,
+    names: { ru: 'Ожидает ответа клиента', en: 'Awaiting reply' },
+  },
   { type: 'S', sid: 'resolved', sort: 230, names: { ru: 'Решено', en: 'Resolved' } },
 ];
 
@@ -68,8 +73,17 @@ export async function seedDictionaries(db: Db, runner: SqlRunner, now: Date): Pr
          VALUES (?, ?, ?, 'N', ?, ?, '', 'ticket', '', '')`,
         [siteId, entry.type, entry.sid, entry.sort, name],
       );
-      await tx.run('INSERT INTO b_ticket_dictionary_2_site (DICTIONARY_ID, SITE_ID) VALUES (LAST_INSERT_ID(), ?)', [siteId]);
-      await recordNativeChange(tx, 'dictionary', `${siteId}:${entry.type}:${entry.sid}`, { siteId, type: entry.type, sid: entry.sid }, now);
+      await tx.run(
+        'INSERT INTO b_ticket_dictionary_2_site (DICTIONARY_ID, SITE_ID) VALUES (LAST_INSERT_ID(), ?)',
+        [siteId],
+      );
+      await recordNativeChange(
+        tx,
+        'dictionary',
+        `${siteId}:${entry.type}:${entry.sid}`,
+        { siteId, type: entry.type, sid: entry.sid },
+        now,
+      );
     });
   }
   return planned.length;
@@ -85,7 +99,10 @@ export async function dictionaryEntryUsage(db: Db, id: number): Promise<number> 
   return Number(row[0].n);
 }
 
-export async function findSeededDictionaryId(db: Db, detail: { siteId: string; type: string; sid: string }): Promise<number | null> {
+export async function findSeededDictionaryId(
+  db: Db,
+  detail: { siteId: string; type: string; sid: string },
+): Promise<number | null> {
   const row = await db('b_ticket_dictionary as d')
     .join('b_ticket_dictionary_2_site as s', 's.DICTIONARY_ID', 'd.ID')
     .where({ 's.SITE_ID': detail.siteId, 'd.C_TYPE': detail.type, 'd.SID': detail.sid })

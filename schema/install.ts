@@ -6,7 +6,8 @@ import { assertBitrixSupportDatabase } from '../bridge/bitrixTables';
 import { assertPrivileges } from '../bridge/privileges';
 import { assertSupportedServer, readServerInfo } from '../bridge/serverInfo';
 import { seedDictionaries } from './dictionaries';
-import { migrate } from './migrator';
+import { migrate, tableExists } from './migrator';
+import { recordHistoryBaseline } from './historyBaseline';
 import { SqlRunner } from './sqlRunner';
 import { registerUserField, UF_ORDER_ID, UserFieldSpec } from './userFields';
 
@@ -45,7 +46,10 @@ const STEPS: Step[] = [
       const applied = await migrate(db, runner, now, () => undefined);
       if (applied.length === 0) return { result: 'up to date', changed: false };
       const last = applied[applied.length - 1].version;
-      return { result: `${runner.dryRun ? 'would migrate' : 'migrated'} to schema version ${last}`, changed: true };
+      return {
+        result: `${runner.dryRun ? 'would migrate' : 'migrated'} to schema version ${last}`,
+        changed: true,
+      };
     },
   },
   {
@@ -56,13 +60,31 @@ const STEPS: Step[] = [
         if (await registerUserField(db, runner, spec, now)) changed.push(spec.fieldName);
       }
       if (changed.length === 0) return { result: 'present', changed: false };
-      return { result: `${runner.dryRun ? 'would register' : 'registered'} ${changed.join(', ')}`, changed: true };
+      return {
+        result: `${runner.dryRun ? 'would register' : 'registered'} ${changed.join(', ')}`,
+        changed: true,
+      };
+    },
+  },
+  {
+    title: 'history baseline',
+    async run({ db, runner, now }) {
+      const recorded =
+        (await tableExists(db, 'bl_support_cursor')) &&
+        (await db('bl_support_cursor').where('name', 'baseline_ticket').first());
+      if (recorded) return { result: 'recorded earlier', changed: false };
+      await recordHistoryBaseline(runner, now);
+      return {
+        result: `${runner.dryRun ? 'would record' : 'recorded'} the newest ticket and message: older ones are mirrored without mail`,
+        changed: true,
+      };
     },
   },
   {
     title: 'support dictionaries',
     async run({ db, runner, now }, options) {
-      if (!options.seedDictionaries) return { result: 'left as they are (--seed-dictionaries adds ours)', changed: false };
+      if (!options.seedDictionaries)
+        return { result: 'left as they are (--seed-dictionaries adds ours)', changed: false };
       const added = await seedDictionaries(db, runner, now);
       if (added === 0) return { result: 'nothing missing', changed: false };
       return { result: `${runner.dryRun ? 'would add' : 'added'} ${added} entries`, changed: true };
@@ -85,7 +107,10 @@ export async function runInstall(deps: InstallDeps, options: InstallOptions): Pr
     return changed;
   });
   if (!locked.acquired) {
-    throw new BxsupError('WORK_FAILED', 'another bxsup install or uninstall has held the lock for 2 minutes: wait for it to finish, then run again');
+    throw new BxsupError(
+      'WORK_FAILED',
+      'another bxsup install or uninstall has held the lock for 2 minutes: wait for it to finish, then run again',
+    );
   }
   return { changed: locked.value, warnings };
 }

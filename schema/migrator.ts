@@ -48,7 +48,12 @@ export function pendingMigrations(installed: number): Migration[] {
  * Applies the pending migrations through the runner. Each statement is idempotent, and the version row
  * is written after its statements, so a crash between them is repaired by running again.
  */
-export async function migrate(db: Db, runner: SqlRunner, now: Date, onStep: (m: Migration) => void): Promise<Migration[]> {
+export async function migrate(
+  db: Db,
+  runner: SqlRunner,
+  now: Date,
+  onStep: (m: Migration) => void,
+): Promise<Migration[]> {
   const installed = await assertSchemaNotNewer(db);
   const pending = pendingMigrations(installed);
   if (pending.length === 0) return [];
@@ -62,7 +67,8 @@ export async function migrate(db: Db, runner: SqlRunner, now: Date, onStep: (m: 
   for (const migration of pending) {
     onStep(migration);
     for (const statement of migration.statements) {
-      const { sql, skipIf } = typeof statement === 'string' ? { sql: statement, skipIf: undefined } : statement;
+      const { sql, skipIf } =
+        typeof statement === 'string' ? { sql: statement, skipIf: undefined } : statement;
       if (skipIf && (await skipIf(db))) continue;
       await runner.run(sql);
     }

@@ -7,7 +7,8 @@ import { SqlRunner } from './sqlRunner';
  * The installer's journal of every change it makes to native Bitrix tables, written *before* the change
  * (an intent), so that a crash right after the change still leaves a record uninstall can reverse.
  */
-export type NativeChangeKind = 'uts_table' | 'user_field' | 'dictionary' | 'event_type' | 'event_message' | 'native_template_off';
+export type NativeChangeKind =
+  'uts_table' | 'user_field' | 'dictionary' | 'event_type' | 'event_message' | 'native_template_off';
 
 export interface NativeChange {
   id: number;
@@ -49,6 +50,9 @@ export async function hasNativeChange(db: Db, kind: NativeChangeKind, target: st
   return (await db(TABLE).where({ kind, target }).first()) !== undefined;
 }
 
-export async function forgetNativeChange(runner: SqlRunner, change: Pick<NativeChange, 'kind' | 'target'>): Promise<void> {
+export async function forgetNativeChange(
+  runner: SqlRunner,
+  change: Pick<NativeChange, 'kind' | 'target'>,
+): Promise<void> {
   await runner.run(`DELETE FROM ${TABLE} WHERE kind = ? AND target = ?`, [change.kind, change.target]);
 }

@@ -35,7 +35,11 @@ export function recordingRunner(db: Db, print: (statement: string) => void): Sql
  * Runs `fn` in one transaction (one connection, so LAST_INSERT_ID() and intent records stay together);
  * a dry run just records.
  */
-export async function inTransaction(db: Db, runner: SqlRunner, fn: (runner: SqlRunner) => Promise<void>): Promise<void> {
+export async function inTransaction(
+  db: Db,
+  runner: SqlRunner,
+  fn: (runner: SqlRunner) => Promise<void>,
+): Promise<void> {
   if (runner.dryRun) return fn(runner);
   await db.transaction(async (trx) => fn(executingRunner(trx)));
 }

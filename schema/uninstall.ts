@@ -39,14 +39,17 @@ export const REVERSERS: Partial<Record<NativeChangeKind, Reverser>> = {
   async user_field({ db, runner }, change, { purge }) {
     if (change.detail.holdsCustomerData && !purge) {
       const filled = await countFilledValues(db, change.target);
-      return { kept: `user field ${change.target} with its values (${filled} tickets have one); --purge removes it` };
+      return {
+        kept: `user field ${change.target} with its values (${filled} tickets have one); --purge removes it`,
+      };
     }
     await removeUserField(db, runner, change.target);
     return { removed: `user field ${change.target}` };
   },
   async uts_table({ db, runner }) {
     if (!(await tableExists(db, UTS_TABLE))) return { removed: `table ${UTS_TABLE} (already gone)` };
-    if (!(await utsTableIsEmptyOfFields(db))) return { kept: `table ${UTS_TABLE}: it still holds user field values` };
+    if (!(await utsTableIsEmptyOfFields(db)))
+      return { kept: `table ${UTS_TABLE}: it still holds user field values` };
     await runner.run(`DROP TABLE ${UTS_TABLE}`);
     return { removed: `table ${UTS_TABLE}` };
   },
@@ -65,7 +68,10 @@ export const REVERSERS: Partial<Record<NativeChangeKind, Reverser>> = {
 export async function runUninstall(deps: UninstallDeps, options: UninstallOptions): Promise<UninstallReport> {
   const locked = await withNamedLock(deps.target, 'install', 120, () => reverseAll(deps, options));
   if (!locked.acquired) {
-    throw new BxsupError('WORK_FAILED', 'another bxsup install or uninstall has held the lock for 2 minutes: wait for it to finish, then run again');
+    throw new BxsupError(
+      'WORK_FAILED',
+      'another bxsup install or uninstall has held the lock for 2 minutes: wait for it to finish, then run again',
+    );
   }
   return locked.value;
 }
@@ -76,7 +82,9 @@ async function reverseAll(deps: UninstallDeps, options: UninstallOptions): Promi
   for (const change of await listNativeChanges(deps.db)) {
     const reverser = REVERSERS[change.kind];
     if (!reverser) {
-      report.kept.push(`${change.kind} ${change.target}: this bxsup does not know how to reverse it (run the newer bxsup's uninstall)`);
+      report.kept.push(
+        `${change.kind} ${change.target}: this bxsup does not know how to reverse it (run the newer bxsup's uninstall)`,
+      );
       continue;
     }
     const outcome = await reverser(deps, change, options);
@@ -94,7 +102,9 @@ async function reverseAll(deps: UninstallDeps, options: UninstallOptions): Promi
     const mirrored = (await tableExists(deps.db, 'bl_support_ticket'))
       ? Number((await deps.db('bl_support_ticket').count<{ n: number }[]>({ n: '*' }))[0].n)
       : 0;
-    report.kept.push(`our tables ${OUR_TABLE_PREFIX}* (${mirrored} tickets mirrored, SLA history, mail log); --purge removes them`);
+    report.kept.push(
+      `our tables ${OUR_TABLE_PREFIX}* (${mirrored} tickets mirrored, SLA history, mail log); --purge removes them`,
+    );
   }
   return report;
 }

@@ -54,16 +54,29 @@ export async function userFieldInstalled(db: Db, spec: UserFieldSpec): Promise<b
 }
 
 /** Returns the statements' effect: whether anything had to be done. Each piece is checked on its own. */
-export async function registerUserField(db: Db, runner: SqlRunner, spec: UserFieldSpec, now: Date): Promise<boolean> {
+export async function registerUserField(
+  db: Db,
+  runner: SqlRunner,
+  spec: UserFieldSpec,
+  now: Date,
+): Promise<boolean> {
   let changed = false;
   if (!(await tableExists(db, UTS_TABLE))) {
     await recordNativeChange(runner, 'uts_table', UTS_TABLE, {}, now);
-    await runner.run(`CREATE TABLE IF NOT EXISTS ${UTS_TABLE} (VALUE_ID int(11) NOT NULL, PRIMARY KEY (VALUE_ID))`);
+    await runner.run(
+      `CREATE TABLE IF NOT EXISTS ${UTS_TABLE} (VALUE_ID int(11) NOT NULL, PRIMARY KEY (VALUE_ID))`,
+    );
     changed = true;
   }
   // Only a field we created is ours to remove later; one an admin made by hand stays theirs.
   if ((await findUserFieldId(db, spec.fieldName)) === null) {
-    await recordNativeChange(runner, 'user_field', spec.fieldName, { holdsCustomerData: spec.holdsCustomerData }, now);
+    await recordNativeChange(
+      runner,
+      'user_field',
+      spec.fieldName,
+      { holdsCustomerData: spec.holdsCustomerData },
+      now,
+    );
     await runner.run(
       `INSERT INTO b_user_field (ENTITY_ID, FIELD_NAME, USER_TYPE_ID, XML_ID, SORT, MULTIPLE, MANDATORY,
          SHOW_FILTER, SHOW_IN_LIST, EDIT_IN_LIST, IS_SEARCHABLE, SETTINGS)
@@ -75,7 +88,8 @@ export async function registerUserField(db: Db, runner: SqlRunner, spec: UserFie
   for (const [language, label] of Object.entries(spec.labels)) {
     const fieldId = await findUserFieldId(db, spec.fieldName);
     const present =
-      fieldId !== null && (await db('b_user_field_lang').where({ USER_FIELD_ID: fieldId, LANGUAGE_ID: language }).first());
+      fieldId !== null &&
+      (await db('b_user_field_lang').where({ USER_FIELD_ID: fieldId, LANGUAGE_ID: language }).first());
     if (present) continue;
     await runner.run(
       `INSERT IGNORE INTO b_user_field_lang (USER_FIELD_ID, LANGUAGE_ID, EDIT_FORM_LABEL, LIST_COLUMN_LABEL, LIST_FILTER_LABEL, ERROR_MESSAGE, HELP_MESSAGE)

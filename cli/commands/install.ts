@@ -7,29 +7,58 @@ import { stdoutOutput } from '../output';
 
 export function installCommand(): Command {
   return new Command('install')
-    .description('check that the database is a Bitrix site with the support module, then add our tables and the UF_ORDER_ID field')
-    .option('--db <url>', 'the site database, mysql://user:password@host:3306/database (else BXSUP_DB_URL, the config file, --bitrix-root)')
-    .option('--bitrix-root <dir>', "the site's document root: read bitrix/.settings.php or bitrix/php_interface/dbconn.php")
+    .description(
+      'check that the database is a Bitrix site with the support module, then add our tables and the UF_ORDER_ID field',
+    )
+    .option(
+      '--db <url>',
+      'the site database, mysql://user:password@host:3306/database (else BXSUP_DB_URL, the config file, --bitrix-root)',
+    )
+    .option(
+      '--bitrix-root <dir>',
+      "the site's document root: read bitrix/.settings.php or bitrix/php_interface/dbconn.php",
+    )
     .option('--config <file>', 'configuration file (default ./bxsup.config.json, or BXSUP_CONFIG)')
     .option('--dry-run', 'print every statement it would run, change nothing')
     .option('--yes', 'do not ask before changing the database')
-    .option('--seed-dictionaries', 'add missing categories, a Critical criticality and statuses to every site')
-    .action(async (opts: { db?: string; bitrixRoot?: string; config?: string; dryRun?: boolean; yes?: boolean; seedDictionaries?: boolean }) => {
-      const ctx = createCliContext(opts);
-      const out = stdoutOutput();
-      const { db, target } = await openSiteDb(opts, ctx, 2);
-      try {
-        out.line(`${opts.dryRun ? 'dry run against' : 'installing into'} ${redactDbUrl(target)}`);
-        const runner = opts.dryRun ? recordingRunner(db, (s) => out.line(`  ${s}`)) : executingRunner(db);
-        const report = await runInstall(
-          { db, target, runner, now: ctx.clock.now(), onStep: (i, n, title, result) => out.step(i, n, title, result) },
-          { dryRun: Boolean(opts.dryRun), seedDictionaries: Boolean(opts.seedDictionaries) },
-        );
-        for (const warning of report.warnings) ctx.logger.warn(warning);
-        if (opts.dryRun) out.line(report.changed ? 'dry run: nothing was changed' : 'dry run: already installed, nothing to do');
-        else out.line(report.changed ? 'installed' : 'already installed: nothing changed');
-      } finally {
-        await db.destroy();
-      }
-    });
+    .option(
+      '--seed-dictionaries',
+      'add missing categories, a Critical criticality and statuses to every site',
+    )
+    .action(
+      async (opts: {
+        db?: string;
+        bitrixRoot?: string;
+        config?: string;
+        dryRun?: boolean;
+        yes?: boolean;
+        seedDictionaries?: boolean;
+      }) => {
+        const ctx = createCliContext(opts);
+        const out = stdoutOutput();
+        const { db, target } = await openSiteDb(opts, ctx, 2);
+        try {
+          out.line(`${opts.dryRun ? 'dry run against' : 'installing into'} ${redactDbUrl(target)}`);
+          const runner = opts.dryRun ? recordingRunner(db, (s) => out.line(`  ${s}`)) : executingRunner(db);
+          const report = await runInstall(
+            {
+              db,
+              target,
+              runner,
+              now: ctx.clock.now(),
+              onStep: (i, n, title, result) => out.step(i, n, title, result),
+            },
+            { dryRun: Boolean(opts.dryRun), seedDictionaries: Boolean(opts.seedDictionaries) },
+          );
+          for (const warning of report.warnings) ctx.logger.warn(warning);
+          if (opts.dryRun)
+            out.line(
+              report.changed ? 'dry run: nothing was changed' : 'dry run: already installed, nothing to do',
+            );
+          else out.line(report.changed ? 'installed' : 'already installed: nothing changed');
+        } finally {
+          await db.destroy();
+        }
+      },
+    );
 }

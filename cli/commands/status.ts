@@ -6,7 +6,9 @@ import { Output, stdoutOutput } from '../output';
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('show the connection, Bitrix sites, schema, and the health of the bridge; exit 1 when unhealthy')
+    .description(
+      'show the connection, Bitrix sites, schema, and the health of the bridge; exit 1 when unhealthy',
+    )
     .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
     .option('--bitrix-root <dir>', "the site's document root")
     .option('--config <file>', 'configuration file')
@@ -35,7 +37,10 @@ export function statusCommand(): Command {
 }
 
 function printStatus(out: Output, connection: string, report: StatusReport): void {
-  const rows: Array<[string, string]> = [['connection', connection], ...report.sections.flatMap((s) => s.lines)];
+  const rows: Array<[string, string]> = [
+    ['connection', connection],
+    ...report.sections.flatMap((s) => s.lines),
+  ];
   const width = Math.max(...rows.map(([label]) => label.length));
   for (const [label, value] of rows) out.line(`${label.padEnd(width)}  ${value}`);
   out.line();

@@ -10,35 +10,48 @@ import { stdoutOutput } from '../output';
 
 export function uninstallCommand(): Command {
   return new Command('uninstall')
-    .description('reverse the native changes that hold no customer data; keep our tables and UF_ORDER_ID unless --purge')
+    .description(
+      'reverse the native changes that hold no customer data; keep our tables and UF_ORDER_ID unless --purge',
+    )
     .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
     .option('--bitrix-root <dir>', "the site's document root")
     .option('--config <file>', 'configuration file')
     .option('--purge', 'also remove our tables and UF_ORDER_ID with its values')
     .option('--dry-run', 'print every statement it would run, change nothing')
     .option('--yes', 'do not ask for confirmation')
-    .action(async (opts: { db?: string; bitrixRoot?: string; config?: string; purge?: boolean; dryRun?: boolean; yes?: boolean }) => {
-      const ctx = createCliContext(opts);
-      const out = stdoutOutput();
-      const { db, target } = await openSiteDb(opts, ctx, 2);
-      try {
-        await assertBitrixSupportDatabase(db);
-        await assertPrivileges(db);
-        if (opts.purge && !opts.dryRun && !opts.yes) {
-          const ok = await confirm(`remove bxsup's tables and the UF_ORDER_ID values of every ticket from ${redactDbUrl(target)}?`);
-          if (!ok) {
-            out.line('nothing was changed');
-            return;
+    .action(
+      async (opts: {
+        db?: string;
+        bitrixRoot?: string;
+        config?: string;
+        purge?: boolean;
+        dryRun?: boolean;
+        yes?: boolean;
+      }) => {
+        const ctx = createCliContext(opts);
+        const out = stdoutOutput();
+        const { db, target } = await openSiteDb(opts, ctx, 2);
+        try {
+          await assertBitrixSupportDatabase(db);
+          await assertPrivileges(db);
+          if (opts.purge && !opts.dryRun && !opts.yes) {
+            const ok = await confirm(
+              `remove bxsup's tables and the UF_ORDER_ID values of every ticket from ${redactDbUrl(target)}?`,
+            );
+            if (!ok) {
+              out.line('nothing was changed');
+              return;
+            }
           }
+          const runner = opts.dryRun ? recordingRunner(db, (s) => out.line(`  ${s}`)) : executingRunner(db);
+          const report = await runUninstall({ db, target, runner }, { purge: Boolean(opts.purge) });
+          const verb = opts.dryRun ? 'would remove' : 'removed';
+          for (const item of report.removed) out.line(`${verb}: ${item}`);
+          for (const item of report.kept) out.line(`kept: ${item}`);
+          if (report.removed.length === 0 && report.kept.length === 0) out.line('nothing to uninstall');
+        } finally {
+          await db.destroy();
         }
-        const runner = opts.dryRun ? recordingRunner(db, (s) => out.line(`  ${s}`)) : executingRunner(db);
-        const report = await runUninstall({ db, target, runner }, { purge: Boolean(opts.purge) });
-        const verb = opts.dryRun ? 'would remove' : 'removed';
-        for (const item of report.removed) out.line(`${verb}: ${item}`);
-        for (const item of report.kept) out.line(`kept: ${item}`);
-        if (report.removed.length === 0 && report.kept.length === 0) out.line('nothing to uninstall');
-      } finally {
-        await db.destroy();
-      }
-    });
+      },
+    );
 }

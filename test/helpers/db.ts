@@ -20,7 +20,9 @@ export function serverTarget(): DbTarget {
   return parseDbUrl(url, 'BXSUP_TEST_DB_URL');
 }
 
-export async function createTestDatabase(options: { charset?: string; collation?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { charset?: string; collation?: string } = {},
+): Promise<TestDatabase> {
   const server = serverTarget();
   const name = `bxsup_test_${randomBytes(5).toString('hex')}`;
   const admin = openDb({ ...server, database: '' }, { poolMax: 1 });
