@@ -1,0 +1,62 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Clock } from '../core/clock';
+import { Db } from '../core/db';
+import { Logger } from '../core/logger';
+import { instantToUtc } from '../core/time';
+import { VERSION } from '../core/version';
+import { PeriodicTask } from './periodicTask';
+import { DaemonWorker } from './worker';
+
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+
+export function newInstanceId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Writes this daemon's row in bl_support_daemon every few seconds, so `bxsup status` can tell whether a
+ * daemon is alive and which hosts run one. Rows of daemons silent for a day are pruned.
+ */
+export function heartbeatWorker(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  instanceId: string;
+}): DaemonWorker {
+  const { db, clock, instanceId } = deps;
+  const startedAt = instantToUtc(clock.now());
+  const task = new PeriodicTask({
+    name: 'heartbeat',
+    intervalMs: HEARTBEAT_INTERVAL_MS,
+    logger: deps.logger,
+    run: async () => {
+      const now = clock.now();
+      await db('bl_support_daemon')
+        .insert({
+          instance_id: instanceId,
+          host: hostname(),
+          pid: process.pid,
+          version: VERSION,
+          started_at: startedAt,
+          heartbeat_at: instantToUtc(now),
+        })
+        .onConflict('instance_id')
+        .merge(['heartbeat_at']);
+      await db('bl_support_daemon')
+        .where('heartbeat_at', '<', instantToUtc(new Date(now.getTime() - 86_400_000)))
+        .delete();
+    },
+  });
+  return {
+    name: 'heartbeat',
+    start: () => task.start(),
+    async stop() {
+      await task.stop();
+      await db('bl_support_daemon')
+        .where('instance_id', instanceId)
+        .delete()
+        .catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { backoffDelay } from '../core/backoff';
+import { Logger } from '../core/logger';
+import { isConnectionError } from './dbErrors';
+
+export interface PeriodicTaskOptions {
+  name: string;
+  intervalMs: number;
+  run: () => Promise<void>;
+  logger: Logger;
+  /** Called with each state change so the daemon can log one line per change, not one per poll. */
+  onStateChange?: (state: 'ok' | 'db_down' | 'failing', err?: unknown) => void;
+}
+
+/**
+ * Runs `run` every interval, never overlapping itself. When the database goes away it backs off
+ * (capped exponential, jitter) and logs one line when it goes down and one when it comes back.
+ * `stop()` lets the pass in flight finish, then resolves.
+ */
+export class PeriodicTask {
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+  private stopped = false;
+  private state: 'ok' | 'db_down' | 'failing' = 'ok';
+  private failures = 0;
+
+  constructor(private readonly options: PeriodicTaskOptions) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.inFlight;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.inFlight = this.tick().finally(() => (this.inFlight = null));
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    const { run, intervalMs, logger, name } = this.options;
+    try {
+      await run();
+      this.failures = 0;
+      this.setState('ok');
+      this.schedule(intervalMs);
+    } catch (err) {
+      this.failures++;
+      const down = isConnectionError(err);
+      this.setState(down ? 'db_down' : 'failing', err);
+      if (!down) logger.error(`${name} pass failed: ${(err as Error).message}`, { task: name });
+      this.schedule(Math.max(intervalMs, backoffDelay(this.failures, { baseMs: 1000, maxMs: 30000 })));
+    }
+  }
+
+  private setState(next: 'ok' | 'db_down' | 'failing', err?: unknown): void {
+    if (next === this.state) return;
+    const { logger, name } = this.options;
+    if (next === 'db_down')
+      logger.warn(`${name}: database unreachable (${(err as Error).message}); retrying with backoff`);
+    else if (next === 'ok') logger.info(`${name}: working again`);
+    this.state = next;
+    this.options.onStateChange?.(next, err);
+  }
+}

@@ -1,0 +1,84 @@
+import { loadBitrixFixture } from '../../fixtures/seed';
+import { runCli } from '../helpers/cli';
+import { createTestDatabase, TestDatabase } from '../helpers/db';
+import { dumpDatabase } from '../helpers/dump';
+
+describe('bxsup uninstall', () => {
+  let t: TestDatabase;
+  let beforeInstall: string;
+  let ticket3Category: number | null;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await loadBitrixFixture(t.db);
+    beforeInstall = await dumpDatabase(t.db);
+    const installed = await runCli(['install', '--db', t.url, '--yes', '--seed-dictionaries']);
+    expect(installed.code).toBe(0);
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('seeded the dictionaries each site lacked, once', async () => {
+    const critical = await t
+      .db('b_ticket_dictionary as d')
+      .join('b_ticket_dictionary_2_site as s', 's.DICTIONARY_ID', 'd.ID')
+      .where({ 'd.C_TYPE': 'K', 'd.SID': 'critical' })
+      .orderBy('s.SITE_ID')
+      .select('s.SITE_ID', 'd.NAME');
+    expect(critical).toEqual([
+      { SITE_ID: 's1', NAME: 'Критическая' },
+      { SITE_ID: 's2', NAME: 'Critical' },
+    ]);
+    const again = await runCli(['install', '--db', t.url, '--seed-dictionaries']);
+    expect(again.stdout).toMatch(/support dictionaries: nothing missing/);
+  });
+
+  it('keeps our tables, UF_ORDER_ID with its values and used dictionary entries, and says so', async () => {
+    await t.db('b_uts_support').insert({ VALUE_ID: 1, UF_ORDER_ID: 41 });
+    const delivery = await t
+      .db('b_ticket_dictionary as d')
+      .join('b_ticket_dictionary_2_site as s', 's.DICTIONARY_ID', 'd.ID')
+      .where({ 'd.C_TYPE': 'C', 'd.SID': 'delivery', 's.SITE_ID': 's1' })
+      .first('d.ID');
+    ticket3Category = (await t.db('b_ticket').where('ID', 3).first('CATEGORY_ID')).CATEGORY_ID;
+    await t.db('b_ticket').where('ID', 3).update({ CATEGORY_ID: delivery.ID });
+
+    const result = await runCli(['uninstall', '--db', t.url]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/kept: user field UF_ORDER_ID with its values \(1 tickets have one\)/);
+    expect(result.stdout).toMatch(
+      new RegExp(`kept: dictionary entry s1:C:delivery \\(ID ${delivery.ID}\\): 1 tickets use it`),
+    );
+    expect(result.stdout).toMatch(/kept: our tables bl_support_\*/);
+    expect(result.stdout).toMatch(/removed: dictionary entry s2:K:critical/);
+    expect(await t.db('b_uts_support').where('VALUE_ID', 1).first()).toEqual({
+      VALUE_ID: 1,
+      UF_ORDER_ID: 41,
+    });
+    expect(await t.db('bl_support_ticket').count({ n: '*' })).toBeDefined();
+    expect(await t.db('b_ticket_dictionary').where({ SID: 'critical' }).count({ n: '*' })).toEqual([
+      { n: 0 },
+    ]);
+  });
+
+  it('--purge without --yes and without a terminal refuses and changes nothing', async () => {
+    const before = await dumpDatabase(t.db);
+    const result = await runCli(['uninstall', '--db', t.url, '--purge']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/pass --yes to confirm/);
+    expect(await dumpDatabase(t.db)).toBe(before);
+  });
+
+  it('--purge --yes restores the native tables exactly as before the install', async () => {
+    // Put back what the test itself did to native data (a category chosen, an order number typed in).
+    await t.db('b_ticket').where('ID', 3).update({ CATEGORY_ID: ticket3Category });
+    await t.db('b_uts_support').delete();
+    const result = await runCli(['uninstall', '--db', t.url, '--purge', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/removed: user field UF_ORDER_ID/);
+    expect(result.stdout).toMatch(/removed: table b_uts_support/);
+    expect(result.stdout).toMatch(/removed: our tables/);
+    expect(await dumpDatabase(t.db)).toBe(beforeInstall);
+  });
+});
