@@ -1,0 +1,130 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDb } from '../core/db';
+import { BxsupError } from '../core/errors';
+
+/** A MySQL-compatible server for the demo and the benchmarks, and how to be rid of it afterwards. */
+export interface ThrowawayServer {
+  /** mysql://user@host:port (no database). */
+  url: string;
+  origin: 'BXSUP_DB_URL' | 'BXSUP_TEST_DB_URL' | 'private mariadbd' | 'testcontainers';
+  stop(): Promise<void>;
+}
+
+const SERVER_BINARIES = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld', '/usr/bin/mariadbd', '/usr/bin/mysqld'];
+const INSTALL_DB = ['/usr/bin/mariadb-install-db', '/usr/bin/mysql_install_db', '/usr/bin/mysqld'];
+
+/**
+ * The server named by BXSUP_DB_URL (or BXSUP_TEST_DB_URL) if there is one; else a private mariadbd/mysqld
+ * started from the system binaries in a temporary directory; else a testcontainers MySQL where Docker
+ * runs. With none of these, a one-line error says what to set.
+ */
+export async function throwawayServer(env: NodeJS.ProcessEnv = process.env): Promise<ThrowawayServer> {
+  for (const name of ['BXSUP_DB_URL', 'BXSUP_TEST_DB_URL'] as const) {
+    const value = env[name];
+    if (value) {
+      const url = new URL(value);
+      url.pathname = '';
+      return { url: url.toString().replace(/\/$/, ''), origin: name, stop: async () => undefined };
+    }
+  }
+  const binary = SERVER_BINARIES.find((p) => existsSync(p));
+  if (binary) return startPrivateServer(binary);
+  try {
+    const { MySqlContainer } = await import('@testcontainers/mysql');
+    const container = await new MySqlContainer('mysql:8.0').withRootPassword('demo').start();
+    return {
+      url: `mysql://root:demo@${container.getHost()}:${container.getPort()}`,
+      origin: 'testcontainers',
+      stop: async () => void (await container.stop()),
+    };
+  } catch {
+    throw new BxsupError(
+      'DB_UNREACHABLE',
+      'no database server for the demo: set BXSUP_DB_URL=mysql://root@127.0.0.1:3306 (a user that may create databases), install mariadb-server, or make Docker available',
+    );
+  }
+}
+
+async function startPrivateServer(binary: string): Promise<ThrowawayServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bxsup-mariadb-'));
+  const datadir = path.join(dir, 'data');
+  const socket = path.join(dir, 'mysqld.sock');
+  const installer = INSTALL_DB.find((p) => existsSync(p) && !p.endsWith('mysqld'));
+  const init = installer
+    ? spawnSync(
+        installer,
+        [
+          '--no-defaults',
+          `--datadir=${datadir}`,
+          '--user=root',
+          '--auth-root-authentication-method=normal',
+          '--skip-test-db',
+        ],
+        { encoding: 'utf8' },
+      )
+    : spawnSync(binary, ['--no-defaults', '--initialize-insecure', `--datadir=${datadir}`, '--user=root'], {
+        encoding: 'utf8',
+      });
+  if (init.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new BxsupError(
+      'WORK_FAILED',
+      `cannot initialise a private database server: ${(init.stderr || init.stdout).split('\n')[0]}`,
+    );
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    binary,
+    [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      `--socket=${socket}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      '--user=root',
+      '--skip-log-bin',
+      `--pid-file=${path.join(dir, 'mysqld.pid')}`,
+    ],
+    { stdio: 'ignore' },
+  );
+  const url = `mysql://root@127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) break;
+    const probe = openDb(
+      { host: '127.0.0.1', port, user: 'root', password: '', database: '' },
+      { poolMax: 1 },
+    );
+    try {
+      await probe.raw('SELECT 1');
+      return { url, origin: 'private mariadbd', stop };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } finally {
+      await probe.destroy();
+    }
+  }
+  await stop();
+  throw new BxsupError('WORK_FAILED', `the private database server (${binary}) did not start within 30 s`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
