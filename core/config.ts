@@ -2,6 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { BxsupError } from './errors';
+import { mailConfigSchema } from '../mail/mailConfig';
+import { slaConfigSchema } from '../escalator/policyConfig';
+import { escalationConfigSchema } from '../escalator/escalationConfig';
+import { metricsConfigSchema } from '../service/metricsConfig';
 
 /**
  * Configuration: defaults < bxsup.config.json (or --config / BXSUP_CONFIG) < environment
@@ -50,6 +54,10 @@ const configSchema = z
       })
       .strict()
       .default({}),
+    mail: mailConfigSchema.default({}),
+    sla: slaConfigSchema.default({}),
+    escalation: escalationConfigSchema.default({}),
+    metrics: metricsConfigSchema.default({}),
     log: z
       .object({
         level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
@@ -135,6 +143,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, Record<string, unknown>> = {};
   if (env.BXSUP_DB_URL) out.db = { url: env.BXSUP_DB_URL };
   if (env.BXSUP_SITE_URL) out.site = { baseUrl: env.BXSUP_SITE_URL };
+  if (env.BXSUP_SMTP_URL) out.mail = { smtpUrl: env.BXSUP_SMTP_URL };
   return out;
 }
 

@@ -1,0 +1,48 @@
+/**
+ * A mail that can never be delivered as it is (no address, SMTP 5xx, ticket gone): it goes to 'dead'
+ * with the reason at once instead of being retried. Everything else is temporary.
+ */
+export class PermanentMailError extends Error {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PermanentMailError';
+  }
+}
+
+/** A row that is not meant to be mailed (an internal note, the customer's own message): done, not sent. */
+export class SkipMail extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'SkipMail';
+  }
+}
+
+interface SmtpLikeError {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  message?: string;
+}
+
+/**
+ * nodemailer reports the server's reply code in `responseCode`. A 5xx for the message or a recipient is
+ * permanent; authentication failures (535, EAUTH) are not: they are a configuration problem, and once
+ * it is fixed every waiting mail must still go out.
+ */
+export function isPermanentSendError(err: unknown): boolean {
+  if (err instanceof PermanentMailError) return true;
+  const e = (err ?? {}) as SmtpLikeError;
+  if (e.code === 'EAUTH' || e.code === 'ENOAUTH') return false;
+  return typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
+}
+
+/** One line for last_error and logs: the SMTP reply when there is one; never credentials. */
+export function describeSendError(err: unknown): string {
+  const e = (err ?? {}) as SmtpLikeError;
+  // The SMTP reply already starts with its code ("550 5.1.1 …"); other errors get theirs in front.
+  const line = (e.response ?? `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`)
+    .replace(/[\r\n]+/g, ' ')
+    .trim();
+  // A URL with a password can appear in a connection error: mask it like the logger does.
+  return line.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1***@').slice(0, 1000);
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { Db } from '../../core/db';
+import { instantToUtc } from '../../core/time';
+import { ClaimedRow, OUTBOX_COLUMNS, OUTBOX_TABLE, RawOutboxRow, toOutboxRow } from './outboxRow';
+
+export interface ClaimOptions {
+  /** Who claims: "host:pid" of this sender, written to claimed_by. */
+  claimer: string;
+  limit: number;
+  now: Date;
+  /** FOR UPDATE SKIP LOCKED (MySQL ≥ 8.0, MariaDB ≥ 10.6): bridge/serverInfo.ts supportsSkipLocked. */
+  skipLocked: boolean;
+  /** Only these event types: the outbox also carries events that are not mail (webhooks). */
+  eventTypes: readonly string[];
+}
+
+/**
+ * Claims up to `limit` due rows for one sender, atomically: no row is ever handed to two senders.
+ *
+ * With SKIP LOCKED: one transaction selects the due rows FOR UPDATE SKIP LOCKED (a second sender skips
+ * them instead of waiting) and marks them 'sending'. Without it, a single conditional
+ * `UPDATE … WHERE state='pending' … ORDER BY id LIMIT n` stamps a token unique to this claim; InnoDB
+ * re-checks `state` on each row it locks, so a row already taken by another sender is passed over, and
+ * the rows carrying our token are ours. `attempts` counts claims, so a sender that dies mid-send still
+ * uses up an attempt.
+ */
+export async function claimDue(db: Db, options: ClaimOptions): Promise<ClaimedRow[]> {
+  return options.skipLocked ? claimSkipLocked(db, options) : claimByUpdate(db, options);
+}
+
+async function claimSkipLocked(
+  db: Db,
+  { claimer, limit, now, eventTypes }: ClaimOptions,
+): Promise<ClaimedRow[]> {
+  const stamp = instantToUtc(now);
+  return db.transaction(async (trx) => {
+    const [due] = (await trx.raw(
+      `SELECT ${OUTBOX_COLUMNS.join(', ')} FROM ${OUTBOX_TABLE}
+        WHERE state = 'pending' AND available_at <= ? AND event_type IN (${placeholders(eventTypes)})
+        ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
+      [stamp, ...eventTypes, limit],
+    )) as unknown as [RawOutboxRow[]];
+    if (due.length === 0) return [];
+    await trx(OUTBOX_TABLE)
+      .whereIn(
+        'id',
+        due.map((r) => r.id),
+      )
+      .update({
+        state: 'sending',
+        claimed_by: claimer,
+        claimed_at: stamp,
+        attempts: trx.raw('attempts + 1'),
+      });
+    return due.map((r) => ({
+      ...toOutboxRow({ ...r, attempts: Number(r.attempts) + 1 }),
+      claimedBy: claimer,
+    }));
+  });
+}
+
+async function claimByUpdate(
+  db: Db,
+  { claimer, limit, now, eventTypes }: ClaimOptions,
+): Promise<ClaimedRow[]> {
+  const stamp = instantToUtc(now);
+  // claimed_by is VARCHAR(128): the token keeps the claimer readable and makes this claim's rows findable.
+  const token = `${claimer.slice(0, 100)}#${randomBytes(8).toString('hex')}`;
+  await db.raw(
+    `UPDATE ${OUTBOX_TABLE}
+        SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1
+      WHERE state = 'pending' AND available_at <= ? AND event_type IN (${placeholders(eventTypes)})
+      ORDER BY id LIMIT ?`,
+    [token, stamp, stamp, ...eventTypes, limit],
+  );
+  const rows = (await db(OUTBOX_TABLE)
+    .where({ state: 'sending', claimed_by: token })
+    .orderBy('id')
+    .select(...OUTBOX_COLUMNS)) as RawOutboxRow[];
+  return rows.map((r) => ({ ...toOutboxRow(r), claimedBy: token }));
+}
+
+function placeholders(values: readonly string[]): string {
+  return values.map(() => '?').join(', ');
+}

@@ -1,0 +1,20 @@
+import { Db } from '../../core/db';
+import { instantToUtc } from '../../core/time';
+import { OUTBOX_TABLE } from './outboxRow';
+
+/**
+ * `bxsup mail --retry-dead`: dead mails go back to 'pending', due now, with a fresh attempt count;
+ * last_error keeps the old reason until the next outcome replaces it. Optionally only some rows.
+ */
+export async function requeueDead(db: Db, now: Date, ids?: number[]): Promise<number> {
+  const query = db(OUTBOX_TABLE).where('state', 'dead');
+  if (ids && ids.length) query.whereIn('id', ids);
+  const changed = await query.update({
+    state: 'pending',
+    attempts: 0,
+    available_at: instantToUtc(now),
+    claimed_by: null,
+    claimed_at: null,
+  });
+  return Number(changed);
+}
