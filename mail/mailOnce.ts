@@ -1,0 +1,167 @@
+import { Clock } from '../core/clock';
+import { Config } from '../core/config';
+import { Db } from '../core/db';
+import { Logger } from '../core/logger';
+import { MailTemplates } from '../templates/mailTemplates';
+import { composeMail } from './compose/composeMail';
+import { ComposeDeps } from './compose/composeDeps';
+import { MAIL_EVENT_TYPES } from './eventTypes';
+import { createFactsReader } from './facts/factsReader';
+import { describeSendError, isPermanentSendError, SkipMail } from './mailErrors';
+import { MailEvents } from './mailEvents';
+import { claimDue } from './outbox/claim';
+import { markDead, markRetry, markSent, markSkipped } from './outbox/complete';
+import { ClaimedRow } from './outbox/outboxRow';
+import { reapStaleClaims } from './outbox/reap';
+import { decideRetry } from './retryPolicy';
+import { MailTransport } from './transports/transport';
+
+export interface MailDeps {
+  db: Db;
+  config: Pick<Config, 'site' | 'mail'>;
+  transport: MailTransport;
+  templates: MailTemplates;
+  clock: Clock;
+  logger: Logger;
+  /** "host:pid": written to claimed_by, so `bxsup status` can say who holds a claim. */
+  instanceId: string;
+  /** FOR UPDATE SKIP LOCKED is available (bridge/serverInfo.ts); else the conditional-UPDATE claim. */
+  skipLocked: boolean;
+  /** The site's zone (bridge/siteZone.ts): native datetimes and due times. */
+  zone: string;
+  events?: MailEvents;
+  /** Jitter source for retries; tests pin it. */
+  random?: () => number;
+}
+
+export interface MailCounts {
+  claimed: number;
+  sent: number;
+  retried: number;
+  dead: number;
+  skipped: number;
+  /** Stale claims of dead senders handed out again. */
+  reaped: number;
+}
+
+/**
+ * One sender pass: free stale claims, then claim and send what is due, batch after batch, until nothing
+ * due is left. Each mail is marked right after its outcome; 'sent' right after the transport accepted it
+ * (in the same transaction for a database transport), so a crash can at worst resend one mail, with the
+ * same Message-ID. Mails of a batch go out `mail.concurrency` at a time.
+ */
+export async function mailOnce(deps: MailDeps): Promise<MailCounts> {
+  const counts: MailCounts = { claimed: 0, sent: 0, retried: 0, dead: 0, skipped: 0, reaped: 0 };
+  const { mail } = deps.config;
+  counts.reaped = await reapStaleClaims(deps.db, deps.clock.now(), mail.claimTimeoutMs);
+  if (counts.reaped) deps.logger.warn(`freed ${counts.reaped} mail claims of a sender that stopped`);
+  const compose: ComposeDeps = {
+    db: deps.db,
+    reader: createFactsReader(deps.db),
+    templates: deps.templates,
+    config: deps.config,
+    zone: deps.zone,
+  };
+  for (;;) {
+    const batch = await claimDue(deps.db, {
+      claimer: deps.instanceId,
+      limit: mail.batchSize,
+      now: deps.clock.now(),
+      skipLocked: deps.skipLocked,
+      eventTypes: MAIL_EVENT_TYPES,
+    });
+    if (batch.length === 0) break;
+    counts.claimed += batch.length;
+    await inParallel(batch, mail.concurrency, async (row) => {
+      counts[await deliver(row, deps, compose)]++;
+    });
+  }
+  return counts;
+}
+
+type Outcome = 'sent' | 'retried' | 'dead' | 'skipped';
+
+async function deliver(row: ClaimedRow, deps: MailDeps, compose: ComposeDeps): Promise<Outcome> {
+  const log = deps.logger.child({ outboxId: row.id, event: row.eventKey });
+  try {
+    const mail = await composeMail(row, compose);
+    if (deps.transport.transactional) {
+      // Mark first: if another sender already finished this row, the transaction writes nothing.
+      const written = await deps.db.transaction(async (trx) => {
+        const now = deps.clock.now();
+        if (!(await markSent(trx, row.id, now))) return false;
+        await deps.transport.send(mail, { trx, now });
+        return true;
+      });
+      if (!written) throw new SkipMail('already sent by another sender');
+    } else {
+      await deps.transport.send(mail, { now: deps.clock.now() });
+      await markSent(deps.db, row.id, deps.clock.now());
+    }
+    const to = mail.to.map((a) => a.address);
+    log.info(`mail sent: ${row.eventType} to ${to.join(', ')}`);
+    deps.events?.emit('mail:sent', {
+      outboxId: row.id,
+      eventKey: row.eventKey,
+      to,
+      messageId: mail.messageId,
+    });
+    return 'sent';
+  } catch (err) {
+    return settleFailure(row, err, deps, log);
+  }
+}
+
+async function settleFailure(row: ClaimedRow, err: unknown, deps: MailDeps, log: Logger): Promise<Outcome> {
+  const reason = describeSendError(err);
+  if (err instanceof SkipMail) {
+    await markSkipped(deps.db, row.id, row.claimedBy, reason, deps.clock.now());
+    log.info(`not mailed: ${reason}`);
+    deps.events?.emit('mail:skipped', { outboxId: row.id, eventKey: row.eventKey, reason });
+    return 'skipped';
+  }
+  const { mail } = deps.config;
+  const decision = isPermanentSendError(err)
+    ? ({ kind: 'give_up' } as const)
+    : decideRetry(
+        row.attempts,
+        { baseMs: mail.retryBaseMs, maxMs: mail.retryMaxMs, maxAttempts: mail.maxAttempts },
+        deps.random,
+      );
+  if (decision.kind === 'give_up') {
+    const final = isPermanentSendError(err) ? reason : `gave up after ${row.attempts} attempts: ${reason}`;
+    await markDead(deps.db, row.id, row.claimedBy, final);
+    log.error(`mail dead: ${final} (bxsup mail --retry-dead sends it again)`);
+    deps.events?.emit('mail:dead', { outboxId: row.id, eventKey: row.eventKey, reason: final });
+    return 'dead';
+  }
+  const availableAt = new Date(deps.clock.now().getTime() + decision.delayMs);
+  await markRetry(deps.db, row.id, row.claimedBy, availableAt, reason);
+  log.warn(`mail failed, retrying at ${availableAt.toISOString()}: ${reason}`);
+  deps.events?.emit('mail:retry', {
+    outboxId: row.id,
+    eventKey: row.eventKey,
+    attempts: row.attempts,
+    error: reason,
+    availableAt,
+  });
+  return 'retried';
+}
+
+/**
+ * Runs `fn` over `items`, at most `limit` at a time. A failure (the database went away while marking)
+ * does not abandon the other items in flight: all finish, then the first error is thrown; rows left
+ * 'sending' are freed by the reaper.
+ */
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item).catch((err: unknown) => errors.push(err));
+    }
+  });
+  await Promise.all(workers);
+  if (errors.length) throw errors[0];
+}

@@ -1,0 +1,48 @@
+import nodemailer from 'nodemailer';
+import { BxsupError } from '../../core/errors';
+import { MailTransport } from './transport';
+import { toNodemailerMessage } from './nodemailerMessage';
+
+export interface SmtpTransportOptions {
+  /** smtp://user:password@host:587 or smtps://…:465 (mail.smtpUrl / BXSUP_SMTP_URL). */
+  url: string | undefined;
+  /** Pool connections: mails in flight at once. */
+  maxConnections: number;
+  /** Each socket timeout must stay well below mail.claimTimeoutMs, or a slow send loses its claim. */
+  timeoutMs?: number;
+}
+
+/**
+ * Sends through a nodemailer pool (reused connections). nodemailer's own logger stays off: it would
+ * print the AUTH exchange; our errors carry the server's reply only.
+ */
+export function createSmtpTransport(options: SmtpTransportOptions): MailTransport {
+  if (!options.url) {
+    throw new BxsupError(
+      'CONFIG_INVALID',
+      'mail.transport is smtp but no SMTP server is set: set BXSUP_SMTP_URL=smtp://user:password@host:587 (or mail.smtpUrl), or choose mail.transport "files" or "bitrix"',
+    );
+  }
+  const timeout = options.timeoutMs ?? 60000;
+  const transporter = nodemailer.createTransport({
+    url: options.url,
+    pool: true,
+    maxConnections: options.maxConnections,
+    maxMessages: 500,
+    connectionTimeout: Math.min(timeout, 30000),
+    greetingTimeout: Math.min(timeout, 30000),
+    socketTimeout: timeout,
+    logger: false,
+    debug: false,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+  return {
+    name: 'smtp',
+    transactional: false,
+    async send(mail, { now }) {
+      await transporter.sendMail(toNodemailerMessage(mail, now));
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}
