@@ -1,0 +1,129 @@
+import { Knex } from 'knex';
+
+/**
+ * Reads of b_ticket for the sync, always by primary key (a range after a cursor, or an ID list): the
+ * table has no index on TIMESTAMP_X, so "what changed since" is never asked of it directly.
+ * DATETIMEs stay the zone-less strings Bitrix wrote; the caller converts them with the site zone.
+ */
+type Reader = Knex | Knex.Transaction;
+
+/** The columns change detection compares (see nativeState). */
+export interface NativeTicketState {
+  ID: number;
+  TIMESTAMP_X: string | null;
+  DATE_CLOSE: string | null;
+  STATUS_ID: number | null;
+  CRITICALITY_ID: number | null;
+  CATEGORY_ID: number | null;
+  RESPONSIBLE_USER_ID: number | null;
+  OWNER_USER_ID: number | null;
+  LAST_MESSAGE_BY_SUPPORT_TEAM: string | null;
+  REOPEN: string | null;
+  /** b_uts_support.UF_ORDER_ID; null when the table, the column or the row is missing. */
+  UF_ORDER_ID: number | null;
+}
+
+export interface NativeTicket extends NativeTicketState {
+  SITE_ID: string;
+  DATE_CREATE: string | null;
+  AUTO_CLOSED: string | null;
+  TITLE: string;
+  OWNER_SID: string | null;
+  MODIFIED_MODULE_NAME: string | null;
+}
+
+const STATE_COLUMNS = [
+  't.ID',
+  't.TIMESTAMP_X',
+  't.DATE_CLOSE',
+  't.STATUS_ID',
+  't.CRITICALITY_ID',
+  't.CATEGORY_ID',
+  't.RESPONSIBLE_USER_ID',
+  't.OWNER_USER_ID',
+  't.LAST_MESSAGE_BY_SUPPORT_TEAM',
+  't.REOPEN',
+];
+const FULL_COLUMNS = [
+  ...STATE_COLUMNS,
+  't.SITE_ID',
+  't.DATE_CREATE',
+  't.AUTO_CLOSED',
+  't.TITLE',
+  't.OWNER_SID',
+  't.MODIFIED_MODULE_NAME',
+];
+
+function select(db: Reader, columns: string[], withUf: boolean): Knex.QueryBuilder {
+  const query = db('b_ticket as t');
+  if (!withUf) return query.select([...columns, db.raw('NULL AS UF_ORDER_ID')]);
+  // eq_ref on b_uts_support's primary key: one extra lookup per ticket, no extra round trip.
+  return query.leftJoin('b_uts_support as u', 'u.VALUE_ID', 't.ID').select([...columns, 'u.UF_ORDER_ID']);
+}
+
+export async function readTicketsAfter(
+  db: Reader,
+  afterId: number,
+  limit: number,
+  withUf: boolean,
+): Promise<NativeTicket[]> {
+  return select(db, FULL_COLUMNS, withUf).where('t.ID', '>', afterId).orderBy('t.ID').limit(limit);
+}
+
+export async function readTicketsByIds(db: Reader, ids: number[], withUf: boolean): Promise<NativeTicket[]> {
+  if (ids.length === 0) return [];
+  return select(db, FULL_COLUMNS, withUf).whereIn('t.ID', ids).orderBy('t.ID');
+}
+
+export async function readTicketStates(
+  db: Reader,
+  ids: number[],
+  withUf: boolean,
+): Promise<NativeTicketState[]> {
+  if (ids.length === 0) return [];
+  return select(db, STATE_COLUMNS, withUf).whereIn('t.ID', ids).orderBy('t.ID');
+}
+
+/** A slice of the table by primary key, for the slow reconciliation. */
+export async function readTicketStateRange(
+  db: Reader,
+  afterId: number,
+  limit: number,
+  withUf: boolean,
+): Promise<NativeTicketState[]> {
+  return select(db, STATE_COLUMNS, withUf).where('t.ID', '>', afterId).orderBy('t.ID').limit(limit);
+}
+
+/** Optimised away by the server (read from the end of the primary key): the idle poll's probe. */
+export async function maxTicketId(db: Reader): Promise<number> {
+  const rows = await db('b_ticket').max<{ m: number | null }[]>({ m: 'ID' });
+  return Number(rows[0].m ?? 0);
+}
+
+export async function existingTicketIds(db: Reader, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db('b_ticket').whereIn('ID', ids).select<{ ID: number }[]>('ID');
+  return new Set(rows.map((r) => Number(r.ID)));
+}
+
+/**
+ * The signature change detection compares with what was last mirrored. Every column the mirror derives
+ * a value from, apart from text that only changes together with TIMESTAMP_X (title, guest address).
+ * IDs of 0 and NULL both mean "none" in Bitrix, so they sign alike.
+ */
+export function nativeState(row: NativeTicketState): string {
+  return [
+    row.TIMESTAMP_X,
+    row.DATE_CLOSE,
+    row.STATUS_ID,
+    row.CRITICALITY_ID,
+    row.CATEGORY_ID,
+    row.RESPONSIBLE_USER_ID,
+    row.OWNER_USER_ID,
+    row.LAST_MESSAGE_BY_SUPPORT_TEAM,
+    row.REOPEN,
+    row.UF_ORDER_ID,
+  ]
+    .map((v) => (v === null || v === undefined || v === 0 ? '' : String(v)))
+    .join('|');
+}
