@@ -1,0 +1,63 @@
+import { NativeOrder } from '../../bridge/orders';
+
+/**
+ * Order numbers a customer wrote in a ticket's title or opening message: "заказ №1234", "по заказу 41",
+ * "order #1234", "Order no. 2024-0042". A mention is only a candidate: it links only to an order of the
+ * ticket's own owner, matched by ACCOUNT_NUMBER (what customers see) or by ID.
+ */
+const MENTION =
+  /(?<![\p{L}\d])(?:заказ[а-яё]*|orders?)(?![\p{L}])[\s:]*(?:number|num\.?|no\.?|nr\.?|номер|№|#|n(?=\s*\d))?[\s:.]*([\p{L}\d][\p{L}\d\-/_]*)/giu;
+
+/** Simple HTML and entities Bitrix may store around the text (the editor, the mail gateway). */
+function plain(text: string): string {
+  return text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&#8470;|&numero;/gi, '№')
+    .replace(/&#35;|&num;/gi, '#');
+}
+
+export function extractOrderMentions(text: string | null | undefined): string[] {
+  if (!text) return [];
+  const found: string[] = [];
+  for (const match of plain(text).matchAll(MENTION)) {
+    const token = match[1].replace(/[-/_]+$/, '');
+    if (/\d/.test(token) && token.length <= 100 && !found.includes(token)) found.push(token);
+  }
+  return found;
+}
+
+/** What to look up in b_sale_order for a set of mentions: ACCOUNT_NUMBER always, ID when numeric. */
+export function orderLookupOf(mentions: string[]): { ids: number[]; accountNumbers: string[] } {
+  return {
+    ids: mentions.filter((m) => /^\d{1,10}$/.test(m)).map(Number),
+    accountNumbers: mentions,
+  };
+}
+
+export interface MentionMatch {
+  /** The owner's order the first matching mention names, if any. */
+  own: NativeOrder | null;
+  /** Orders of other customers that mentions named: never linked, reported. */
+  foreign: NativeOrder[];
+}
+
+export function matchMentions(
+  mentions: string[],
+  orders: NativeOrder[],
+  ownerId: number | null,
+): MentionMatch {
+  const foreign: NativeOrder[] = [];
+  for (const mention of mentions) {
+    const named = orders.filter(
+      (o) =>
+        (o.accountNumber !== null && o.accountNumber.toLowerCase() === mention.toLowerCase()) ||
+        (/^\d+$/.test(mention) && o.id === Number(mention)),
+    );
+    // A mention can name two orders (one's ACCOUNT_NUMBER is another's ID): prefer the owner's.
+    const own = ownerId ? named.find((o) => o.userId === ownerId) : undefined;
+    if (own) return { own, foreign };
+    for (const order of named) if (!foreign.some((f) => f.id === order.id)) foreign.push(order);
+  }
+  return { own: null, foreign };
+}

@@ -1,0 +1,113 @@
+import { NativeTicket, nativeState } from '../../bridge/nativeTickets';
+import { localDayKey } from '../../core/time';
+import { NativeTimeReader } from '../nativeTime';
+import { computeSlaDeadlines, Priority } from '../slaDeadlines';
+import { CategoryResolver } from './category';
+import { PriorityResolver } from './priority';
+import { resolveStatus, StatusResolver, TicketStatus } from './status';
+
+/**
+ * One b_ticket row → the bl_support_ticket columns the ticket itself decides (not the number, the order
+ * link or the first-reply fields, which have their own writers). Pure: everything it needs is passed in.
+ */
+export interface MirrorTicket {
+  id: number;
+  siteId: string;
+  userId: number | null;
+  guestEmail: string | null;
+  subject: string;
+  category: string | null;
+  priority: Priority;
+  status: TicketStatus;
+  assignedTo: number | null;
+  groupId: number | null;
+  firstReplyDeadline: Date;
+  slaDeadline: Date;
+  resolvedAt: Date | null;
+  reopenCount: number;
+  isOpen: boolean;
+  nativeTimestampX: string | null;
+  nativeState: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The site-local creation day, YYYYMMDD: the day part of the ticket number. */
+  day: string;
+}
+
+export interface TicketMappers {
+  zone: string;
+  toInstant: NativeTimeReader;
+  priorityOf: PriorityResolver;
+  statusOf: StatusResolver;
+  categoryOf: CategoryResolver;
+  /** Responsible user → their support group. */
+  groupOf: Map<number, number>;
+}
+
+/** What the mirror held before, when the ticket is already mirrored. */
+export interface PreviousTicket {
+  reopenCount: number;
+  isOpen: boolean;
+  deleted: boolean;
+}
+
+/** 0 and NULL both mean "none" in Bitrix ID columns. */
+export function someId(value: number | null | undefined): number | null {
+  return value ? Number(value) : null;
+}
+
+function cut(text: string | null, max: number): string | null {
+  if (text === null) return null;
+  const chars = Array.from(text);
+  return chars.length > max ? chars.slice(0, max).join('') : text;
+}
+
+export function mapTicket(
+  row: NativeTicket,
+  mappers: TicketMappers,
+  previous: PreviousTicket | null,
+  now: Date,
+): MirrorTicket {
+  const { toInstant } = mappers;
+  const created = toInstant(row.DATE_CREATE);
+  const createdAt = created ?? toInstant(row.TIMESTAMP_X) ?? now;
+  const updatedAt = toInstant(row.TIMESTAMP_X) ?? createdAt;
+  const closedAt = toInstant(row.DATE_CLOSE);
+  const userId = someId(row.OWNER_USER_ID);
+  const assignedTo = someId(row.RESPONSIBLE_USER_ID);
+  const priority = mappers.priorityOf(someId(row.CRITICALITY_ID), row.SITE_ID);
+  const category = mappers.categoryOf(someId(row.CATEGORY_ID));
+  const status = resolveStatus({
+    mapped: mappers.statusOf(someId(row.STATUS_ID)),
+    closed: closedAt !== null,
+    staffSpokeLast: row.LAST_MESSAGE_BY_SUPPORT_TEAM === 'Y',
+  });
+  const deadlines = computeSlaDeadlines({ createdAt, priority, category });
+  // Reopens we saw happen, and at least one when Bitrix flags the ticket as reopened (REOPEN='Y'):
+  // a close and reopen between two polls, or before the install, still counts.
+  const reopenedNow = previous !== null && !previous.isOpen && !previous.deleted && closedAt === null;
+  const seen = (previous?.reopenCount ?? 0) + (reopenedNow ? 1 : 0);
+  return {
+    id: Number(row.ID),
+    siteId: row.SITE_ID,
+    userId,
+    guestEmail: userId === null ? cut(row.OWNER_SID?.trim() || null, 255) : null,
+    subject: cut(row.TITLE ?? '', 500) ?? '',
+    category,
+    priority,
+    status,
+    assignedTo,
+    groupId: assignedTo === null ? null : (mappers.groupOf.get(assignedTo) ?? null),
+    firstReplyDeadline: deadlines.firstReplyDeadline,
+    slaDeadline: deadlines.resolutionDeadline,
+    resolvedAt: closedAt,
+    reopenCount: Math.max(seen, row.REOPEN === 'Y' ? 1 : 0),
+    isOpen: closedAt === null,
+    nativeTimestampX: row.TIMESTAMP_X,
+    nativeState: nativeState(row),
+    createdAt,
+    updatedAt,
+    // DATE_CREATE is already site-local: its date is the day (luxon only for a fallback instant).
+    day: created ? row.DATE_CREATE!.slice(0, 10).replace(/-/g, '') : localDayKey(createdAt, mappers.zone),
+  };
+}
