@@ -1,0 +1,29 @@
+import { Knex } from 'knex';
+import { Db } from '../core/db';
+import { Logger } from '../core/logger';
+
+/**
+ * One batch = one transaction: mirror rows, outbox rows and the cursor commit together, so a crash at
+ * any point leaves either all of a batch or none of it. InnoDB may pick a batch as a deadlock victim
+ * (two syncs, or a sync and the escalator, touching the same mirror rows): such a batch is rolled back
+ * whole and simply run again; any other error propagates.
+ */
+const RETRYABLE = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
+const ATTEMPTS = 5;
+
+export async function inBatchTransaction<T>(
+  db: Db,
+  logger: Logger,
+  fn: (trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(fn);
+    } catch (err) {
+      const errno = (err as { errno?: number }).errno;
+      if (errno === undefined || !RETRYABLE.has(errno) || attempt >= ATTEMPTS) throw err;
+      logger.debug('sync batch rolled back by a lock conflict; running it again', { attempt, errno });
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+    }
+  }
+}

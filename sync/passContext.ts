@@ -1,0 +1,94 @@
+import { readDictionary } from '../bridge/dictionaries';
+import { detectNativeCapabilities, NativeCapabilities } from '../bridge/nativeCapabilities';
+import { instantToNative } from '../core/time';
+import { buildCategoryResolver, CategoryResolver } from './mapping/category';
+import { buildPriorityResolver, PriorityResolver } from './mapping/priority';
+import { buildStatusResolver, StatusResolver } from './mapping/status';
+import { createNativeTimeReader, NativeTimeReader } from './nativeTime';
+import { HistoryBaseline } from './preflight';
+import { SyncDeps, SyncEventMap, SyncOptions, SyncPassResult } from './types';
+
+/**
+ * What one pass shares between its phases: "now" read once, the history baseline, and lookups that are
+ * loaded on first use (an idle poll never reads the dictionary or information_schema).
+ */
+export interface DictionaryMappers {
+  priorityOf: PriorityResolver;
+  statusOf: StatusResolver;
+  categoryOf: CategoryResolver;
+}
+
+export interface PassContext {
+  deps: SyncDeps;
+  options: SyncOptions;
+  now: Date;
+  /** "now" as the site's wall-clock text, for comparisons with native DATETIMEs. */
+  nowNative: string;
+  batchSize: number;
+  baseline: HistoryBaseline;
+  toInstant: NativeTimeReader;
+  capabilities(): Promise<NativeCapabilities>;
+  mappers(): Promise<DictionaryMappers>;
+  /**
+   * Loads both lookups. Phases call it before opening a batch transaction: loading them inside would
+   * need a second pooled connection while the transaction holds one.
+   */
+  preload(): Promise<void>;
+  result: SyncPassResult;
+  emit<K extends keyof SyncEventMap>(event: K, ...args: SyncEventMap[K]): void;
+  stopped(): boolean;
+}
+
+function memo<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= load());
+}
+
+export function createPassContext(
+  deps: SyncDeps,
+  options: SyncOptions,
+  baseline: HistoryBaseline,
+): PassContext {
+  const now = deps.clock.now();
+  const ctx: PassContext = {
+    deps,
+    options,
+    now,
+    nowNative: instantToNative(now, deps.zone),
+    batchSize: options.batchSize ?? deps.config.sync.batchSize,
+    baseline,
+    toInstant: createNativeTimeReader(deps.zone),
+    capabilities: memo(() => detectNativeCapabilities(deps.db)),
+    mappers: memo(async () => {
+      const entries = await readDictionary(deps.db);
+      return {
+        priorityOf: buildPriorityResolver(entries, deps.config.mapping.criticality),
+        statusOf: buildStatusResolver(entries, deps.config.mapping.status),
+        categoryOf: buildCategoryResolver(entries),
+      };
+    }),
+    async preload() {
+      await Promise.all([ctx.capabilities(), ctx.mappers()]);
+    },
+    result: {
+      tickets: 0,
+      messages: 0,
+      events: 0,
+      changedTickets: 0,
+      deletedTickets: 0,
+      reconciled: false,
+      complete: true,
+      durationMs: 0,
+    },
+    emit(event, ...args) {
+      // EventEmitter<T>'s conditional argument type does not narrow through a generic K.
+      (deps.events?.emit as ((e: string, ...a: unknown[]) => boolean) | undefined)?.call(
+        deps.events,
+        event,
+        ...args,
+      );
+    },
+    stopped: () => options.signal?.aborted === true,
+  };
+  return ctx;
+}

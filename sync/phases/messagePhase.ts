@@ -1,0 +1,51 @@
+import { maxMessageId, readMessagesAfter } from '../../bridge/nativeMessages';
+import { inBatchTransaction } from '../batchTransaction';
+import { applyOutcome } from '../outcome';
+import { PassContext } from '../passContext';
+import { lockCursor, readCursors, setCursor, SYNC_CURSORS } from '../store/cursors';
+import { BatchInfo } from '../types';
+import { mirrorMessages } from './mirrorMessages';
+
+/**
+ * New messages, by primary key after the 'message' cursor. The cursor stops right before a message
+ * whose ticket is not mirrored yet (never skipping it); the ID of that ticket is returned so the pass
+ * can mirror it and come back.
+ */
+export async function runMessagePhase(ctx: PassContext): Promise<number | null> {
+  const { db, logger } = ctx.deps;
+  const start = (await readCursors(db, [SYNC_CURSORS.message])).get(SYNC_CURSORS.message) ?? 0;
+  const max = await maxMessageId(db);
+  if (max <= start) return null;
+  await ctx.preload();
+  while (!ctx.stopped()) {
+    const batch = await inBatchTransaction(db, logger, async (trx) => {
+      const cursor = await lockCursor(trx, SYNC_CURSORS.message);
+      const rows = await readMessagesAfter(trx, cursor, ctx.batchSize);
+      if (rows.length === 0) return null;
+      const result = await mirrorMessages(trx, ctx, rows);
+      const next = result.consumed > 0 ? Number(rows[result.consumed - 1].ID) : cursor;
+      const info: BatchInfo = { phase: 'messages', rows: result.consumed, cursor: next };
+      if (next !== cursor) {
+        await setCursor(trx, SYNC_CURSORS.message, next, ctx.now);
+        await ctx.options.onBatch?.(info);
+      }
+      return { result, info, read: rows.length };
+    });
+    if (batch === null) break;
+    applyOutcome(ctx, batch.result.outcome, batch.info.rows > 0 ? batch.info : null);
+    ctx.options.onProgress?.({
+      phase: 'messages',
+      done: Math.min(batch.info.cursor, max) - start,
+      total: max - start,
+    });
+    if (batch.result.blockedTicketId !== null) {
+      logger.debug('messages wait for their ticket to be mirrored', {
+        ticketId: batch.result.blockedTicketId,
+        cursor: batch.info.cursor,
+      });
+      return batch.result.blockedTicketId;
+    }
+    if (batch.read < ctx.batchSize) break;
+  }
+  return null;
+}

@@ -1,0 +1,179 @@
+import { Knex } from 'knex';
+import { NativeMessage } from '../../bridge/nativeMessages';
+import { existingTicketIds } from '../../bridge/nativeTickets';
+import { writeBackOrderIds } from '../../bridge/orders';
+import { staffAmong } from '../../bridge/staff';
+import {
+  authorsToClassify,
+  isLogLine,
+  isStaffMessage,
+  mapMessage,
+  MirrorMessage,
+} from '../mapping/messageRow';
+import { decideOrderLinks } from '../orderLinker';
+import { BatchOutcome, emptyOutcome } from '../outcome';
+import { PassContext } from '../passContext';
+import { upsertMessages } from '../store/messages';
+import { insertOutbox, OutboxEvent, replyEvent } from '../store/outbox';
+import { applyMessageFacts, applyOrderLinks, MirrorTicketState, readMirrorTickets } from '../store/tickets';
+
+export interface MessageBatchResult {
+  outcome: BatchOutcome;
+  /** How many rows from the front of the batch were dealt with (mirrored, or skipped for good). */
+  consumed: number;
+  /** A ticket that exists in Bitrix but is not mirrored yet: its messages wait for it. */
+  blockedTicketId: number | null;
+}
+
+/**
+ * Mirrors messages in ID order inside the caller's transaction. Log lines are skipped; a message of a
+ * ticket that is not mirrored yet stops the batch right there (it is retried once the ticket is in), and
+ * one of a ticket Bitrix no longer has is skipped. Per ticket it records the opening message and the
+ * first visible staff reply, links an order named in the opening message, and queues a reply event for
+ * each visible staff message after the baseline that is not the opening one and not the bridge's own.
+ */
+export async function mirrorMessages(
+  trx: Knex.Transaction,
+  ctx: PassContext,
+  rows: NativeMessage[],
+): Promise<MessageBatchResult> {
+  const outcome = emptyOutcome();
+  const ticketIds = [...new Set(rows.filter((r) => !isLogLine(r)).map((r) => Number(r.TICKET_ID)))];
+  const tickets = await readMirrorTickets(trx, ticketIds);
+  const unmirrored = ticketIds.filter((id) => !tickets.has(id));
+  const waiting = await existingTicketIds(trx, unmirrored);
+  let consumed = rows.length;
+  let blockedTicketId: number | null = null;
+  const usable: NativeMessage[] = [];
+  for (const [index, row] of rows.entries()) {
+    if (isLogLine(row)) continue;
+    const ticketId = Number(row.TICKET_ID);
+    if (tickets.has(ticketId)) usable.push(row);
+    else if (waiting.has(ticketId)) {
+      consumed = index;
+      blockedTicketId = ticketId;
+      break;
+    } else
+      ctx.deps.logger.debug('message of a ticket Bitrix no longer has: skipped', {
+        messageId: row.ID,
+        ticketId,
+      });
+  }
+  if (usable.length === 0) return { outcome, consumed, blockedTicketId };
+
+  const caps = await ctx.capabilities();
+  const staff = caps.moduleRights
+    ? await staffAmong(trx, authorsToClassify(usable), ctx.nowNative)
+    : new Set<number>();
+  const mirrored = usable.map((row) => mapMessage(row, isStaffMessage(row, staff), ctx.toInstant, ctx.now));
+  await upsertMessages(trx, mirrored);
+
+  const facts = ticketFacts(mirrored, tickets);
+  await applyMessageFacts(
+    trx,
+    [...facts.values()].filter((f) => f.firstMessageId !== null || f.firstReplyAt !== null),
+  );
+  await linkFromOpeningMessages(trx, ctx, mirrored, tickets, facts);
+
+  const events: OutboxEvent[] = [];
+  for (const [i, message] of mirrored.entries()) {
+    const native = usable[i];
+    const opening = facts.get(message.ticketId)?.openingId ?? null;
+    if (
+      message.id > ctx.baseline.messageId &&
+      message.isStaff &&
+      !message.isInternal &&
+      message.id !== opening &&
+      (native.CREATED_MODULE_NAME ?? '').toLowerCase() !== 'bxsup'
+    ) {
+      events.push(replyEvent(message.ticketId, message.id));
+    }
+  }
+  outcome.events = await insertOutbox(trx, events, ctx.now);
+  outcome.messages = mirrored.length;
+  outcome.messageNotices = mirrored.map((m) => ({
+    messageId: m.id,
+    ticketId: m.ticketId,
+    isStaff: m.isStaff,
+    isInternal: m.isInternal,
+  }));
+  return { outcome, consumed, blockedTicketId };
+}
+
+interface TicketFacts {
+  id: number;
+  /** Set only when this batch found the opening message. */
+  firstMessageId: number | null;
+  /** The ticket's opening message, known before or found now. */
+  openingId: number | null;
+  firstReplyAt: Date | null;
+}
+
+function ticketFacts(
+  messages: MirrorMessage[],
+  tickets: Map<number, MirrorTicketState>,
+): Map<number, TicketFacts> {
+  const facts = new Map<number, TicketFacts>();
+  for (const m of messages) {
+    const known = tickets.get(m.ticketId)?.firstMessageId ?? null;
+    const f = facts.get(m.ticketId) ?? {
+      id: m.ticketId,
+      firstMessageId: null,
+      openingId: known,
+      firstReplyAt: null,
+    };
+    if (!m.isInternal) {
+      // Messages come in ID order: the first visible one without a known opening message is it.
+      if (f.openingId === null) {
+        f.openingId = m.id;
+        f.firstMessageId = m.id;
+      }
+      if (m.isStaff && (f.firstReplyAt === null || m.createdAt < f.firstReplyAt))
+        f.firstReplyAt = m.createdAt;
+    }
+    facts.set(m.ticketId, f);
+  }
+  return facts;
+}
+
+async function linkFromOpeningMessages(
+  trx: Knex.Transaction,
+  ctx: PassContext,
+  messages: MirrorMessage[],
+  tickets: Map<number, MirrorTicketState>,
+  facts: Map<number, TicketFacts>,
+): Promise<void> {
+  const caps = await ctx.capabilities();
+  if (!caps.orders) return;
+  const openings = messages.filter((m) => {
+    const ticket = tickets.get(m.ticketId)!;
+    return (
+      facts.get(m.ticketId)?.firstMessageId === m.id && ticket.orderId === null && ticket.userId !== null
+    );
+  });
+  if (openings.length === 0) return;
+  const decisions = await decideOrderLinks(
+    trx,
+    openings.map((m) => ({
+      ticketId: m.ticketId,
+      ownerId: tickets.get(m.ticketId)!.userId,
+      // Not read here: the ticket's UF value was weighed when it was mirrored, and the write-back
+      // below never replaces a value an operator has set since.
+      ufValue: null,
+      texts: [{ source: 'message' as const, text: m.body }],
+      current: { orderId: null, orderSource: null },
+    })),
+    ctx.deps.logger,
+  );
+  const found = [...decisions.values()].filter((d) => d.changed && d.orderId !== null);
+  await applyOrderLinks(
+    trx,
+    found.map((d) => ({ id: d.ticketId, orderId: d.orderId, orderSource: d.orderSource })),
+  );
+  if (caps.ufOrderId) {
+    await writeBackOrderIds(
+      trx,
+      found.map((d) => ({ ticketId: d.ticketId, orderId: d.orderId! })),
+    );
+  }
+}

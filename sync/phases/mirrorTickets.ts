@@ -1,0 +1,126 @@
+import { Knex } from 'knex';
+import { writeBackOrderIds } from '../../bridge/orders';
+import { NativeTicket } from '../../bridge/nativeTickets';
+import { supportGroupsOf } from '../../bridge/staff';
+import { assignNumbers, countByDay } from '../mapping/ticketNumber';
+import { mapTicket, MirrorTicket, someId, TicketMappers } from '../mapping/ticketRow';
+import { decideOrderLinks, OrderLinkDecision } from '../orderLinker';
+import { emptyOutcome, BatchOutcome } from '../outcome';
+import { PassContext } from '../passContext';
+import { reserveNumbersByDay } from '../store/numbers';
+import { closedEvent, createdEvent, insertOutbox, OutboxEvent } from '../store/outbox';
+import { readMirrorTickets, upsertTickets } from '../store/tickets';
+
+/**
+ * Mirrors native tickets that have no mirror row yet (new ones past the cursor, or ones the cursor
+ * passed by): numbers, order link, SLA deadlines, and the created/closed events of what is not history.
+ * Runs inside the caller's transaction, which holds the 'ticket' cursor lock: numbers are reserved
+ * under it and commit or roll back with the rows.
+ */
+export async function mirrorNewTickets(
+  trx: Knex.Transaction,
+  ctx: PassContext,
+  rows: NativeTicket[],
+): Promise<BatchOutcome> {
+  const outcome = emptyOutcome();
+  const existing = await readMirrorTickets(
+    trx,
+    rows.map((r) => Number(r.ID)),
+  );
+  const fresh = rows.filter((r) => !existing.has(Number(r.ID)));
+  if (fresh.length === 0) return outcome;
+  const caps = await ctx.capabilities();
+  const mappers = await ticketMappers(trx, ctx, fresh);
+  const links = await linkOrders(trx, ctx, fresh);
+  const mapped: MirrorTicket[] = fresh.map((row) => {
+    const link = links.get(Number(row.ID));
+    // The state signature must include the UF value we are about to write, or the next poll would
+    // take our own write-back for an operator's change.
+    const signed = caps.ufOrderId && link?.writeBack ? { ...row, UF_ORDER_ID: link.orderId } : row;
+    return mapTicket(signed, mappers, null, ctx.now);
+  });
+  const reserved = await reserveNumbersByDay(trx, countByDay(mapped));
+  const numbers = assignNumbers(mapped, reserved);
+  await upsertTickets(
+    trx,
+    mapped.map((ticket) => ({
+      ticket,
+      extras: {
+        number: numbers.get(ticket.id)!,
+        orderId: links.get(ticket.id)?.orderId ?? null,
+        orderSource: links.get(ticket.id)?.orderSource ?? null,
+      },
+    })),
+  );
+  const writeBacks = [...links.values()].filter((l) => l.writeBack && l.orderId !== null);
+  if (writeBacks.length && caps.ufOrderId) {
+    await writeBackOrderIds(
+      trx,
+      writeBacks.map((l) => ({ ticketId: l.ticketId, orderId: l.orderId! })),
+    );
+  }
+  const events: OutboxEvent[] = [];
+  for (const row of fresh) {
+    const id = Number(row.ID);
+    if (id > ctx.baseline.ticketId) events.push(createdEvent(id, numbers.get(id)!));
+    const close = closeEventOf(ctx, row);
+    if (close) events.push(close);
+  }
+  outcome.events = await insertOutbox(trx, events, ctx.now);
+  outcome.tickets = fresh.length;
+  outcome.ticketNotices = mapped.map((t) => ({
+    ticketId: t.id,
+    number: numbers.get(t.id)!,
+    kind: 'created',
+  }));
+  return outcome;
+}
+
+/**
+ * SUPPORT_TICKET_CLOSED for a ticket closed after the install, unless the bridge closed it itself.
+ * The event key carries DATE_CLOSE, so proposing it again (every later change of a closed ticket) is a
+ * no-op in the outbox.
+ */
+export function closeEventOf(ctx: PassContext, row: NativeTicket): OutboxEvent | null {
+  if (!row.DATE_CLOSE) return null;
+  const closedAt = ctx.toInstant(row.DATE_CLOSE);
+  if (closedAt === null || closedAt.getTime() < ctx.baseline.installedAt.getTime()) return null;
+  if ((row.MODIFIED_MODULE_NAME ?? '').toLowerCase() === 'bxsup') return null;
+  return closedEvent(Number(row.ID), row.DATE_CLOSE, row.AUTO_CLOSED === 'Y');
+}
+
+export async function ticketMappers(
+  trx: Knex.Transaction,
+  ctx: PassContext,
+  rows: NativeTicket[],
+): Promise<TicketMappers> {
+  const caps = await ctx.capabilities();
+  const responsibles = [
+    ...new Set(rows.map((r) => someId(r.RESPONSIBLE_USER_ID)).filter((v): v is number => v !== null)),
+  ];
+  return {
+    ...(await ctx.mappers()),
+    zone: ctx.deps.zone,
+    toInstant: ctx.toInstant,
+    groupOf: caps.supportGroups ? await supportGroupsOf(trx, responsibles) : new Map(),
+  };
+}
+
+async function linkOrders(
+  trx: Knex.Transaction,
+  ctx: PassContext,
+  rows: NativeTicket[],
+): Promise<Map<number, OrderLinkDecision>> {
+  if (!(await ctx.capabilities()).orders) return new Map();
+  return decideOrderLinks(
+    trx,
+    rows.map((r) => ({
+      ticketId: Number(r.ID),
+      ownerId: someId(r.OWNER_USER_ID),
+      ufValue: someId(r.UF_ORDER_ID),
+      texts: [{ source: 'title', text: r.TITLE }],
+      current: { orderId: null, orderSource: null },
+    })),
+    ctx.deps.logger,
+  );
+}

@@ -1,0 +1,107 @@
+import { Knex } from 'knex';
+import { nativeState, readTicketsByIds } from '../../bridge/nativeTickets';
+import { writeBackOrderIds } from '../../bridge/orders';
+import { mapTicket, someId } from '../mapping/ticketRow';
+import { decideOrderLinks, OrderLinkDecision } from '../orderLinker';
+import { BatchOutcome, emptyOutcome } from '../outcome';
+import { PassContext } from '../passContext';
+import { insertOutbox, OutboxEvent } from '../store/outbox';
+import { applyOrderLinks, markDeleted, readMirrorTickets, upsertTickets } from '../store/tickets';
+import { closeEventOf, ticketMappers } from './mirrorTickets';
+
+/**
+ * Brings mirrored tickets in line with b_ticket after a change: status, priority (and with it the SLA
+ * deadlines), responsible, category, close and reopen, order link from UF_ORDER_ID; marks the ones
+ * Bitrix deleted. Runs in the caller's transaction under the 'changes' lock, so reopen counting sees
+ * each transition once even with two syncs running. Rows are re-read inside the transaction: what the
+ * cheap comparison outside it suggested is checked again before anything is written.
+ */
+export async function remapTickets(
+  trx: Knex.Transaction,
+  ctx: PassContext,
+  ids: number[],
+): Promise<BatchOutcome> {
+  const outcome = emptyOutcome();
+  const caps = await ctx.capabilities();
+  const native = await readTicketsByIds(trx, ids, caps.ufOrderId);
+  const mirror = await readMirrorTickets(trx, ids);
+  const present = new Set(native.map((r) => Number(r.ID)));
+
+  const gone = [...mirror.values()].filter((m) => !m.deleted && !present.has(m.id));
+  await markDeleted(
+    trx,
+    gone.map((m) => m.id),
+    ctx.now,
+  );
+  outcome.deleted = gone.length;
+  outcome.ticketNotices.push(
+    ...gone.map((m) => ({ ticketId: m.id, number: m.number, kind: 'deleted' as const })),
+  );
+
+  const changed = native.filter((row) => {
+    const known = mirror.get(Number(row.ID));
+    return known !== undefined && (known.deleted || known.nativeState !== nativeState(row));
+  });
+  if (changed.length === 0) return outcome;
+
+  const mappers = await ticketMappers(trx, ctx, changed);
+  const links: Map<number, OrderLinkDecision> = caps.orders
+    ? await decideOrderLinks(
+        trx,
+        changed.map((row) => {
+          const known = mirror.get(Number(row.ID))!;
+          return {
+            ticketId: known.id,
+            ownerId: someId(row.OWNER_USER_ID),
+            ufValue: someId(row.UF_ORDER_ID),
+            // The title is searched again only while nothing is linked (it may have been edited).
+            texts: known.orderId === null ? [{ source: 'title' as const, text: row.TITLE }] : [],
+            current: { orderId: known.orderId, orderSource: known.orderSource },
+          };
+        }),
+        ctx.deps.logger,
+      )
+    : new Map();
+
+  const rows = changed.map((row) => {
+    const known = mirror.get(Number(row.ID))!;
+    const link = links.get(known.id);
+    const signed = caps.ufOrderId && link?.writeBack ? { ...row, UF_ORDER_ID: link.orderId } : row;
+    const ticket = mapTicket(
+      signed,
+      mappers,
+      { reopenCount: known.reopenCount, isOpen: known.isOpen, deleted: known.deleted },
+      ctx.now,
+    );
+    return {
+      ticket,
+      extras: { number: known.number, orderId: known.orderId, orderSource: known.orderSource },
+    };
+  });
+  await upsertTickets(trx, rows);
+
+  const relinked = [...links.values()].filter((l) => l.changed);
+  await applyOrderLinks(
+    trx,
+    relinked.map((l) => ({ id: l.ticketId, orderId: l.orderId, orderSource: l.orderSource })),
+  );
+  const writeBacks = relinked.filter((l) => l.writeBack && l.orderId !== null);
+  if (caps.ufOrderId && writeBacks.length) {
+    await writeBackOrderIds(
+      trx,
+      writeBacks.map((l) => ({ ticketId: l.ticketId, orderId: l.orderId! })),
+    );
+  }
+
+  const events = changed.map((row) => closeEventOf(ctx, row)).filter((e): e is OutboxEvent => e !== null);
+  outcome.events = await insertOutbox(trx, events, ctx.now);
+  outcome.changed = changed.length;
+  outcome.ticketNotices.push(
+    ...rows.map(({ ticket, extras }) => ({
+      ticketId: ticket.id,
+      number: extras.number,
+      kind: 'changed' as const,
+    })),
+  );
+  return outcome;
+}

@@ -1,0 +1,49 @@
+import { Db } from '../core/db';
+import { BxsupError } from '../core/errors';
+import { BASELINE_CURSORS } from '../schema/historyBaseline';
+import { CODE_SCHEMA_VERSION } from '../schema/migrations';
+import { assertSchemaNotNewer } from '../schema/migrator';
+import { readCursors } from './store/cursors';
+
+/**
+ * Before a pass: our schema must be installed at this code's version, and the installer's history
+ * baseline must be there. Without it every old ticket would look new and be mailed, so the sync
+ * refuses rather than guess.
+ */
+export interface HistoryBaseline {
+  /** Tickets and messages with IDs up to these existed at install: mirrored without events. */
+  ticketId: number;
+  messageId: number;
+  /** Closes before this instant are history too. */
+  installedAt: Date;
+}
+
+export async function checkInstalled(db: Db): Promise<HistoryBaseline> {
+  const installed = await assertSchemaNotNewer(db);
+  if (installed === 0) {
+    throw new BxsupError(
+      'SCHEMA_NOT_INSTALLED',
+      'bxsup is not installed in this database: run bxsup install first',
+    );
+  }
+  if (installed < CODE_SCHEMA_VERSION) {
+    throw new BxsupError(
+      'SCHEMA_NOT_INSTALLED',
+      `the database has bxsup schema version ${installed}, older than this bxsup (${CODE_SCHEMA_VERSION}): run bxsup install first`,
+    );
+  }
+  const names = [BASELINE_CURSORS.ticket, BASELINE_CURSORS.message, BASELINE_CURSORS.installedAt];
+  const cursors = await readCursors(db, names);
+  const missing = names.filter((n) => !cursors.has(n));
+  if (missing.length > 0) {
+    throw new BxsupError(
+      'SCHEMA_NOT_INSTALLED',
+      `the history baseline (${missing.join(', ')}) is missing, so old tickets cannot be told from new ones: run bxsup install first`,
+    );
+  }
+  return {
+    ticketId: cursors.get(BASELINE_CURSORS.ticket)!,
+    messageId: cursors.get(BASELINE_CURSORS.message)!,
+    installedAt: new Date(cursors.get(BASELINE_CURSORS.installedAt)!),
+  };
+}

@@ -1,0 +1,241 @@
+import { Knex } from 'knex';
+import { MirrorTicket } from '../mapping/ticketRow';
+import { utcText, utcTextOrNull } from '../nativeTime';
+
+/**
+ * Writes of bl_support_ticket. Each column has one owner: the ticket mapping (upsertTickets), the
+ * message phase (first message, first reply), the order linker (order_id/order_source). Writers never
+ * overwrite each other's columns, so two phases running at once cannot undo each other's work.
+ */
+type Reader = Knex | Knex.Transaction;
+
+export interface MirrorTicketState {
+  id: number;
+  number: string;
+  userId: number | null;
+  subject: string;
+  orderId: number | null;
+  orderSource: string | null;
+  firstMessageId: number | null;
+  isOpen: boolean;
+  reopenCount: number;
+  deleted: boolean;
+  nativeState: string | null;
+}
+
+export async function readMirrorTickets(db: Reader, ids: number[]): Promise<Map<number, MirrorTicketState>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db('bl_support_ticket')
+    .whereIn('id', ids)
+    .select(
+      'id',
+      'number',
+      'user_id',
+      'subject',
+      'order_id',
+      'order_source',
+      'first_message_id',
+      'is_open',
+      'reopen_count',
+      'deleted_at',
+      'native_state',
+    );
+  return new Map(
+    rows.map((r: Record<string, unknown>) => [
+      Number(r.id),
+      {
+        id: Number(r.id),
+        number: String(r.number),
+        userId: r.user_id === null ? null : Number(r.user_id),
+        subject: String(r.subject),
+        orderId: r.order_id === null ? null : Number(r.order_id),
+        orderSource: (r.order_source as string | null) ?? null,
+        firstMessageId: r.first_message_id === null ? null : Number(r.first_message_id),
+        isOpen: Number(r.is_open) === 1,
+        reopenCount: Number(r.reopen_count),
+        deleted: r.deleted_at !== null,
+        nativeState: (r.native_state as string | null) ?? null,
+      },
+    ]),
+  );
+}
+
+export interface NewTicketExtras {
+  number: string;
+  orderId: number | null;
+  orderSource: string | null;
+}
+
+const COLUMNS = [
+  'id',
+  'number',
+  'site_id',
+  'user_id',
+  'guest_email',
+  'order_id',
+  'order_source',
+  'subject',
+  'category',
+  'priority',
+  'status',
+  'assigned_to',
+  'group_id',
+  'first_reply_deadline',
+  'sla_deadline',
+  'resolved_at',
+  'reopen_count',
+  'is_open',
+  'native_timestamp_x',
+  'native_state',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+];
+
+// Deadlines first: in ON DUPLICATE KEY UPDATE a later assignment sees the earlier ones, and the
+// deadlines must compare the old priority and category. They move only when those change, so a
+// deadline someone else adjusted (the escalator's pause) survives an unrelated change of the ticket.
+const ON_DUPLICATE = `
+  first_reply_deadline = IF(priority <=> VALUES(priority) AND category <=> VALUES(category), first_reply_deadline, VALUES(first_reply_deadline)),
+  sla_deadline = IF(priority <=> VALUES(priority) AND category <=> VALUES(category), sla_deadline, VALUES(sla_deadline)),
+  site_id = VALUES(site_id), user_id = VALUES(user_id), guest_email = VALUES(guest_email),
+  subject = VALUES(subject), category = VALUES(category), priority = VALUES(priority), status = VALUES(status),
+  assigned_to = VALUES(assigned_to), group_id = VALUES(group_id), resolved_at = VALUES(resolved_at),
+  reopen_count = VALUES(reopen_count), is_open = VALUES(is_open), native_timestamp_x = VALUES(native_timestamp_x),
+  native_state = VALUES(native_state), created_at = VALUES(created_at), updated_at = VALUES(updated_at),
+  deleted_at = NULL`;
+
+/**
+ * One multi-row statement for a batch. New rows get their number and order link; an existing row keeps
+ * its number (assigned once), its order link and its first-reply fields whatever the batch says.
+ */
+export async function upsertTickets(
+  trx: Knex.Transaction,
+  rows: Array<{ ticket: MirrorTicket; extras: NewTicketExtras }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const placeholders = `(${COLUMNS.map(() => '?').join(', ')})`;
+  const bindings = rows.flatMap(({ ticket: t, extras: x }) => [
+    t.id,
+    x.number,
+    t.siteId,
+    t.userId,
+    t.guestEmail,
+    x.orderId,
+    x.orderSource,
+    t.subject,
+    t.category,
+    t.priority,
+    t.status,
+    t.assignedTo,
+    t.groupId,
+    utcText(t.firstReplyDeadline),
+    utcText(t.slaDeadline),
+    utcTextOrNull(t.resolvedAt),
+    t.reopenCount,
+    t.isOpen ? 1 : 0,
+    t.nativeTimestampX,
+    t.nativeState,
+    utcText(t.createdAt),
+    utcText(t.updatedAt),
+    null,
+  ]);
+  await trx.raw(
+    `INSERT INTO bl_support_ticket (${COLUMNS.join(', ')}) VALUES ${rows.map(() => placeholders).join(', ')}
+     ON DUPLICATE KEY UPDATE ${ON_DUPLICATE}`,
+    bindings,
+  );
+}
+
+/**
+ * Column updates for many tickets in one statement: a derived table of (id, values) joined on the
+ * primary key. UNION ALL SELECT rather than VALUES rows, which MySQL and MariaDB spell differently.
+ */
+async function updateJoined(
+  trx: Knex.Transaction,
+  columns: Array<{ name: string; cast: 'SIGNED' | 'DATETIME' | 'CHAR' }>,
+  rows: Array<Array<string | number | null>>,
+  set: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const first = `SELECT CAST(? AS SIGNED) AS id, ${columns.map((c) => `CAST(? AS ${c.cast}) AS ${c.name}`).join(', ')}`;
+  const rest = `SELECT ?, ${columns.map(() => '?').join(', ')}`;
+  const derived = [first, ...rows.slice(1).map(() => rest)].join(' UNION ALL ');
+  await trx.raw(`UPDATE bl_support_ticket t JOIN (${derived}) v ON v.id = t.id SET ${set}`, rows.flat());
+}
+
+/**
+ * The opening message is the lowest visible message ID (kept when already known); the first reply the
+ * earliest visible staff message (the earlier of ours and the batch's).
+ */
+export async function applyMessageFacts(
+  trx: Knex.Transaction,
+  facts: Array<{ id: number; firstMessageId: number | null; firstReplyAt: Date | null }>,
+): Promise<void> {
+  await updateJoined(
+    trx,
+    [
+      { name: 'first_message_id', cast: 'SIGNED' },
+      { name: 'first_reply_at', cast: 'DATETIME' },
+    ],
+    facts.map((f) => [f.id, f.firstMessageId, utcTextOrNull(f.firstReplyAt)]),
+    `t.first_message_id = COALESCE(t.first_message_id, v.first_message_id),
+     t.first_reply_at = CASE WHEN v.first_reply_at IS NULL THEN t.first_reply_at
+                             WHEN t.first_reply_at IS NULL OR t.first_reply_at > v.first_reply_at THEN v.first_reply_at
+                             ELSE t.first_reply_at END`,
+  );
+}
+
+export async function applyOrderLinks(
+  trx: Knex.Transaction,
+  links: Array<{ id: number; orderId: number | null; orderSource: string | null }>,
+): Promise<void> {
+  await updateJoined(
+    trx,
+    [
+      { name: 'order_id', cast: 'SIGNED' },
+      { name: 'order_source', cast: 'CHAR' },
+    ],
+    links.map((l) => [l.id, l.orderId, l.orderSource]),
+    't.order_id = v.order_id, t.order_source = v.order_source',
+  );
+}
+
+/** A ticket gone from b_ticket keeps its row and number, leaves the open set and is marked. */
+export async function markDeleted(trx: Knex.Transaction, ids: number[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await trx('bl_support_ticket')
+    .whereIn('id', ids)
+    .whereNull('deleted_at')
+    .update({ deleted_at: utcText(now), is_open: 0 });
+}
+
+/** The next chunk of the known-open set, by the (is_open, id) index. */
+export async function readOpenChunk(
+  db: Reader,
+  afterId: number,
+  limit: number,
+): Promise<Array<{ id: number; nativeState: string | null }>> {
+  const rows = await db('bl_support_ticket')
+    .where('is_open', 1)
+    .andWhere('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .select<Array<{ id: number; native_state: string | null }>>('id', 'native_state');
+  return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state }));
+}
+
+export async function readStateRange(
+  db: Reader,
+  fromId: number,
+  toId: number,
+): Promise<Array<{ id: number; nativeState: string | null; deleted: boolean }>> {
+  const rows = await db('bl_support_ticket')
+    .whereBetween('id', [fromId, toId])
+    .select<Array<{ id: number; native_state: string | null; deleted_at: string | null }>>(
+      'id',
+      'native_state',
+      'deleted_at',
+    );
+  return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state, deleted: r.deleted_at !== null }));
+}

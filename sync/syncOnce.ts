@@ -1,0 +1,52 @@
+import { performance } from 'node:perf_hooks';
+import { createPassContext } from './passContext';
+import { checkInstalled } from './preflight';
+import { runChangePhase } from './phases/changePhase';
+import { runMessagePhase } from './phases/messagePhase';
+import { runReconcilePhase } from './phases/reconcilePhase';
+import { mirrorMissingTickets, runTicketPhase } from './phases/ticketPhase';
+import { ensureCursors, readCursors, SYNC_CURSORS } from './store/cursors';
+import { SyncDeps, SyncOptions, SyncPassResult } from './types';
+
+/** How often one pass goes back for tickets its messages wait for before leaving them to the next. */
+const MAX_ROUNDS = 3;
+
+/**
+ * One sync pass: new tickets, new messages, changes to open tickets, and (when due) a slice of the slow
+ * reconciliation. Every batch commits its mirror rows, outbox rows and cursor together, so the pass can
+ * be stopped or killed anywhere and the next one carries on. The daemon calls it every
+ * sync.pollIntervalMs; `bxsup sync --once` calls it once (a first pass is the backfill).
+ */
+export async function syncOnce(deps: SyncDeps, options: SyncOptions = {}): Promise<SyncPassResult> {
+  const started = performance.now();
+  const baseline = await checkInstalled(deps.db);
+  const ctx = createPassContext(deps, options, baseline);
+  const cursorNames = Object.values(SYNC_CURSORS);
+  const cursors = await readCursors(deps.db, cursorNames);
+  // Writes only on a first pass: an idle poll stays read-only.
+  if (cursorNames.some((name) => !cursors.has(name))) await ensureCursors(deps.db, cursorNames, ctx.now);
+
+  for (let round = 1; round <= MAX_ROUNDS && !ctx.stopped(); round++) {
+    await runTicketPhase(ctx);
+    const waitingFor = await runMessagePhase(ctx);
+    if (waitingFor === null) break;
+    // The ticket phase of the next round picks the ticket up when it is past the ticket cursor; one the
+    // cursor passed by (committed out of order) has to be fetched by ID.
+    const ticketCursor = (await readCursors(deps.db, [SYNC_CURSORS.ticket])).get(SYNC_CURSORS.ticket) ?? 0;
+    if (waitingFor <= ticketCursor) await mirrorMissingTickets(ctx, [waitingFor]);
+  }
+  if (!ctx.stopped()) await runChangePhase(ctx);
+  if (!ctx.stopped()) await runReconcilePhase(ctx);
+
+  const result = ctx.result;
+  result.complete = !ctx.stopped();
+  result.durationMs = Math.round(performance.now() - started);
+  if (result.tickets || result.messages || result.events || result.changedTickets || result.deletedTickets) {
+    deps.logger.info(
+      `synced ${result.tickets} new ticket(s), ${result.messages} message(s), ${result.changedTickets} changed, ${result.deletedTickets} deleted; ${result.events} event(s) queued`,
+      { module: 'sync', ...result },
+    );
+  }
+  ctx.emit('pass:finished', result);
+  return result;
+}

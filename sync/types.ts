@@ -1,0 +1,93 @@
+import { EventEmitter } from 'node:events';
+import { Clock } from '../core/clock';
+import { Config } from '../core/config';
+import { Db } from '../core/db';
+import { Logger } from '../core/logger';
+import { OutboxEvent } from './store/outbox';
+
+/** What a sync pass needs; the daemon and the CLI each build it once (no module singletons). */
+export interface SyncDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  /** The IANA zone native DATETIMEs are written in (bridge/siteZone.ts resolveSiteZone). */
+  zone: string;
+  /** Lifecycle events (SyncEventMap), emitted after the batch that caused them committed. */
+  events?: EventEmitter<SyncEventMap>;
+}
+
+export type SyncPhase = 'tickets' | 'messages' | 'changes' | 'reconcile';
+
+export interface SyncProgress {
+  phase: 'tickets' | 'messages' | 'reconcile';
+  /** Position reached, counted from where this pass started (by primary key, not by rows). */
+  done: number;
+  total: number;
+}
+
+export interface BatchInfo {
+  phase: SyncPhase;
+  /** Native rows the batch looked at. */
+  rows: number;
+  /** The cursor the batch commits (0 for phases without one). */
+  cursor: number;
+}
+
+export interface SyncOptions {
+  /**
+   * 'auto' (default): run or continue the slow reconciliation when sync.reconcileIntervalMs has passed
+   * since the last cycle ended; 'full': run a whole cycle now; 'off': skip it.
+   */
+  reconcile?: 'auto' | 'full' | 'off';
+  /** Overrides sync.batchSize. */
+  batchSize?: number;
+  /** Stops between batches (daemon shutdown); what committed stays, the next pass resumes. */
+  signal?: AbortSignal;
+  /** Called after each committed batch of the backfill-sized phases: the CLI draws its progress bar. */
+  onProgress?: (progress: SyncProgress) => void;
+  /**
+   * Called inside each batch's transaction just before it commits. Throwing rolls the whole batch back
+   * (tests use it to crash a pass half-way).
+   */
+  onBatch?: (batch: BatchInfo) => void | Promise<void>;
+}
+
+export interface SyncPassResult {
+  /** Tickets mirrored for the first time. */
+  tickets: number;
+  /** Messages mirrored (log lines are never mirrored). */
+  messages: number;
+  /** Outbox rows created. */
+  events: number;
+  /** Mirrored tickets updated because Bitrix changed them (status, priority, responsible, close…). */
+  changedTickets: number;
+  /** Tickets found gone from b_ticket and marked deleted. */
+  deletedTickets: number;
+  /** Whether a reconciliation cycle ran to its end in this pass. */
+  reconciled: boolean;
+  /** False when the pass stopped early (signal): more is waiting. */
+  complete: boolean;
+  durationMs: number;
+}
+
+export interface TicketSyncedEvent {
+  ticketId: number;
+  number: string;
+  kind: 'created' | 'changed' | 'deleted';
+}
+
+export interface MessageSyncedEvent {
+  messageId: number;
+  ticketId: number;
+  isStaff: boolean;
+  isInternal: boolean;
+}
+
+export interface SyncEventMap {
+  'ticket:synced': [TicketSyncedEvent];
+  'message:synced': [MessageSyncedEvent];
+  'outbox:queued': [OutboxEvent];
+  'batch:committed': [BatchInfo];
+  'pass:finished': [SyncPassResult];
+}
