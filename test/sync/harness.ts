@@ -1,0 +1,75 @@
+import { EventEmitter } from 'node:events';
+import { Writable } from 'node:stream';
+import { FixedClock } from '../../core/clock';
+import { validateConfig, ConfigInput } from '../../core/config';
+import { createLogger, Logger } from '../../core/logger';
+import { loadBitrixFixture } from '../../fixtures/seed';
+import { runInstall } from '../../schema/install';
+import { executingRunner } from '../../schema/sqlRunner';
+import { SyncDeps, SyncEventMap } from '../../sync/types';
+import { referenceClock, FIXTURE_ZONE } from '../helpers/clock';
+import { createTestDatabase, TestDatabase } from '../helpers/db';
+
+/** A fixture site with bxsup installed at the reference time, for the sync tests. */
+export async function installedSite(
+  options: { charset?: string; collation?: string; beforeInstall?: (t: TestDatabase) => Promise<void> } = {},
+): Promise<TestDatabase> {
+  const t = await createTestDatabase({ charset: options.charset, collation: options.collation });
+  await loadBitrixFixture(t.db, { zone: FIXTURE_ZONE });
+  await options.beforeInstall?.(t);
+  await runInstall(
+    {
+      db: t.db,
+      target: t.target,
+      runner: executingRunner(t.db),
+      now: referenceClock().now(),
+      onStep: () => undefined,
+    },
+    { dryRun: false, seedDictionaries: false },
+  );
+  return t;
+}
+
+/** Log lines kept in memory, for asserting warnings. */
+export function memoryLogger(): { logger: Logger; lines: () => string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { logger: createLogger({ level: 'debug', format: 'json', stream }), lines: () => lines };
+}
+
+export function syncDeps(
+  t: TestDatabase,
+  more: {
+    clock?: FixedClock;
+    config?: ConfigInput;
+    logger?: Logger;
+    events?: EventEmitter<SyncEventMap>;
+  } = {},
+): SyncDeps {
+  return {
+    db: t.db,
+    config: validateConfig(more.config ?? {}),
+    logger: more.logger ?? memoryLogger().logger,
+    clock: more.clock ?? referenceClock(),
+    zone: FIXTURE_ZONE,
+    events: more.events,
+  };
+}
+
+/** A Moscow wall-clock time as an instant (the fixture's story is told in Moscow time). */
+export function msk(local: string): Date {
+  const [date, time] = local.split(' ');
+  return new Date(`${date}T${time}+03:00`);
+}
+
+export async function outbox(t: TestDatabase): Promise<Array<Record<string, unknown>>> {
+  return t
+    .db('bl_support_outbox')
+    .orderBy('id')
+    .select('event_key', 'event_type', 'ticket_id', 'message_id', 'state');
+}
