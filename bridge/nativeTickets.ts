@@ -127,3 +127,15 @@ export function nativeState(row: NativeTicketState): string {
     .map((v) => (v === null || v === undefined || v === 0 ? '' : String(v)))
     .join('|');
 }
+
+/**
+ * A signature as it reads once we have written `orderId` into an empty UF_ORDER_ID (the last field),
+ * so our own write-back is not taken for an operator's change on the next poll.
+ */
+export function stateWithUfOrder(state: string | null, orderId: number): string | null {
+  if (state === null) return null;
+  const fields = state.split('|');
+  if (fields[fields.length - 1] !== '') return state;
+  fields[fields.length - 1] = String(orderId);
+  return fields.join('|');
+}

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { NativeMessage } from '../../bridge/nativeMessages';
-import { existingTicketIds } from '../../bridge/nativeTickets';
+import { existingTicketIds, stateWithUfOrder } from '../../bridge/nativeTickets';
 import { writeBackOrderIds } from '../../bridge/orders';
 import { staffAmong } from '../../bridge/staff';
 import {
@@ -168,7 +168,12 @@ async function linkFromOpeningMessages(
   const found = [...decisions.values()].filter((d) => d.changed && d.orderId !== null);
   await applyOrderLinks(
     trx,
-    found.map((d) => ({ id: d.ticketId, orderId: d.orderId, orderSource: d.orderSource })),
+    found.map((d) => ({
+      id: d.ticketId,
+      orderId: d.orderId,
+      orderSource: d.orderSource,
+      nativeState: caps.ufOrderId ? stateWithUfOrder(tickets.get(d.ticketId)!.nativeState, d.orderId!) : null,
+    })),
   );
   if (caps.ufOrderId) {
     await writeBackOrderIds(

@@ -186,18 +186,25 @@ export async function applyMessageFacts(
   );
 }
 
+/** `nativeState`, when given, replaces the stored signature (after a UF write-back). */
 export async function applyOrderLinks(
   trx: Knex.Transaction,
-  links: Array<{ id: number; orderId: number | null; orderSource: string | null }>,
+  links: Array<{
+    id: number;
+    orderId: number | null;
+    orderSource: string | null;
+    nativeState?: string | null;
+  }>,
 ): Promise<void> {
   await updateJoined(
     trx,
     [
       { name: 'order_id', cast: 'SIGNED' },
       { name: 'order_source', cast: 'CHAR' },
+      { name: 'native_state', cast: 'CHAR' },
     ],
-    links.map((l) => [l.id, l.orderId, l.orderSource]),
-    't.order_id = v.order_id, t.order_source = v.order_source',
+    links.map((l) => [l.id, l.orderId, l.orderSource, l.nativeState ?? null]),
+    't.order_id = v.order_id, t.order_source = v.order_source, t.native_state = COALESCE(v.native_state, t.native_state)',
   );
 }
 
