@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { VERSION } from '../core/version';
 import { handleError } from './handleError';
 import { installCommand } from './commands/install';
+import { mailCommand } from './commands/mail';
 import { statusCommand } from './commands/status';
+import { templatesCommand } from './commands/templates';
 import { uninstallCommand } from './commands/uninstall';
 
 /** The CLI's entry: one file per command under commands/, one error handler for all. */
@@ -15,7 +17,13 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run bxsup --help for the commands)');
-  for (const command of [installCommand(), uninstallCommand(), statusCommand()]) {
+  for (const command of [
+    installCommand(),
+    uninstallCommand(),
+    statusCommand(),
+    mailCommand(),
+    templatesCommand(),
+  ]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -41,7 +41,7 @@ export function describeSendError(err: unknown): string {
   const e = (err ?? {}) as SmtpLikeError;
   // The SMTP reply already starts with its code ("550 5.1.1 …"); other errors get theirs in front.
   const line = (e.response ?? `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`)
-    .replace(/[\r\n]+/g, ' ')
+    .replace(/\s*[\r\n]+\s*/g, ' ')
     .trim();
   // A URL with a password can appear in a connection error: mask it like the logger does.
   return line.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1***@').slice(0, 1000);

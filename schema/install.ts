@@ -5,6 +5,7 @@ import { BxsupError } from '../core/errors';
 import { assertBitrixSupportDatabase } from '../bridge/bitrixTables';
 import { assertPrivileges } from '../bridge/privileges';
 import { assertSupportedServer, readServerInfo } from '../bridge/serverInfo';
+import { MAIL_INSTALL_STEPS } from '../mail/install/mailInstallSteps';
 import { seedDictionaries } from './dictionaries';
 import { migrate, tableExists } from './migrator';
 import { recordHistoryBaseline } from './historyBaseline';
@@ -14,6 +15,8 @@ import { registerUserField, UF_ORDER_ID, UserFieldSpec } from './userFields';
 export interface InstallOptions {
   dryRun: boolean;
   seedDictionaries: boolean;
+  /** Switch off the native mails to customers that ours replace (mail/install/takeOverCustomerMail.ts). */
+  takeOverCustomerMail?: boolean;
 }
 
 export interface InstallDeps {
@@ -33,13 +36,13 @@ export interface InstallReport {
 /** The user fields the installer registers on tickets; later capabilities append theirs. */
 export const INSTALLED_USER_FIELDS: UserFieldSpec[] = [UF_ORDER_ID];
 
-interface Step {
+export interface InstallStep {
   title: string;
   /** Returns the one-line result, and whether anything was (or, in a dry run, would be) changed. */
   run(deps: InstallDeps, options: InstallOptions): Promise<{ result: string; changed: boolean }>;
 }
 
-const STEPS: Step[] = [
+const STEPS: InstallStep[] = [
   {
     title: 'our tables',
     async run({ db, runner, now }) {
@@ -90,6 +93,7 @@ const STEPS: Step[] = [
       return { result: `${runner.dryRun ? 'would add' : 'added'} ${added} entries`, changed: true };
     },
   },
+  ...MAIL_INSTALL_STEPS,
 ];
 
 export async function runInstall(deps: InstallDeps, options: InstallOptions): Promise<InstallReport> {

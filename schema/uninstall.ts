@@ -2,6 +2,7 @@ import { Db } from '../core/db';
 import { DbTarget } from '../core/dbUrl';
 import { withNamedLock } from '../core/dbLock';
 import { BxsupError } from '../core/errors';
+import { reverseEventMessage, reverseEventType, reverseNativeTemplateOff } from '../mail/install/mailReversers';
 import { dictionaryEntryUsage, findSeededDictionaryId } from './dictionaries';
 import { OUR_TABLE_PREFIX } from './migration';
 import { tableExists } from './migrator';
@@ -63,6 +64,9 @@ export const REVERSERS: Partial<Record<NativeChangeKind, Reverser>> = {
     await runner.run('DELETE FROM b_ticket_dictionary WHERE ID = ?', [id]);
     return { removed: `dictionary entry ${change.target}` };
   },
+  event_type: reverseEventType,
+  event_message: reverseEventMessage,
+  native_template_off: reverseNativeTemplateOff,
 };
 
 export async function runUninstall(deps: UninstallDeps, options: UninstallOptions): Promise<UninstallReport> {

@@ -1,9 +1,10 @@
 import { databaseSection } from './databaseSection';
+import { outboxSection } from './outboxSection';
 import { schemaSection } from './schemaSection';
 import { StatusCollector, StatusDeps, StatusSection } from './section';
 
 /** The sections of `bxsup status`, in the order they are shown; later capabilities append theirs. */
-export const STATUS_SECTIONS: StatusCollector[] = [databaseSection, schemaSection];
+export const STATUS_SECTIONS: StatusCollector[] = [databaseSection, schemaSection, outboxSection];
 
 export interface StatusReport {
   healthy: boolean;

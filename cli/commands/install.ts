@@ -25,6 +25,10 @@ export function installCommand(): Command {
       '--seed-dictionaries',
       'add missing categories, a Critical criticality and statuses to every site',
     )
+    .option(
+      '--take-over-customer-mail',
+      "switch off Bitrix's own mails to customers about new tickets and support's answers (bxsup mails them); uninstall switches them back",
+    )
     .action(
       async (opts: {
         db?: string;
@@ -33,6 +37,7 @@ export function installCommand(): Command {
         dryRun?: boolean;
         yes?: boolean;
         seedDictionaries?: boolean;
+        takeOverCustomerMail?: boolean;
       }) => {
         const ctx = createCliContext(opts);
         const out = stdoutOutput();
@@ -48,7 +53,11 @@ export function installCommand(): Command {
               now: ctx.clock.now(),
               onStep: (i, n, title, result) => out.step(i, n, title, result),
             },
-            { dryRun: Boolean(opts.dryRun), seedDictionaries: Boolean(opts.seedDictionaries) },
+            {
+              dryRun: Boolean(opts.dryRun),
+              seedDictionaries: Boolean(opts.seedDictionaries),
+              takeOverCustomerMail: Boolean(opts.takeOverCustomerMail),
+            },
           );
           for (const warning of report.warnings) ctx.logger.warn(warning);
           if (opts.dryRun)

@@ -1,0 +1,46 @@
+import { seedReplyTemplates } from '../../templates/reply/seedTemplates';
+import type { InstallStep } from '../../schema/install';
+import { registerMailEvents } from './registerMailEvents';
+import { takeOverCustomerMail } from './takeOverCustomerMail';
+
+/** The installer's mail steps (schema/install.ts runs them after our tables exist). */
+export const MAIL_INSTALL_STEPS: InstallStep[] = [
+  {
+    title: 'mail event types',
+    async run({ db, runner, now }) {
+      const added = await registerMailEvents(db, runner, now);
+      if (added.length === 0) return { result: 'present', changed: false };
+      return {
+        result: `${runner.dryRun ? 'would register' : 'registered'} ${added.length} Bitrix mail event types and templates (for mail.transport "bitrix")`,
+        changed: true,
+      };
+    },
+  },
+  {
+    title: 'reply templates',
+    async run({ db, runner, now }) {
+      const added = await seedReplyTemplates(db, runner, now);
+      if (added === 0) return { result: 'seeded earlier', changed: false };
+      return {
+        result: `${runner.dryRun ? 'would add' : 'added'} ${added} starter templates (ru, en)`,
+        changed: true,
+      };
+    },
+  },
+  {
+    title: 'native customer mails',
+    async run({ db, runner, now }, options) {
+      if (!options.takeOverCustomerMail)
+        return {
+          result: 'left on (--take-over-customer-mail switches the overlapping ones off)',
+          changed: false,
+        };
+      const switched = await takeOverCustomerMail(db, runner, now);
+      if (switched.length === 0) return { result: 'overlapping templates already off', changed: false };
+      return {
+        result: `${runner.dryRun ? 'would switch off' : 'switched off'} ${switched.join(', ')}`,
+        changed: true,
+      };
+    },
+  },
+];
