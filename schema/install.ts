@@ -11,6 +11,7 @@ import { migrate, tableExists } from './migrator';
 import { recordHistoryBaseline } from './historyBaseline';
 import { SqlRunner } from './sqlRunner';
 import { registerUserField, UF_ORDER_ID, UserFieldSpec } from './userFields';
+import { UF_SLA_DEADLINE, UF_TICKET_NUMBER } from './slaUserFields';
 
 export interface InstallOptions {
   dryRun: boolean;
@@ -34,7 +35,7 @@ export interface InstallReport {
 }
 
 /** The user fields the installer registers on tickets; later capabilities append theirs. */
-export const INSTALLED_USER_FIELDS: UserFieldSpec[] = [UF_ORDER_ID];
+export const INSTALLED_USER_FIELDS: UserFieldSpec[] = [UF_ORDER_ID, UF_SLA_DEADLINE, UF_TICKET_NUMBER];
 
 export interface InstallStep {
   title: string;

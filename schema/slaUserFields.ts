@@ -1,0 +1,34 @@
+import { UserFieldSpec } from './userFields';
+
+/**
+ * Ticket user fields the escalator keeps current (escalator/state/storeState.ts), so operators see the
+ * SLA deadline and the ticket number in the standard ticket form and list. Computed values, not
+ * customer data: uninstall removes them (holdsCustomerData false).
+ */
+export const UF_SLA_DEADLINE: UserFieldSpec = {
+  fieldName: 'UF_SLA_DEADLINE',
+  userTypeId: 'datetime',
+  xmlId: 'sla_deadline',
+  sort: 110,
+  // CUserTypeDateTime::PrepareSettings defaults.
+  settings: { DEFAULT_VALUE: { TYPE: 'NONE', VALUE: '' }, USE_SECOND: 'Y', USE_TIMEZONE: 'N' },
+  labels: {
+    en: { edit: 'SLA deadline', list: 'SLA deadline' },
+    ru: { edit: 'Срок по SLA', list: 'Срок SLA' },
+  },
+  holdsCustomerData: false,
+};
+
+export const UF_TICKET_NUMBER: UserFieldSpec = {
+  fieldName: 'UF_TICKET_NUMBER',
+  userTypeId: 'string',
+  xmlId: 'ticket_number',
+  sort: 120,
+  // CUserTypeString::PrepareSettings defaults.
+  settings: { SIZE: 20, ROWS: 1, REGEXP: '', MIN_LENGTH: 0, MAX_LENGTH: 0, DEFAULT_VALUE: '' },
+  labels: {
+    en: { edit: 'Ticket number', list: 'Number' },
+    ru: { edit: 'Номер обращения', list: 'Номер' },
+  },
+  holdsCustomerData: false,
+};
