@@ -35,6 +35,12 @@ export interface PassContext {
    */
   preload(): Promise<void>;
   result: SyncPassResult;
+  /**
+   * The last value of a cursor this pass knows (read at its start, then as its own batches commit). A
+   * hint for probes only: batches lock and re-read the real row, since another sync may have moved it.
+   */
+  cursor(name: string): number;
+  noteCursor(name: string, value: number): void;
   emit<K extends keyof SyncEventMap>(event: K, ...args: SyncEventMap[K]): void;
   stopped(): boolean;
 }
@@ -48,8 +54,10 @@ export function createPassContext(
   deps: SyncDeps,
   options: SyncOptions,
   baseline: HistoryBaseline,
+  cursors: Map<string, number> = new Map(),
 ): PassContext {
   const now = deps.clock.now();
+  const known = new Map(cursors);
   const ctx: PassContext = {
     deps,
     options,
@@ -79,6 +87,10 @@ export function createPassContext(
       reconciled: false,
       complete: true,
       durationMs: 0,
+    },
+    cursor: (name) => known.get(name) ?? 0,
+    noteCursor(name, value) {
+      known.set(name, Math.max(value, known.get(name) ?? 0));
     },
     emit(event, ...args) {
       // EventEmitter<T>'s conditional argument type does not narrow through a generic K.

@@ -18,7 +18,14 @@ export interface HistoryBaseline {
   installedAt: Date;
 }
 
-export async function checkInstalled(db: Db): Promise<HistoryBaseline> {
+/**
+ * Returns the baseline and, read in the same query, the current values of `alsoRead` (the sync's own
+ * cursors: an idle poll should not spend a round trip per cursor).
+ */
+export async function checkInstalled(
+  db: Db,
+  alsoRead: string[] = [],
+): Promise<{ baseline: HistoryBaseline; cursors: Map<string, number> }> {
   const installed = await assertSchemaNotNewer(db);
   if (installed === 0) {
     throw new BxsupError(
@@ -33,7 +40,7 @@ export async function checkInstalled(db: Db): Promise<HistoryBaseline> {
     );
   }
   const names = [BASELINE_CURSORS.ticket, BASELINE_CURSORS.message, BASELINE_CURSORS.installedAt];
-  const cursors = await readCursors(db, names);
+  const cursors = await readCursors(db, [...names, ...alsoRead]);
   const missing = names.filter((n) => !cursors.has(n));
   if (missing.length > 0) {
     throw new BxsupError(
@@ -42,8 +49,11 @@ export async function checkInstalled(db: Db): Promise<HistoryBaseline> {
     );
   }
   return {
-    ticketId: cursors.get(BASELINE_CURSORS.ticket)!,
-    messageId: cursors.get(BASELINE_CURSORS.message)!,
-    installedAt: new Date(cursors.get(BASELINE_CURSORS.installedAt)!),
+    baseline: {
+      ticketId: cursors.get(BASELINE_CURSORS.ticket)!,
+      messageId: cursors.get(BASELINE_CURSORS.message)!,
+      installedAt: new Date(cursors.get(BASELINE_CURSORS.installedAt)!),
+    },
+    cursors,
   };
 }

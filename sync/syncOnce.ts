@@ -5,7 +5,7 @@ import { runChangePhase } from './phases/changePhase';
 import { runMessagePhase } from './phases/messagePhase';
 import { runReconcilePhase } from './phases/reconcilePhase';
 import { mirrorMissingTickets, runTicketPhase } from './phases/ticketPhase';
-import { ensureCursors, readCursors, SYNC_CURSORS } from './store/cursors';
+import { ensureCursors, SYNC_CURSORS } from './store/cursors';
 import { SyncDeps, SyncOptions, SyncPassResult } from './types';
 
 /** How often one pass goes back for tickets its messages wait for before leaving them to the next. */
@@ -19,10 +19,9 @@ const MAX_ROUNDS = 3;
  */
 export async function syncOnce(deps: SyncDeps, options: SyncOptions = {}): Promise<SyncPassResult> {
   const started = performance.now();
-  const baseline = await checkInstalled(deps.db);
-  const ctx = createPassContext(deps, options, baseline);
   const cursorNames = Object.values(SYNC_CURSORS);
-  const cursors = await readCursors(deps.db, cursorNames);
+  const { baseline, cursors } = await checkInstalled(deps.db, cursorNames);
+  const ctx = createPassContext(deps, options, baseline, cursors);
   // Writes only on a first pass: an idle poll stays read-only.
   if (cursorNames.some((name) => !cursors.has(name))) await ensureCursors(deps.db, cursorNames, ctx.now);
 
@@ -32,8 +31,7 @@ export async function syncOnce(deps: SyncDeps, options: SyncOptions = {}): Promi
     if (waitingFor === null) break;
     // The ticket phase of the next round picks the ticket up when it is past the ticket cursor; one the
     // cursor passed by (committed out of order) has to be fetched by ID.
-    const ticketCursor = (await readCursors(deps.db, [SYNC_CURSORS.ticket])).get(SYNC_CURSORS.ticket) ?? 0;
-    if (waitingFor <= ticketCursor) await mirrorMissingTickets(ctx, [waitingFor]);
+    if (waitingFor <= ctx.cursor(SYNC_CURSORS.ticket)) await mirrorMissingTickets(ctx, [waitingFor]);
   }
   if (!ctx.stopped()) await runChangePhase(ctx);
   if (!ctx.stopped()) await runReconcilePhase(ctx);

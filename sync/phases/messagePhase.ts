@@ -2,7 +2,7 @@ import { maxMessageId, readMessagesAfter } from '../../bridge/nativeMessages';
 import { inBatchTransaction } from '../batchTransaction';
 import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
-import { lockCursor, readCursors, setCursor, SYNC_CURSORS } from '../store/cursors';
+import { lockCursor, setCursor, SYNC_CURSORS } from '../store/cursors';
 import { BatchInfo } from '../types';
 import { mirrorMessages } from './mirrorMessages';
 
@@ -13,7 +13,7 @@ import { mirrorMessages } from './mirrorMessages';
  */
 export async function runMessagePhase(ctx: PassContext): Promise<number | null> {
   const { db, logger } = ctx.deps;
-  const start = (await readCursors(db, [SYNC_CURSORS.message])).get(SYNC_CURSORS.message) ?? 0;
+  const start = ctx.cursor(SYNC_CURSORS.message);
   const max = await maxMessageId(db);
   if (max <= start) return null;
   await ctx.preload();
@@ -33,6 +33,7 @@ export async function runMessagePhase(ctx: PassContext): Promise<number | null> 
     });
     if (batch === null) break;
     applyOutcome(ctx, batch.result.outcome, batch.info.rows > 0 ? batch.info : null);
+    ctx.noteCursor(SYNC_CURSORS.message, batch.info.cursor);
     ctx.options.onProgress?.({
       phase: 'messages',
       done: Math.min(batch.info.cursor, max) - start,

@@ -3,6 +3,7 @@ import { NativeMessage } from '../../bridge/nativeMessages';
 import { existingTicketIds, stateWithUfOrder } from '../../bridge/nativeTickets';
 import { writeBackOrderIds } from '../../bridge/orders';
 import { staffAmong } from '../../bridge/staff';
+import { markSlaStale } from '../../escalator/history/ticketEvents';
 import {
   authorsToClassify,
   isLogLine,
@@ -67,6 +68,8 @@ export async function mirrorMessages(
     : new Set<number>();
   const mirrored = usable.map((row) => mapMessage(row, isStaffMessage(row, staff), ctx.toInstant, ctx.now));
   await upsertMessages(trx, mirrored);
+  // Messages are SLA history (replies, customer answers): the tickets' SLA must be computed again.
+  await markSlaStale(trx, [...new Set(mirrored.map((m) => m.ticketId))]);
 
   const facts = ticketFacts(mirrored, tickets);
   await applyMessageFacts(

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { writeBackOrderIds } from '../../bridge/orders';
 import { NativeTicket } from '../../bridge/nativeTickets';
+import { recordNewTickets } from '../../escalator/history/syncHistory';
 import { supportGroupsOf } from '../../bridge/staff';
 import { assignNumbers, countByDay } from '../mapping/ticketNumber';
 import { mapTicket, MirrorTicket, someId, TicketMappers } from '../mapping/ticketRow';
@@ -52,6 +53,8 @@ export async function mirrorNewTickets(
       },
     })),
   );
+  // The SLA history starts here (created, category, status; closed for a ticket already closed).
+  await recordNewTickets(trx, mapped, ctx.now);
   const writeBacks = [...links.values()].filter((l) => l.writeBack && l.orderId !== null);
   if (writeBacks.length && caps.ufOrderId) {
     await writeBackOrderIds(

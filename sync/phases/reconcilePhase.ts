@@ -25,19 +25,14 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
   const mode = ctx.options.reconcile ?? 'auto';
   if (mode === 'off') return;
   const { db } = ctx.deps;
-  const names = [
-    SYNC_CURSORS.reconcilePosition,
-    SYNC_CURSORS.reconcileDoneAt,
-    SYNC_CURSORS.ticket,
-    SYNC_CURSORS.message,
-  ];
-  const cursors = await readCursors(db, names);
+  // Fresh values: another sync may have moved the reconciliation on since this pass started.
+  const cursors = await readCursors(db, [SYNC_CURSORS.reconcilePosition, SYNC_CURSORS.reconcileDoneAt]);
   let position = cursors.get(SYNC_CURSORS.reconcilePosition) ?? 0;
   const doneAt = cursors.get(SYNC_CURSORS.reconcileDoneAt) ?? 0;
   const due = position > 0 || ctx.now.getTime() - doneAt >= ctx.deps.config.sync.reconcileIntervalMs;
   if (mode === 'auto' && !due) return;
-  const ticketCursor = cursors.get(SYNC_CURSORS.ticket) ?? 0;
-  const messageCursor = cursors.get(SYNC_CURSORS.message) ?? 0;
+  const ticketCursor = ctx.cursor(SYNC_CURSORS.ticket);
+  const messageCursor = ctx.cursor(SYNC_CURSORS.message);
   const caps = await ctx.capabilities();
   for (let ranges = 0; mode === 'full' || ranges < AUTO_RANGES; ranges++) {
     if (ctx.stopped()) return;
@@ -99,23 +94,27 @@ async function reconcileMessages(
   const nativeSet = new Set(nativeIds.map((m) => Number(m.ID)));
   const mirroredSet = new Set(mirrored.map((m) => m.id));
   const missing = nativeIds.map((m) => Number(m.ID)).filter((id) => !mirroredSet.has(id));
+  // Only up to the cursor this pass knows: past it, another sync may have mirrored rows that the
+  // native read above was not asked about.
   const vanished = mirrored
-    .filter((m) => !nativeSet.has(m.id) && liveTickets.has(m.ticketId))
+    .filter((m) => m.id <= messageCursor && !nativeSet.has(m.id) && liveTickets.has(m.ticketId))
     .map((m) => m.id);
   if (missing.length === 0 && vanished.length === 0) return;
   await ctx.preload();
   const batch = await inBatchTransaction(db, logger, async (trx) => {
     await lockCursor(trx, SYNC_CURSORS.message);
-    await deleteMessages(trx, vanished);
+    // Checked again under the lock before anything is deleted.
+    const stillThere = new Set((await readMessagesByIds(trx, vanished)).map((m) => Number(m.ID)));
+    const removed = vanished.filter((id) => !stillThere.has(id));
+    await deleteMessages(trx, removed);
     const result = await mirrorMessages(trx, ctx, await readMessagesByIds(trx, missing));
-    const info: BatchInfo = { phase: 'reconcile', rows: missing.length + vanished.length, cursor: 0 };
+    const info: BatchInfo = { phase: 'reconcile', rows: missing.length + removed.length, cursor: 0 };
     await ctx.options.onBatch?.(info);
-    return { result, info };
+    return { result, info, removed: removed.length };
   });
-  if (missing.length || vanished.length)
-    logger.info('reconciliation repaired messages', {
-      mirrored: batch.result.outcome.messages,
-      removed: vanished.length,
-    });
+  logger.info('reconciliation repaired messages', {
+    mirrored: batch.result.outcome.messages,
+    removed: batch.removed,
+  });
   applyOutcome(ctx, batch.result.outcome, batch.info);
 }

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { nativeState, readTicketsByIds } from '../../bridge/nativeTickets';
 import { writeBackOrderIds } from '../../bridge/orders';
+import { readTicketFacts, recordTicketChanges } from '../../escalator/history/syncHistory';
 import { mapTicket, someId } from '../mapping/ticketRow';
 import { decideOrderLinks, OrderLinkDecision } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
@@ -78,7 +79,18 @@ export async function remapTickets(
       extras: { number: known.number, orderId: known.orderId, orderSource: known.orderSource },
     };
   });
+  // SLA history: what changed (priority, category, status, close, reopen), diffed against the mirror.
+  const before = await readTicketFacts(
+    trx,
+    rows.map((r) => r.ticket.id),
+  );
   await upsertTickets(trx, rows);
+  await recordTicketChanges(
+    trx,
+    before,
+    rows.map((r) => r.ticket),
+    ctx.now,
+  );
 
   const relinked = [...links.values()].filter((l) => l.changed);
   await applyOrderLinks(

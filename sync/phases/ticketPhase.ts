@@ -2,7 +2,7 @@ import { maxTicketId, readTicketsAfter, readTicketsByIds } from '../../bridge/na
 import { inBatchTransaction } from '../batchTransaction';
 import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
-import { lockCursor, readCursors, setCursor, SYNC_CURSORS } from '../store/cursors';
+import { lockCursor, setCursor, SYNC_CURSORS } from '../store/cursors';
 import { BatchInfo } from '../types';
 import { mirrorNewTickets } from './mirrorTickets';
 
@@ -12,7 +12,7 @@ import { mirrorNewTickets } from './mirrorTickets';
  */
 export async function runTicketPhase(ctx: PassContext): Promise<void> {
   const { db, logger } = ctx.deps;
-  const start = (await readCursors(db, [SYNC_CURSORS.ticket])).get(SYNC_CURSORS.ticket) ?? 0;
+  const start = ctx.cursor(SYNC_CURSORS.ticket);
   const max = await maxTicketId(db);
   if (max <= start) return;
   await ctx.preload();
@@ -34,6 +34,7 @@ export async function runTicketPhase(ctx: PassContext): Promise<void> {
     });
     if (batch === null) break;
     applyOutcome(ctx, batch.outcome, batch.info);
+    ctx.noteCursor(SYNC_CURSORS.ticket, batch.info.cursor);
     ctx.options.onProgress?.({
       phase: 'tickets',
       done: Math.min(batch.info.cursor, max) - start,

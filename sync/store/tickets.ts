@@ -92,12 +92,9 @@ const COLUMNS = [
   'deleted_at',
 ];
 
-// Deadlines first: in ON DUPLICATE KEY UPDATE a later assignment sees the earlier ones, and the
-// deadlines must compare the old priority and category. They move only when those change, so a
-// deadline someone else adjusted (the escalator's pause) survives an unrelated change of the ticket.
+// The deadlines are written on insert only: on an existing row they belong to the SLA engine, which
+// recomputes them from the ticket's history (escalator/state/refreshSla.ts) after this batch.
 const ON_DUPLICATE = `
-  first_reply_deadline = IF(priority <=> VALUES(priority) AND category <=> VALUES(category), first_reply_deadline, VALUES(first_reply_deadline)),
-  sla_deadline = IF(priority <=> VALUES(priority) AND category <=> VALUES(category), sla_deadline, VALUES(sla_deadline)),
   site_id = VALUES(site_id), user_id = VALUES(user_id), guest_email = VALUES(guest_email),
   subject = VALUES(subject), category = VALUES(category), priority = VALUES(priority), status = VALUES(status),
   assigned_to = VALUES(assigned_to), group_id = VALUES(group_id), resolved_at = VALUES(resolved_at),
