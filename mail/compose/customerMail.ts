@@ -46,7 +46,7 @@ export async function composeCustomerMail(
   const data = {
     lang: language,
     siteName: site.name,
-    customerName: owner ? owner.firstName || owner.fullName : '',
+    customerName: owner ? oneLine(owner.firstName || owner.fullName) : '',
     ticket: {
       id: ticket.id,
       number: ticket.number,

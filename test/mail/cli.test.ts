@@ -1,0 +1,154 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { FIXTURE } from '../../fixtures/seed';
+import { runCli } from '../helpers/cli';
+import { TestDatabase } from '../helpers/db';
+import { installedSite, queueEvent } from './helpers/mailEnv';
+
+/**
+ * The built CLI: `bxsup mail --once` with the files transport (one .eml per event), `--retry-dead`,
+ * `bxsup templates …` (an unknown placeholder exits 2 naming it), and the mail part of `bxsup status`.
+ */
+describe('bxsup mail and bxsup templates', () => {
+  let t: TestDatabase;
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    t = await installedSite();
+    dir = await mkdtemp(path.join(tmpdir(), 'bxsup-mail-'));
+    env = {
+      BXSUP_DB_URL: t.url,
+      BXSUP_CONFIG: path.join(dir, 'bxsup.config.json'),
+    };
+    await writeFile(
+      env.BXSUP_CONFIG,
+      JSON.stringify({
+        site: { timeZone: 'Europe/Moscow' },
+        mail: { transport: 'files', dir: path.join(dir, 'out') },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await t.drop();
+  });
+
+  it('bxsup mail needs to be told what to do', async () => {
+    const result = await runCli(['mail'], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('bxsup: say what to do: bxsup mail --once, --retry-dead or --watch\n');
+  });
+
+  it('bxsup mail --once writes each due mail as an .eml file and reports counts', async () => {
+    await queueEvent(t, {
+      eventKey: 'created:9',
+      eventType: 'SUPPORT_TICKET_CREATED',
+      ticketId: FIXTURE.tickets.openNoReply.id,
+    });
+    await queueEvent(t, {
+      eventKey: 'created:4',
+      eventType: 'SUPPORT_TICKET_CREATED',
+      ticketId: FIXTURE.tickets.foreignOrderInMessage.id,
+    });
+    const result = await runCli(['mail', '--once', '--json'], { env });
+    expect(result.stderr).toMatch(/mail dead: no address: user 8 has no e-mail/);
+    expect(result.code).toBe(1); // a dead mail is a failure worth an exit code
+    expect(JSON.parse(result.stdout)).toEqual({
+      claimed: 2,
+      sent: 1,
+      retried: 0,
+      dead: 1,
+      skipped: 0,
+      reaped: 0,
+    });
+    expect(await readdir(path.join(dir, 'out'))).toEqual(['created_9.eml']);
+    const mail = await simpleParser(await readFile(path.join(dir, 'out', 'created_9.eml')));
+    expect(mail.messageId).toBe('<ticket-9@shop.example.ru>');
+    expect(mail.subject).toBe('[№ SUP-20240311-0003] Обращение принято: Не работает промокод');
+    expect(mail.to).toMatchObject({ value: [{ address: 'alexey.yolkin@example.ru' }] });
+  });
+
+  it('bxsup status reports the dead mail as a problem, with the fix', async () => {
+    const result = await runCli(['status', '--json'], { env });
+    const status = JSON.parse(result.stdout);
+    expect(status.mail).toMatchObject({ transport: 'files', dead: 1, sent: 1, pending: 0 });
+    expect(status.problems).toContain(
+      '1 mail(s) dead, last created:4: no address: user 8 has no e-mail; fix the cause, then run bxsup mail --retry-dead',
+    );
+  });
+
+  it('bxsup mail --retry-dead requeues dead mails', async () => {
+    await t.db('b_user').where('ID', FIXTURE.users.customerNoEmail).update({ EMAIL: 'petr@example.ru' });
+    const requeue = await runCli(['mail', '--retry-dead'], { env });
+    expect(requeue.stdout).toBe('requeued 1 dead mail(s)\n');
+    const send = await runCli(['mail', '--once'], { env });
+    expect(send.code).toBe(0);
+    expect(send.stdout).toBe('sent 1, retrying 0, dead 0, not mailed 0\n');
+    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['created_4.eml', 'created_9.eml']);
+  });
+
+  it('bxsup templates add refuses an unknown placeholder with exit code 2, naming it', async () => {
+    const result = await runCli(
+      [
+        'templates',
+        'add',
+        'greeting',
+        '--language',
+        'en',
+        '--title',
+        'Greeting',
+        '--body',
+        'Hi #CUSTOMER#,\\nyour order #ORDER_NUMBER#',
+      ],
+      { env },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^bxsup: template greeting \(en\): unknown placeholder #CUSTOMER#: use one of #CUSTOMER_NAME#, /,
+    );
+  });
+
+  it('bxsup templates add, list, render, edit and remove', async () => {
+    const add = await runCli(
+      [
+        'templates',
+        'add',
+        'greeting',
+        '--language',
+        'en',
+        '--title',
+        'Greeting',
+        '--body',
+        'Hi #CUSTOMER_NAME#,\\nyour ticket #TICKET_NUMBER#.',
+      ],
+      { env },
+    );
+    expect(add.code).toBe(0);
+    const list = await runCli(['templates', 'list', '--language', 'en'], { env });
+    expect(list.stdout).toContain('greeting             en  active    Greeting');
+    const render = await runCli(
+      ['templates', 'render', 'greeting', '--ticket', String(FIXTURE.tickets.answered.id)],
+      { env },
+    );
+    expect(render.stdout).toBe('Hi John,\nyour ticket SUP-20240311-0001.\n');
+    const edit = await runCli(['templates', 'edit', 'greeting', '--language', 'en', '--inactive'], { env });
+    expect(edit.code).toBe(0);
+    expect((await runCli(['templates', 'list', '--json'], { env })).stdout).toContain('"active": false');
+    const remove = await runCli(['templates', 'remove', 'greeting'], { env });
+    expect(remove.stdout).toMatch(/^removed 1 version\(s\) of greeting/);
+  });
+
+  it('bxsup templates publish --dry-run prints the statements and publishes nothing', async () => {
+    const result = await runCli(['templates', 'publish', '--dry-run'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "INSERT INTO b_ticket_dictionary (FIRST_SITE_ID, C_TYPE, SID, SET_AS_DEFAULT, C_SORT, NAME, DESCR, RESPONSIBLE_USER_ID) VALUES ('s1', 'F', 'bxsup_need_details'",
+    );
+    expect(result.stdout).toContain('would add: site s2: resolved');
+    expect(
+      await t.db('b_ticket_dictionary').where('SID', 'like', 'bxsup%').count<{ n: number }[]>({ n: '*' }),
+    ).toEqual([{ n: 0 }]);
+  });
+});
