@@ -1,0 +1,86 @@
+import { BxsupError } from '../core/errors';
+import { Priority, PRIORITY_NAMES, QueueFilter, TICKET_STATUSES, TicketStatus } from './queueTypes';
+
+/** The queue's command-line options as commander hands them over (strings, flags). */
+export interface QueueCliOptions {
+  status?: string;
+  category?: string;
+  assignee?: string;
+  priority?: string;
+  overdue?: boolean;
+  site?: string;
+  limit?: string;
+  me?: string;
+}
+
+export const DEFAULT_QUEUE_LIMIT = 50;
+
+/**
+ * Options → a validated filter. Lists may be comma-separated (`--status open,in_progress`).
+ * `--assignee me` is the operator given by `--me ID`, else the BXSUP_OPERATOR_ID environment variable
+ * (so an operator sets it once in their shell profile); neither is a usage error that says so.
+ */
+export function parseQueueFilter(opts: QueueCliOptions, env: NodeJS.ProcessEnv = process.env): QueueFilter {
+  const filter: QueueFilter = { limit: parseLimit(opts.limit) };
+  if (opts.status) filter.statuses = list(opts.status).map(parseStatus);
+  if (opts.category) filter.categories = list(opts.category);
+  if (opts.priority) filter.priorities = list(opts.priority).map(parsePriority);
+  if (opts.site) filter.siteIds = list(opts.site);
+  if (opts.overdue) filter.overdue = true;
+  if (opts.assignee) {
+    const me = opts.me
+      ? { id: opts.me, from: '--me' }
+      : env.BXSUP_OPERATOR_ID
+        ? { id: env.BXSUP_OPERATOR_ID, from: 'BXSUP_OPERATOR_ID' }
+        : null;
+    filter.assignee = parseAssignee(opts.assignee, me);
+  }
+  return filter;
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+}
+
+function parseStatus(value: string): TicketStatus {
+  if ((TICKET_STATUSES as readonly string[]).includes(value)) return value as TicketStatus;
+  throw usage(`--status ${value}: use one of ${TICKET_STATUSES.join(', ')}`);
+}
+
+function parsePriority(value: string): Priority {
+  const byName = Object.entries(PRIORITY_NAMES).find(([, name]) => name === value.toLowerCase());
+  const n = byName ? Number(byName[0]) : Number(value);
+  if ([1, 2, 3, 4].includes(n)) return n as Priority;
+  throw usage(`--priority ${value}: use 1-4 or ${Object.values(PRIORITY_NAMES).join(', ')}`);
+}
+
+function parseAssignee(value: string, me: { id: string; from: string } | null): QueueFilter['assignee'] {
+  if (value === 'none') return { kind: 'none' };
+  if (value === 'me') {
+    if (!me) {
+      throw usage('--assignee me: say who you are with --me <b_user ID> or BXSUP_OPERATOR_ID=<b_user ID>');
+    }
+    return { kind: 'user', id: userId(me.id, me.from) };
+  }
+  return { kind: 'user', id: userId(value, '--assignee') };
+}
+
+function userId(value: string, what: string): number {
+  const n = Number(value);
+  if (/^\d+$/.test(value) && Number.isSafeInteger(n) && n > 0) return n;
+  throw usage(`${what} ${value}: give a b_user ID (a positive number), 'me' or 'none'`);
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_QUEUE_LIMIT;
+  const n = Number(value);
+  if (/^\d+$/.test(value) && n >= 1 && n <= 100_000) return n;
+  throw usage(`--limit ${value}: give a number of tickets from 1 to 100000`);
+}
+
+function usage(message: string): BxsupError {
+  return new BxsupError('USAGE', message);
+}
