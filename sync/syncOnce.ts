@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
 import { createPassContext } from './passContext';
 import { checkInstalled } from './preflight';
 import { runChangePhase } from './phases/changePhase';
@@ -35,6 +36,10 @@ export async function syncOnce(deps: SyncDeps, options: SyncOptions = {}): Promi
   }
   if (!ctx.stopped()) await runChangePhase(ctx);
   if (!ctx.stopped()) await runReconcilePhase(ctx);
+  // The SLA engine recomputes what this pass changed (an idle poll has nothing to do here).
+  const r = ctx.result;
+  if (!ctx.stopped() && (r.tickets || r.messages || r.changedTickets))
+    await refreshAfterSync(deps, ctx.now, ctx.batchSize);
 
   const result = ctx.result;
   result.complete = !ctx.stopped();

@@ -33,7 +33,11 @@ describe('order links with UF_ORDER_ID', () => {
   });
 
   it("takes an operator's UF_ORDER_ID naming the owner's order", async () => {
-    await t.db('b_uts_support').insert({ VALUE_ID: T.openNoReply.id, UF_ORDER_ID: O.alexeyUnpaid.id });
+    await t
+      .db('b_uts_support')
+      .insert({ VALUE_ID: T.openNoReply.id, UF_ORDER_ID: O.alexeyUnpaid.id })
+      .onConflict('VALUE_ID')
+      .merge(['UF_ORDER_ID']);
     await syncOnce(syncDeps(t));
     expect(await link(t, T.openNoReply.id)).toEqual({ order_id: O.alexeyUnpaid.id, order_source: 'uf' });
   });
@@ -49,7 +53,11 @@ describe('order links with UF_ORDER_ID', () => {
   });
 
   it("refuses an operator's UF_ORDER_ID of another customer, and leaves it alone", async () => {
-    await t.db('b_uts_support').insert({ VALUE_ID: T.answered.id, UF_ORDER_ID: O.mariaDelivered.id });
+    await t
+      .db('b_uts_support')
+      .insert({ VALUE_ID: T.answered.id, UF_ORDER_ID: O.mariaDelivered.id })
+      .onConflict('VALUE_ID')
+      .merge(['UF_ORDER_ID']);
     await syncOnce(syncDeps(t, { logger: log.logger }));
     expect(await link(t, T.answered.id)).toEqual({ order_id: null, order_source: null });
     expect(await uf(t, T.answered.id)).toBe(O.mariaDelivered.id);
@@ -109,7 +117,7 @@ describe('sites without the optional tables', () => {
       const result = await syncOnce(syncDeps(t));
       expect(result.tickets).toBe(11);
       expect(await t.db('bl_support_ticket').whereNotNull('order_id').count({ n: '*' })).toEqual([{ n: 0 }]);
-      expect(await t.db('b_uts_support').count({ n: '*' })).toEqual([{ n: 0 }]);
+      expect(await t.db('b_uts_support').whereNotNull('UF_ORDER_ID').count({ n: '*' })).toEqual([{ n: 0 }]);
     } finally {
       await t.drop();
     }

@@ -1,0 +1,81 @@
+import { Knex } from 'knex';
+import { instantToUtc, utcToInstant } from '../../core/time';
+import { FiredEscalation } from './plan';
+
+/**
+ * bl_support_escalation: one row per ticket + target + level + cycle (the unique key). Inserting the row
+ * is how an action claims its right to happen: a second insert of the same key fails, in whichever
+ * process or pass, so the row and the action's effects are written in one transaction.
+ */
+type Db = Knex | Knex.Transaction;
+
+export const ESCALATION_TABLE = 'bl_support_escalation';
+
+export interface EscalationRow {
+  ticketId: number;
+  target: string;
+  level: string;
+  cycle: number;
+  dueAt: Date;
+  deadlineAt: Date | null;
+  outcome: 'applied' | 'baseline' | 'superseded' | 'skipped';
+  actions: Record<string, unknown>;
+}
+
+export async function readFired(
+  db: Db,
+  ticketIds: readonly number[],
+): Promise<Map<number, FiredEscalation[]>> {
+  const out = new Map<number, FiredEscalation[]>();
+  if (ticketIds.length === 0) return out;
+  const rows = await db(ESCALATION_TABLE)
+    .whereIn('ticket_id', ticketIds)
+    .select<Array<{ ticket_id: number; target: string; level: string; cycle: number; due_at: string }>>(
+      'ticket_id',
+      'target',
+      'level',
+      'cycle',
+      'due_at',
+    );
+  for (const r of rows) {
+    const list = out.get(r.ticket_id) ?? [];
+    list.push({
+      target: r.target,
+      level: r.level,
+      cycle: Number(r.cycle),
+      dueAt: utcToInstant(r.due_at) ?? new Date(0),
+    });
+    out.set(r.ticket_id, list);
+  }
+  return out;
+}
+
+/**
+ * Returns the new row's id, or null when the key is already taken (the action happened before). A plain
+ * INSERT, not INSERT IGNORE (which would also swallow truncation): only the duplicate key is expected.
+ */
+export async function claimEscalation(trx: Db, row: EscalationRow, now: Date): Promise<number | null> {
+  try {
+    const [id] = await trx(ESCALATION_TABLE).insert({
+      ticket_id: row.ticketId,
+      target: row.target,
+      level: row.level,
+      cycle: row.cycle,
+      due_at: instantToUtc(row.dueAt),
+      deadline_at: row.deadlineAt ? instantToUtc(row.deadlineAt) : null,
+      fired_at: instantToUtc(now),
+      outcome: row.outcome,
+      actions: JSON.stringify(row.actions),
+    });
+    return Number(id);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ER_DUP_ENTRY') return null;
+    throw err;
+  }
+}
+
+export async function recordActions(trx: Db, id: number, actions: Record<string, unknown>): Promise<void> {
+  await trx(ESCALATION_TABLE)
+    .where({ id })
+    .update({ actions: JSON.stringify(actions) });
+}

@@ -1,0 +1,50 @@
+import { Knex } from 'knex';
+import { EscalationLevel } from '../escalationConfig';
+import { EscalationPlan, FiredEscalation, planEscalations } from '../agent/plan';
+import { readFired } from '../agent/escalationStore';
+import { readTicketHistories, TicketSlaRow } from '../history/readHistory';
+import { SlaPolicy } from '../slaConfig';
+import { computeSla } from '../slaPolicy';
+import { SlaEvent, SlaState } from '../slaTypes';
+import { deadlinesInForce, StoredDeadlines } from './deadlinesInForce';
+
+/** What the engine says about one ticket at `now`, with what was already done about it. */
+export interface TicketComputation {
+  ticket: TicketSlaRow;
+  events: SlaEvent[];
+  state: SlaState;
+  /** What first_reply_deadline / sla_deadline hold (see deadlinesInForce). */
+  stored: StoredDeadlines;
+  fired: FiredEscalation[];
+  plan: EscalationPlan;
+}
+
+export interface ComputeDeps {
+  policy: SlaPolicy;
+  levels: readonly EscalationLevel[];
+  installedAt: Date | null;
+}
+
+/** Reads the tickets' histories and escalations (a few indexed queries per batch) and runs the engine. */
+export async function computeTickets(
+  db: Knex | Knex.Transaction,
+  deps: ComputeDeps,
+  ids: readonly number[],
+  now: Date,
+): Promise<TicketComputation[]> {
+  const [histories, fired] = await Promise.all([readTicketHistories(db, ids), readFired(db, ids)]);
+  const out: TicketComputation[] = [];
+  for (const { ticket, events } of histories.values()) {
+    const state = computeSla(events, deps.policy);
+    const done = fired.get(ticket.id) ?? [];
+    out.push({
+      ticket,
+      events,
+      state,
+      stored: deadlinesInForce(events, deps.policy, state),
+      fired: done,
+      plan: planEscalations(state, deps.levels, done, now, deps.installedAt),
+    });
+  }
+  return out;
+}

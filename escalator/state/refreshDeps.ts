@@ -1,0 +1,30 @@
+import { Knex } from 'knex';
+import { existingUserFieldColumns } from '../../bridge/userFieldValues';
+import { Config } from '../../core/config';
+import { BASELINE_CURSORS } from '../../schema/historyBaseline';
+import { loadSlaPolicy } from '../loadPolicy';
+import { SlaRefreshDeps } from './refreshSla';
+
+/** The ticket user fields the SLA refresh keeps current when the installer has registered them. */
+export const SLA_USER_FIELDS = ['UF_SLA_DEADLINE', 'UF_TICKET_NUMBER'] as const;
+
+/**
+ * What an SLA refresh needs, read from the database once: the policy (native schedules included), the
+ * levels, the install instant and which user fields exist. The escalation agent builds it once per
+ * daemon; the sync once per pass that changed something.
+ */
+export async function createSlaRefreshDeps(db: Knex, config: Config, zone: string): Promise<SlaRefreshDeps> {
+  const [policy, userFields, installed] = await Promise.all([
+    loadSlaPolicy(db, config.sla, zone),
+    existingUserFieldColumns(db, SLA_USER_FIELDS),
+    db('bl_support_cursor').where({ name: BASELINE_CURSORS.installedAt }).first('value'),
+  ]);
+  return {
+    db,
+    policy,
+    levels: config.escalation.levels,
+    zone,
+    userFields,
+    installedAt: installed ? new Date(Number((installed as { value: number }).value)) : null,
+  };
+}
