@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../core/version';
 import { handleError } from './handleError';
+import { escalateCommand } from './commands/escalate';
 import { installCommand } from './commands/install';
 import { mailCommand } from './commands/mail';
 import { statusCommand } from './commands/status';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     installCommand(),
     uninstallCommand(),
     statusCommand(),
+    escalateCommand(),
     mailCommand(),
     templatesCommand(),
   ]) {

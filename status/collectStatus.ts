@@ -1,10 +1,16 @@
 import { databaseSection } from './databaseSection';
+import { escalationSection } from './escalationSection';
 import { outboxSection } from './outboxSection';
 import { schemaSection } from './schemaSection';
 import { StatusCollector, StatusDeps, StatusSection } from './section';
 
 /** The sections of `bxsup status`, in the order they are shown; later capabilities append theirs. */
-export const STATUS_SECTIONS: StatusCollector[] = [databaseSection, schemaSection, outboxSection];
+export const STATUS_SECTIONS: StatusCollector[] = [
+  databaseSection,
+  schemaSection,
+  outboxSection,
+  escalationSection,
+];
 
 export interface StatusReport {
   healthy: boolean;

@@ -1,0 +1,34 @@
+import { Knex } from 'knex';
+import { instantToUtc } from '../../core/time';
+
+/**
+ * The tickets whose next point has passed, earliest first, through ix_bl_support_ticket_due
+ * (is_open, next_due_at): a range read of the due rows only, whatever the size of the table.
+ * `skip`: tickets this pass already handled (one that failed keeps its past next_due_at until the next
+ * pass, and must not be picked again and again).
+ */
+export function dueTicketsQuery(
+  db: Knex,
+  now: Date,
+  limit: number,
+  skip: readonly number[] = [],
+): Knex.QueryBuilder {
+  const query = db('bl_support_ticket')
+    .where('is_open', 1)
+    .andWhere('next_due_at', '<=', instantToUtc(now))
+    .orderBy('next_due_at')
+    .limit(limit)
+    .select('id');
+  if (skip.length > 0) query.whereNotIn('id', skip as number[]);
+  return query;
+}
+
+export async function dueTicketIds(
+  db: Knex,
+  now: Date,
+  limit: number,
+  skip: readonly number[] = [],
+): Promise<number[]> {
+  const rows = (await dueTicketsQuery(db, now, limit, skip)) as Array<{ id: number }>;
+  return rows.map((r) => Number(r.id));
+}

@@ -1,0 +1,75 @@
+import { Knex } from 'knex';
+import { instantToUtc } from '../../core/time';
+import { WebhookConfig } from '../escalationConfig';
+
+/**
+ * The notices of an escalation, written in its transaction: one outbox row for the mailer (event_key
+ * unique per escalation row, so it is queued once) and one delivery row per webhook (and per recipient
+ * for Bitrix24, whose im.notify.system.add addresses one user). Webhooks are sent after the commit by
+ * deliverWebhooks: an HTTP call cannot take part in the transaction, and a slow endpoint must not hold
+ * the pass.
+ */
+export type SlaEventType = 'SUPPORT_SLA_WARNING' | 'SUPPORT_SLA_BREACH' | 'SUPPORT_SLA_DIGEST';
+
+export interface OutboxNotice {
+  eventKey: string;
+  eventType: SlaEventType;
+  ticketId: number;
+  payload: Record<string, unknown>;
+}
+
+/** A second call with the same event_key is a no-op (not INSERT IGNORE: that would hide truncation). */
+export async function queueNotice(
+  trx: Knex | Knex.Transaction,
+  notice: OutboxNotice,
+  now: Date,
+): Promise<void> {
+  const stamp = instantToUtc(now);
+  await trx.raw(
+    `INSERT INTO bl_support_outbox (event_key, event_type, ticket_id, message_id, payload, state, attempts, available_at, created_at)
+     VALUES (?, ?, ?, NULL, ?, 'pending', 0, ?, ?)
+     ON DUPLICATE KEY UPDATE id = id`,
+    [notice.eventKey, notice.eventType, notice.ticketId, JSON.stringify(notice.payload), stamp, stamp],
+  );
+}
+
+export interface WebhookNotice {
+  escalationId: number;
+  levelName: string;
+  recipients: readonly number[];
+  text: string;
+}
+
+export async function queueWebhooks(
+  trx: Knex | Knex.Transaction,
+  webhooks: readonly WebhookConfig[],
+  notice: WebhookNotice,
+  now: Date,
+): Promise<string[]> {
+  const rows: Array<{ channel: string; body: unknown }> = [];
+  for (const hook of webhooks) {
+    if (hook.levels && !hook.levels.includes(notice.levelName)) continue;
+    if (hook.type === 'json') rows.push({ channel: hook.name, body: { text: notice.text } });
+    else
+      for (const userId of notice.recipients) {
+        rows.push({
+          channel: `${hook.name}:${userId}`,
+          body: { USER_ID: hook.userIds[String(userId)] ?? userId, MESSAGE: notice.text },
+        });
+      }
+  }
+  if (rows.length === 0) return [];
+  const stamp = instantToUtc(now);
+  await trx('bl_support_webhook_delivery').insert(
+    rows.map((r) => ({
+      escalation_id: notice.escalationId,
+      channel: r.channel,
+      body: JSON.stringify(r.body),
+      state: 'pending',
+      attempts: 0,
+      next_attempt_at: stamp,
+      created_at: stamp,
+    })),
+  );
+  return rows.map((r) => r.channel);
+}

@@ -1,0 +1,99 @@
+import { performance } from 'node:perf_hooks';
+import { withNamedLock } from '../../core/dbLock';
+import { instantToNative } from '../../core/time';
+import { supportAdmins } from '../../bridge/supportPeople';
+import { refreshStaleSla } from '../state/refreshSla';
+import { deliverWebhooks, DeliveryResult } from '../webhooks/deliver';
+import { AgentContext } from './context';
+import { BaselineItem, queueInstallDigest } from './digest';
+import { distributeNewTickets } from './distribute';
+import { runDuePoints } from './processDue';
+import { recordPass } from './passStatus';
+import { PassPeople } from './recipients';
+
+/**
+ * One escalation pass at `now`. Only one instance runs it: the 'escalate' named lock is taken with no
+ * wait, and a daemon (or CLI run) that does not get it skips the pass; the next timer tick tries again.
+ * Order: catch up stale SLA states, distribute new tickets, act on the due ones, send the install
+ * digest, then the webhooks (last, so a slow endpoint holds nothing up).
+ */
+export interface PassResult {
+  ran: boolean;
+  refreshed: number;
+  distributed: number;
+  /** Tickets whose points were examined. */
+  examined: number;
+  applied: number;
+  /** Points recorded without action: already overdue at install, or a warning overtaken by its breach. */
+  recorded: number;
+  failed: number;
+  digest: boolean;
+  webhooks: DeliveryResult;
+  durationMs: number;
+}
+
+export interface PassHooks {
+  /** Called after each point's transaction committed (tests stop a pass half-way from here). */
+  onPoint?: (ticketId: number, level: string) => void | Promise<void>;
+}
+
+export async function runEscalationPass(
+  ctx: AgentContext,
+  now: Date,
+  hooks: PassHooks = {},
+): Promise<PassResult> {
+  const locked = await withNamedLock(ctx.target, 'escalate', 0, () => pass(ctx, now, hooks));
+  if (locked.acquired) return locked.value;
+  ctx.logger.info('another escalation pass is running: skipped');
+  return { ...emptyResult(), ran: false };
+}
+
+async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<PassResult> {
+  const started = performance.now();
+  const result = emptyResult();
+  result.refreshed = await refreshStaleSla(ctx, now, ctx.escalation.refreshLimit);
+  result.distributed = await distributeNewTickets(ctx, now);
+  const people = await passPeople(ctx, now);
+  const baseline: BaselineItem[] = [];
+  await runDuePoints(ctx, people, now, result, baseline, hooks);
+  result.digest = await queueInstallDigest(ctx.db, people.supervisors, baseline, now);
+  result.webhooks = await deliverWebhooks(
+    { db: ctx.db, logger: ctx.logger, config: ctx.escalation, http: ctx.http },
+    now,
+  );
+  result.durationMs = Math.round(performance.now() - started);
+  await recordPass(ctx.db, { startedAt: now, durationMs: result.durationMs, applied: result.applied }, now);
+  if (result.applied || result.recorded || result.failed || result.distributed) {
+    ctx.logger.info(
+      `escalation pass: ${result.applied} action(s) applied, ${result.recorded} recorded, ${result.failed} failed, ${result.distributed} ticket(s) distributed`,
+      { ...result },
+    );
+  }
+  return result;
+}
+
+/** Supervisors and head of support, resolved once per pass. */
+async function passPeople(ctx: AgentContext, now: Date): Promise<PassPeople> {
+  const supervisors = ctx.escalation.supervisors.length
+    ? ctx.escalation.supervisors
+    : await supportAdmins(ctx.db, instantToNative(now, ctx.zone));
+  return {
+    supervisors,
+    head: ctx.escalation.headOfSupport.length ? ctx.escalation.headOfSupport : supervisors,
+  };
+}
+
+function emptyResult(): PassResult {
+  return {
+    ran: true,
+    refreshed: 0,
+    distributed: 0,
+    examined: 0,
+    applied: 0,
+    recorded: 0,
+    failed: 0,
+    digest: false,
+    webhooks: { sent: 0, retrying: 0, failed: 0 },
+    durationMs: 0,
+  };
+}

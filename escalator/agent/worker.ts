@@ -1,0 +1,79 @@
+import { Job, scheduleJob } from 'node-schedule';
+import { Clock } from '../../core/clock';
+import { Config } from '../../core/config';
+import { Db } from '../../core/db';
+import { DbTarget } from '../../core/dbUrl';
+import { BxsupError } from '../../core/errors';
+import { Logger } from '../../core/logger';
+import { isConnectionError } from '../../daemon/dbErrors';
+import { DaemonWorker } from '../../daemon/worker';
+import { HttpPost } from '../webhooks/http';
+import { AgentContext, createAgentContext } from './context';
+import { PassResult, runEscalationPass } from './pass';
+
+/**
+ * The escalation agent inside `bxsup run`. node-schedule only wakes it (escalation.cron, every 15
+ * minutes by default, plus once at start so a restarted daemon catches up); the database decides who
+ * runs: the pass takes the 'escalate' lock without waiting, so with several daemons one escalates and
+ * the others skip. A tick while the previous pass still runs is skipped too. The agent's context
+ * (policy, calendars, zone) is built on the first tick and again after a failure.
+ */
+export interface EscalationWorkerDeps {
+  db: Db;
+  target: DbTarget;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  http?: HttpPost;
+  /** After each pass (tests await it instead of sleeping). */
+  onPass?: (result: PassResult) => void;
+}
+
+export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
+  const logger = deps.logger.child({ module: 'escalator' });
+  const cron = deps.config.escalation.cron;
+  let job: Job | null = null;
+  let inFlight: Promise<void> | null = null;
+  let context: Promise<AgentContext> | null = null;
+  let stopped = false;
+
+  const tick = (): void => {
+    if (stopped) return;
+    if (inFlight) {
+      logger.warn('the previous escalation pass is still running: this tick is skipped');
+      return;
+    }
+    inFlight = (async () => {
+      try {
+        context ??= createAgentContext({ ...deps, logger });
+        const result = await runEscalationPass(await context, deps.clock.now());
+        deps.onPass?.(result);
+      } catch (err) {
+        context = null;
+        const message = (err as Error).message;
+        if (isConnectionError(err)) logger.warn(`escalation pass skipped: database unreachable (${message})`);
+        else logger.error(`escalation pass failed: ${message}`);
+      }
+    })().finally(() => (inFlight = null));
+  };
+
+  return {
+    name: 'escalator',
+    start() {
+      if (!deps.config.escalation.enabled) {
+        logger.info('escalation is off (escalation.enabled is false)');
+        return;
+      }
+      job = scheduleJob(cron, tick);
+      if (!job) {
+        throw new BxsupError('CONFIG_INVALID', `escalation.cron "${cron}" is not a valid cron expression`);
+      }
+      tick();
+    },
+    async stop() {
+      stopped = true;
+      job?.cancel();
+      await inFlight;
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { FixedClock } from '../../core/clock';
+import { ConfigInput, validateConfig } from '../../core/config';
+import { Logger } from '../../core/logger';
+import { createAgentContext } from '../../escalator/agent/context';
+import { PassHooks, PassResult, runEscalationPass } from '../../escalator/agent/pass';
+import { HttpPost } from '../../escalator/webhooks/http';
+import { syncOnce } from '../../sync/syncOnce';
+import { FIXTURE_ZONE } from '../helpers/clock';
+import { TestDatabase } from '../helpers/db';
+import { installedSite, memoryLogger, syncDeps } from '../sync/harness';
+
+export { installedSite, msk } from '../sync/harness';
+
+/**
+ * A fixture site with bxsup installed at the reference time (Tue 2024-03-12 07:30Z), and the two
+ * halves of the daemon the agent tests drive by hand at chosen instants: a sync and an escalation pass,
+ * both with the same configuration (the sync's SLA refresh uses it too).
+ */
+export interface Site {
+  t: TestDatabase;
+  config: ConfigInput;
+  logger: Logger;
+  sync(at: Date): Promise<void>;
+  pass(at: Date, options?: { http?: HttpPost; hooks?: PassHooks }): Promise<PassResult>;
+}
+
+export async function escalationSite(input: ConfigInput = {}): Promise<Site> {
+  // The fixture writes native datetimes in Moscow time; the test server runs on UTC.
+  const config: ConfigInput = { ...input, site: { timeZone: FIXTURE_ZONE, ...input.site } };
+  const t = await installedSite();
+  const { logger } = memoryLogger();
+  const site: Site = {
+    t,
+    config,
+    logger,
+    async sync(at) {
+      await syncOnce(syncDeps(t, { clock: new FixedClock(at), config, logger }), { reconcile: 'off' });
+    },
+    async pass(at, options = {}) {
+      const agent = await createAgentContext({
+        db: t.db,
+        target: t.target,
+        logger,
+        config: validateConfig(config),
+        http: options.http,
+      });
+      return runEscalationPass(agent, at, options.hooks);
+    },
+  };
+  return site;
+}
+
+export interface EscalationRowView {
+  ticket_id: number;
+  target: string;
+  level: string;
+  cycle: number;
+  outcome: string;
+  due_at: string;
+}
+
+export async function escalations(t: TestDatabase, ticketId?: number): Promise<EscalationRowView[]> {
+  const q = t
+    .db('bl_support_escalation')
+    .orderBy('id')
+    .select('ticket_id', 'target', 'level', 'cycle', 'outcome', 'due_at');
+  if (ticketId !== undefined) q.where('ticket_id', ticketId);
+  return q;
+}
+
+export async function slaNotices(
+  t: TestDatabase,
+  ticketId?: number,
+): Promise<Array<{ event_type: string; ticket_id: number; payload: Record<string, unknown> }>> {
+  const q = t.db('bl_support_outbox').where('event_type', 'like', 'SUPPORT\\_SLA\\_%').orderBy('id');
+  if (ticketId !== undefined) q.where('ticket_id', ticketId);
+  const rows = (await q.select('event_type', 'ticket_id', 'payload')) as Array<{
+    event_type: string;
+    ticket_id: number;
+    payload: string;
+  }>;
+  return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as Record<string, unknown> }));
+}
+
+export async function logLines(
+  t: TestDatabase,
+  ticketId: number,
+  module = 'bxsup',
+): Promise<Array<Record<string, unknown>>> {
+  return t
+    .db('b_ticket_message')
+    .where({ TICKET_ID: ticketId, CREATED_MODULE_NAME: module })
+    .orderBy('C_NUMBER')
+    .select('C_NUMBER', 'IS_LOG', 'NOT_CHANGE_STATUS', 'IS_HIDDEN', 'MESSAGE', 'DATE_CREATE');
+}
