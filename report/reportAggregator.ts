@@ -1,4 +1,5 @@
 import { BusinessCalendar } from '../escalator/calendar';
+import { BusinessClock } from './businessClock';
 import { PRIORITY_NAMES } from '../queue/queueTypes';
 import { GroupAccumulator, TicketNumbers } from './groupAccumulator';
 import { FIRST_REPLY_BINS, Histogram } from './histogram';
@@ -45,14 +46,16 @@ export class ReportAggregator {
   private readonly operators = new Map<number | null, OperatorTally>();
   private readonly distribution = new Histogram(FIRST_REPLY_BINS);
   private readonly localWeeks: LocalWeeks;
+  private readonly clock: BusinessClock;
 
   constructor(
-    private readonly calendar: BusinessCalendar,
+    calendar: BusinessCalendar,
     private readonly window: ReportWindow,
     private readonly nowMs: number,
     private readonly dimension: ReportDimension | null,
   ) {
     this.localWeeks = new LocalWeeks(window.zone);
+    this.clock = new BusinessClock(calendar);
   }
 
   add(fact: TicketFact): void {
@@ -94,7 +97,7 @@ export class ReportAggregator {
     const fr = firstReplySpanMs(f);
     const res = resolutionSpanMs(f);
     const business = (span: number | null): number | null =>
-      span === null ? null : this.calendar.workingMsBetween(f.createdMs, f.createdMs + span) / MINUTE_MS;
+      span === null ? null : this.clock.between(f.createdMs, f.createdMs + span) / MINUTE_MS;
     return {
       firstReplyWall: fr === null ? null : fr / MINUTE_MS,
       firstReplyBusiness: business(fr),
