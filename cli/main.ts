@@ -2,11 +2,16 @@
 import { Command } from 'commander';
 import { VERSION } from '../core/version';
 import { handleError } from './handleError';
+import { runCommand } from './commands/run';
 import { escalateCommand } from './commands/escalate';
 import { installCommand } from './commands/install';
 import { mailCommand } from './commands/mail';
 import { statusCommand } from './commands/status';
+import { queueCommand } from './commands/queue';
+import { reportCommand } from './commands/report';
+import { serviceCommand } from './commands/service';
 import { templatesCommand } from './commands/templates';
+import { syncCommand } from './commands/sync';
 import { uninstallCommand } from './commands/uninstall';
 
 /** The CLI's entry: one file per command under commands/, one error handler for all. */
@@ -22,9 +27,14 @@ export function buildProgram(): Command {
     installCommand(),
     uninstallCommand(),
     statusCommand(),
+    syncCommand(),
+    runCommand(),
     escalateCommand(),
     mailCommand(),
     templatesCommand(),
+    queueCommand(),
+    reportCommand(),
+    serviceCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

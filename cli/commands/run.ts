@@ -1,0 +1,35 @@
+import { Command } from 'commander';
+import { connectWithRetry } from '../../daemon/connectWithRetry';
+import { startBridgeDaemon } from '../../daemon/bridgeDaemon';
+import { assertConfigFilePrivate } from '../../service/configPrivacy';
+import { createCliContext, DbOptions, resolveDbTarget } from '../context';
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run the daemon: sync, mail sender, escalation agent (stop with SIGTERM or Ctrl-C)')
+    .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
+    .option('--bitrix-root <dir>', "the site's document root")
+    .option('--config <file>', 'configuration file')
+    .action(async (opts: DbOptions) => {
+      const ctx = createCliContext(opts);
+      if (ctx.configFile) assertConfigFilePrivate(ctx.configFile);
+      const target = resolveDbTarget(opts, ctx.config);
+      const db = await connectWithRetry(target, {
+        logger: ctx.logger,
+        poolMax: ctx.config.mail.concurrency + 6,
+      });
+      try {
+        const daemon = await startBridgeDaemon({
+          db,
+          target,
+          config: ctx.config,
+          logger: ctx.logger,
+          clock: ctx.clock,
+        });
+        await daemon.stopped;
+      } catch (err) {
+        await db.destroy().catch(() => undefined);
+        throw err;
+      }
+    });
+}

@@ -1,0 +1,92 @@
+import { Clock } from '../core/clock';
+import { Config } from '../core/config';
+import { Db } from '../core/db';
+import { DbTarget, redactDbUrl } from '../core/dbUrl';
+import { Logger } from '../core/logger';
+import { resolveSiteZone } from '../bridge/siteZone';
+import { escalationWorker } from '../escalator/agent/worker';
+import { createMailEvents } from '../mail/mailEvents';
+import { createMailRunner } from '../mail/mailRunner';
+import { createMailDeps } from '../mail/mailSetup';
+import { assertSchemaNotNewer } from '../schema/migrator';
+import { CODE_SCHEMA_VERSION } from '../schema/migrations';
+import { BxsupError } from '../core/errors';
+import { createDaemonMetrics } from '../service/daemonMetrics';
+import { metricsWorker } from '../service/metricsWorker';
+import { DaemonHandle, runDaemon } from './daemon';
+import { heartbeatWorker, newInstanceId } from './heartbeat';
+import { syncWorker } from './syncWorker';
+
+export interface BridgeDaemonDeps {
+  db: Db;
+  target: DbTarget;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+}
+
+/**
+ * The daemon's composition root: one metrics object, one instance ID, and the workers that share
+ * them — heartbeat, sync, mail sender, escalation agent, metrics endpoint. Several daemons may run
+ * against one database: the claim decides who sends a mail, the 'escalate' lock who escalates.
+ */
+export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonHandle> {
+  const { db, config, clock } = deps;
+  const logger = deps.logger;
+  const installed = await assertSchemaNotNewer(db);
+  if (installed < CODE_SCHEMA_VERSION) {
+    throw new BxsupError(
+      'SCHEMA_NOT_INSTALLED',
+      installed === 0
+        ? `bxsup is not installed in ${redactDbUrl(deps.target)}: run bxsup install first`
+        : `the bxsup schema is at version ${installed}, this bxsup needs ${CODE_SCHEMA_VERSION}: run bxsup install to upgrade it`,
+    );
+  }
+  const zone = await resolveSiteZone(db, config.site.timeZone);
+  if (zone.warning) logger.warn(zone.warning);
+  const instanceId = newInstanceId();
+  const metrics = createDaemonMetrics();
+
+  const mailEvents = createMailEvents();
+  mailEvents.on('mail:sent', () => metrics.mailsSent.inc({ transport: config.mail.transport }));
+  mailEvents.on('mail:retry', () => metrics.mailsFailed.inc({ kind: 'temporary' }));
+  mailEvents.on('mail:dead', () => metrics.mailsFailed.inc({ kind: 'dead' }));
+  const mail = createMailRunner(
+    await createMailDeps({ db, config, logger, clock, events: mailEvents, instanceId }),
+    {
+      onPass: () => metrics.observePass('mail', clock.now()),
+    },
+  );
+
+  const workers = [
+    heartbeatWorker({ db, clock, logger, instanceId }),
+    syncWorker({
+      db,
+      config,
+      logger,
+      clock,
+      zone: zone.zone,
+      onPass: (result) => {
+        metrics.observePass('sync', clock.now(), result.durationMs);
+        if (result.events > 0) mail.wake();
+      },
+    }),
+    mail,
+    escalationWorker({
+      db,
+      target: deps.target,
+      config,
+      logger,
+      clock,
+      onPass: (result) => {
+        metrics.observePass('escalation', clock.now(), result.durationMs);
+        if (result.applied > 0) mail.wake();
+      },
+    }),
+    metricsWorker({ config: config.metrics, metrics, db, clock, logger }),
+  ];
+  logger.info(
+    `bxsup daemon ${instanceId} on ${redactDbUrl(deps.target)} (schema ${installed}, site zone ${zone.zone})`,
+  );
+  return runDaemon(workers, { logger, onStopped: () => db.destroy() });
+}

@@ -1,0 +1,48 @@
+import { Clock } from '../core/clock';
+import { Config } from '../core/config';
+import { Db } from '../core/db';
+import { Logger } from '../core/logger';
+import { syncOnce } from '../sync/syncOnce';
+import { SyncPassResult } from '../sync/types';
+import { PeriodicTask } from './periodicTask';
+import { DaemonWorker } from './worker';
+
+export interface SyncWorkerDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  zone: string;
+  /** After each pass: the daemon wakes the mail sender when events were queued, and counts metrics. */
+  onPass?: (result: SyncPassResult) => void;
+}
+
+/**
+ * The sync poller: a pass every sync.pollIntervalMs. Stopping aborts between batches, so the batch in
+ * flight commits (or rolls back whole) and the next start resumes from the committed cursors.
+ */
+export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
+  const abort = new AbortController();
+  const logger = deps.logger.child({ module: 'sync' });
+  const task = new PeriodicTask({
+    name: 'sync',
+    intervalMs: deps.config.sync.pollIntervalMs,
+    logger,
+    run: async () => {
+      // syncOnce logs its own one line when a pass did something; an idle poll stays silent.
+      const result = await syncOnce(
+        { db: deps.db, config: deps.config, logger, clock: deps.clock, zone: deps.zone },
+        { signal: abort.signal },
+      );
+      deps.onPass?.(result);
+    },
+  });
+  return {
+    name: 'sync',
+    start: () => task.start(),
+    async stop() {
+      abort.abort();
+      await task.stop();
+    },
+  };
+}
