@@ -3,11 +3,13 @@ import { escalationSection } from './escalationSection';
 import { outboxSection } from './outboxSection';
 import { schemaSection } from './schemaSection';
 import { StatusCollector, StatusDeps, StatusSection } from './section';
+import { syncSection } from './syncSection';
 
 /** The sections of `bxsup status`, in the order they are shown; later capabilities append theirs. */
 export const STATUS_SECTIONS: StatusCollector[] = [
   databaseSection,
   schemaSection,
+  syncSection,
   outboxSection,
   escalationSection,
 ];
