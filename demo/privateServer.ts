@@ -49,10 +49,25 @@ export async function throwawayServer(env: NodeJS.ProcessEnv = process.env): Pro
   }
 }
 
-async function startPrivateServer(binary: string): Promise<ThrowawayServer> {
+/** A private server of our own: it can be stopped and started again on the same data (tests restart it). */
+export interface PrivateServer extends ThrowawayServer {
+  port: number;
+  /** Stops the server process, keeping its data directory. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  resume(): Promise<void>;
+}
+
+export async function startPrivateServer(
+  binary = SERVER_BINARIES.find((p) => existsSync(p)),
+): Promise<PrivateServer> {
+  if (!binary)
+    throw new BxsupError(
+      'WORK_FAILED',
+      'no mariadbd or mysqld binary on this machine: install mariadb-server',
+    );
   const dir = mkdtempSync(path.join(tmpdir(), 'bxsup-mariadb-'));
   const datadir = path.join(dir, 'data');
-  const socket = path.join(dir, 'mysqld.sock');
   const installer = INSTALL_DB.find((p) => existsSync(p) && !p.endsWith('mysqld'));
   const init = installer
     ? spawnSync(
@@ -77,45 +92,65 @@ async function startPrivateServer(binary: string): Promise<ThrowawayServer> {
     );
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    binary,
-    [
-      '--no-defaults',
-      `--datadir=${datadir}`,
-      `--socket=${socket}`,
-      `--port=${port}`,
-      '--bind-address=127.0.0.1',
-      '--user=root',
-      '--skip-log-bin',
-      `--pid-file=${path.join(dir, 'mysqld.pid')}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  const url = `mysql://root@127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) break;
-    const probe = openDb(
-      { host: '127.0.0.1', port, user: 'root', password: '', database: '' },
-      { poolMax: 1 },
+  let child: ChildProcess | null = null;
+
+  const resume = async (): Promise<void> => {
+    const proc = spawn(
+      binary,
+      [
+        '--no-defaults',
+        `--datadir=${datadir}`,
+        `--socket=${path.join(dir, 'mysqld.sock')}`,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1',
+        '--user=root',
+        '--skip-log-bin',
+        `--pid-file=${path.join(dir, 'mysqld.pid')}`,
+      ],
+      { stdio: 'ignore' },
     );
-    try {
-      await probe.raw('SELECT 1');
-      return { url, origin: 'private mariadbd', stop };
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    } finally {
-      await probe.destroy();
+    child = proc;
+    for (let i = 0; i < 120 && proc.exitCode === null; i++) {
+      const probe = openDb(
+        { host: '127.0.0.1', port, user: 'root', password: '', database: '' },
+        { poolMax: 1 },
+      );
+      try {
+        await probe.raw('SELECT 1');
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      } finally {
+        await probe.destroy();
+      }
     }
+    throw new BxsupError('WORK_FAILED', `the private database server (${binary}) did not start within 30 s`);
+  };
+  const halt = async (): Promise<void> => {
+    const proc = child;
+    if (proc && proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      await new Promise((resolve) => proc.once('exit', resolve));
+    }
+  };
+  try {
+    await resume();
+  } catch (err) {
+    await halt();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   }
-  await stop();
-  throw new BxsupError('WORK_FAILED', `the private database server (${binary}) did not start within 30 s`);
+  return {
+    url: `mysql://root@127.0.0.1:${port}`,
+    origin: 'private mariadbd',
+    port,
+    halt,
+    resume,
+    async stop() {
+      await halt();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 function freePort(): Promise<number> {
