@@ -10,9 +10,11 @@ import { createFactsReader } from './facts/factsReader';
 import { describeSendError, isPermanentSendError, SkipMail } from './mailErrors';
 import { MailEvents } from './mailEvents';
 import { claimDue } from './outbox/claim';
+import { createClaimFeeder } from './outbox/claimFeeder';
 import { markDead, markRetry, markSent, markSkipped } from './outbox/complete';
 import { ClaimedRow } from './outbox/outboxRow';
 import { reapStaleClaims } from './outbox/reap';
+import { createSentMarker, SentMarker } from './outbox/sentMarker';
 import { decideRetry } from './retryPolicy';
 import { MailTransport } from './transports/transport';
 
@@ -48,13 +50,14 @@ export interface MailCounts {
  * One sender pass: free stale claims, then claim and send what is due, batch after batch, until nothing
  * due is left. Each mail is marked right after its outcome; 'sent' right after the transport accepted it
  * (in the same transaction for a database transport), so a crash can at worst resend one mail, with the
- * same Message-ID. Mails of a batch go out `mail.concurrency` at a time.
+ * same Message-ID.
  */
 export async function mailOnce(deps: MailDeps): Promise<MailCounts> {
   const counts: MailCounts = { claimed: 0, sent: 0, retried: 0, dead: 0, skipped: 0, reaped: 0 };
   const { mail } = deps.config;
   counts.reaped = await reapStaleClaims(deps.db, deps.clock.now(), mail.claimTimeoutMs);
   if (counts.reaped) deps.logger.warn(`freed ${counts.reaped} mail claims of a sender that stopped`);
+  const marker = createSentMarker(deps.db, () => deps.clock.now());
   const compose: ComposeDeps = {
     db: deps.db,
     reader: createFactsReader(deps.db),
@@ -62,26 +65,39 @@ export async function mailOnce(deps: MailDeps): Promise<MailCounts> {
     config: deps.config,
     zone: deps.zone,
   };
-  for (;;) {
-    const batch = await claimDue(deps.db, {
-      claimer: deps.instanceId,
-      limit: mail.batchSize,
-      now: deps.clock.now(),
-      skipLocked: deps.skipLocked,
-      eventTypes: MAIL_EVENT_TYPES,
-    });
-    if (batch.length === 0) break;
-    counts.claimed += batch.length;
-    await inParallel(batch, mail.concurrency, async (row) => {
-      counts[await deliver(row, deps, compose)]++;
-    });
-  }
+  const feeder = createClaimFeeder(
+    async () => {
+      const rows = await claimDue(deps.db, {
+        claimer: deps.instanceId,
+        limit: mail.batchSize,
+        now: deps.clock.now(),
+        skipLocked: deps.skipLocked,
+        eventTypes: MAIL_EVENT_TYPES,
+      });
+      // One read for the batch's tickets instead of one per mail; if it fails, each mail reads its own.
+      await compose.reader.prefetchTickets(rows.map((r) => r.ticketId)).catch(() => undefined);
+      return rows;
+    },
+    Math.floor(mail.batchSize / 2),
+  );
+  // More mails in hand than SMTP connections: while some are being sent, others are read from the
+  // database and rendered; the transport's pool queues what exceeds its connections.
+  await workers(mail.concurrency * 4, async () => {
+    for (let row = await feeder.next(); row; row = await feeder.next())
+      counts[await deliver(row, deps, compose, marker)]++;
+  });
+  counts.claimed = feeder.claimed;
   return counts;
 }
 
 type Outcome = 'sent' | 'retried' | 'dead' | 'skipped';
 
-async function deliver(row: ClaimedRow, deps: MailDeps, compose: ComposeDeps): Promise<Outcome> {
+async function deliver(
+  row: ClaimedRow,
+  deps: MailDeps,
+  compose: ComposeDeps,
+  marker: SentMarker,
+): Promise<Outcome> {
   const log = deps.logger.child({ outboxId: row.id, event: row.eventKey });
   try {
     const mail = await composeMail(row, compose);
@@ -96,7 +112,7 @@ async function deliver(row: ClaimedRow, deps: MailDeps, compose: ComposeDeps): P
       if (!written) throw new SkipMail('already sent by another sender');
     } else {
       await deps.transport.send(mail, { now: deps.clock.now() });
-      await markSent(deps.db, row.id, deps.clock.now());
+      await marker.mark(row.id);
     }
     const to = mail.to.map((a) => a.address);
     log.info(`mail sent: ${row.eventType} to ${to.join(', ')}`);
@@ -149,19 +165,12 @@ async function settleFailure(row: ClaimedRow, err: unknown, deps: MailDeps, log:
 }
 
 /**
- * Runs `fn` over `items`, at most `limit` at a time. A failure (the database went away while marking)
- * does not abandon the other items in flight: all finish, then the first error is thrown; rows left
- * 'sending' are freed by the reaper.
+ * Runs `n` copies of `work` at once. A failure (the database went away while marking) does not abandon
+ * the others in flight: all finish, then the first error is thrown; rows left 'sending' are freed by the
+ * reaper.
  */
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+async function workers(n: number, work: () => Promise<void>): Promise<void> {
   const errors: unknown[] = [];
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item).catch((err: unknown) => errors.push(err));
-    }
-  });
-  await Promise.all(workers);
+  await Promise.all(Array.from({ length: n }, () => work().catch((err: unknown) => errors.push(err))));
   if (errors.length) throw errors[0];
 }

@@ -31,8 +31,7 @@ export async function composeCustomerMail(
   let reply: { text: string; operatorName: string | null } | null = null;
   if (type === 'SUPPORT_TICKET_REPLY') reply = await replyText(row, deps);
 
-  const users = await reader.users(ticket.ownerUserId ? [ticket.ownerUserId] : []);
-  const owner = ticket.ownerUserId ? users.get(ticket.ownerUserId) : undefined;
+  const owner = ticket.owner ?? undefined;
   const to = customerAddress(ticket.ownerUserId, owner, ticket.ownerSid);
   if (!to) {
     throw new PermanentMailError(

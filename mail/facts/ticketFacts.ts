@@ -1,8 +1,11 @@
 import { Db } from '../../core/db';
+import { toUser, UserFacts } from './users';
 
 /**
- * What a mail about a ticket may say, read fresh from the native tables at send time (so a renamed title
- * or a newly linked order shows), plus our mirror's number and order link.
+ * What a mail about a ticket may say, read fresh from the native tables at send time (so a renamed title,
+ * a changed address or a newly linked order shows): the ticket, its owner, our mirror's number and order
+ * link, the order's customer-facing number and its newest shipment's tracking number. One statement per
+ * ticket, because the sender runs it for every mail.
  */
 export interface TicketFacts {
   id: number;
@@ -11,6 +14,8 @@ export interface TicketFacts {
   number: string;
   title: string;
   ownerUserId: number | null;
+  /** The owner's b_user row; null for a guest (or a user deleted since). */
+  owner: UserFacts | null;
   /** OWNER_SID: a guest's e-mail (or name) when there is no user. */
   ownerSid: string | null;
   responsibleUserId: number | null;
@@ -25,63 +30,54 @@ export interface SaleTables {
   delivery: boolean;
 }
 
-export async function loadTicketFacts(
-  db: Db,
-  ticketId: number,
-  sale: SaleTables,
-): Promise<TicketFacts | null> {
-  const row = (await db('b_ticket as t')
-    .leftJoin('bl_support_ticket as m', 'm.id', 't.ID')
-    .where('t.ID', ticketId)
-    .first(
-      't.ID',
-      't.SITE_ID',
-      't.TITLE',
-      't.OWNER_USER_ID',
-      't.OWNER_SID',
-      't.RESPONSIBLE_USER_ID',
-      't.DATE_CLOSE',
-      'm.number',
-      'm.order_id',
-    )) as Record<string, string | number | null> | undefined;
-  if (!row) return null;
+/** The statement for a site's tables and `count` ticket IDs, built once per reader and size. */
+export function ticketFactsSql(sale: SaleTables, count = 1): string {
+  // The newest shipment with a tracking number; SYSTEM='Y' shipments are internal and skipped.
+  const shipment = (column: string, alias: string): string =>
+    `(SELECT d.${column} FROM b_sale_order_delivery d
+       WHERE d.ORDER_ID = o.ID AND d.\`SYSTEM\` <> 'Y' AND d.TRACKING_NUMBER IS NOT NULL AND d.TRACKING_NUMBER <> ''
+       ORDER BY d.ID DESC LIMIT 1) AS ${alias}`;
+  const orderColumns = sale.order
+    ? `, o.ID AS order_id, o.ACCOUNT_NUMBER AS account_number${
+        sale.delivery
+          ? `, ${shipment('TRACKING_NUMBER', 'tracking_number')}, ${shipment('DELIVERY_ID', 'delivery_id')}`
+          : ''
+      }`
+    : '';
+  return `SELECT t.ID, t.SITE_ID, t.TITLE, t.OWNER_USER_ID, t.OWNER_SID, t.RESPONSIBLE_USER_ID, t.DATE_CLOSE,
+            m.number, u.ID AS u_id, u.LOGIN, u.NAME, u.LAST_NAME, u.EMAIL, u.LANGUAGE_ID, u.ACTIVE${orderColumns}
+       FROM b_ticket t
+       LEFT JOIN bl_support_ticket m ON m.id = t.ID
+       LEFT JOIN b_user u ON u.ID = t.OWNER_USER_ID
+       ${sale.order ? 'LEFT JOIN b_sale_order o ON o.ID = m.order_id' : ''}
+      WHERE t.ID IN (${Array.from({ length: count }, () => '?').join(', ')})`;
+}
+
+/** Facts of the given tickets (missing ones are left out); `sql` is ticketFactsSql(…, ids.length). */
+export async function loadTicketFacts(db: Db, sql: string, ids: readonly number[]): Promise<TicketFacts[]> {
+  const [rows] = (await db.raw(sql, [...ids])) as unknown as [Array<Record<string, string | number | null>>];
+  return rows.map(toFacts);
+}
+
+function toFacts(row: Record<string, string | number | null>): TicketFacts {
   const orderId = positive(row.order_id);
-  const order = orderId && sale.order ? await loadOrder(db, orderId) : null;
+  const tracking = row.tracking_number ? String(row.tracking_number).trim() : '';
   return {
     id: Number(row.ID),
     siteId: String(row.SITE_ID),
     number: row.number ? String(row.number) : String(row.ID),
     title: String(row.TITLE ?? ''),
     ownerUserId: positive(row.OWNER_USER_ID),
+    owner: row.u_id ? toUser({ ...row, ID: row.u_id }) : null,
     ownerSid: row.OWNER_SID ? String(row.OWNER_SID) : null,
     responsibleUserId: positive(row.RESPONSIBLE_USER_ID),
     // Zero dates count as "none" (old rows, empty sql_mode).
     closed: Boolean(row.DATE_CLOSE) && !String(row.DATE_CLOSE).startsWith('0000'),
-    order,
-    shipment: order && sale.delivery ? await loadShipment(db, order.id) : null,
+    // ACCOUNT_NUMBER is what the customer sees; it equals the ID unless a numbering template is set.
+    order: orderId ? { id: orderId, accountNumber: String(row.account_number || orderId) } : null,
+    shipment:
+      orderId && tracking ? { trackingNumber: tracking, deliveryId: positive(row.delivery_id) } : null,
   };
-}
-
-async function loadOrder(db: Db, orderId: number): Promise<TicketFacts['order']> {
-  const row = (await db('b_sale_order').where('ID', orderId).first('ID', 'ACCOUNT_NUMBER')) as
-    { ID: number; ACCOUNT_NUMBER: string | null } | undefined;
-  if (!row) return null;
-  // ACCOUNT_NUMBER is what the customer sees; it equals the ID unless a numbering template is set.
-  return { id: Number(row.ID), accountNumber: row.ACCOUNT_NUMBER || String(row.ID) };
-}
-
-/** The newest shipment with a tracking number; SYSTEM='Y' shipments are internal and skipped. */
-async function loadShipment(db: Db, orderId: number): Promise<TicketFacts['shipment']> {
-  const row = (await db('b_sale_order_delivery')
-    .where('ORDER_ID', orderId)
-    .whereNot('SYSTEM', 'Y')
-    .whereNotNull('TRACKING_NUMBER')
-    .whereNot('TRACKING_NUMBER', '')
-    .orderBy('ID', 'desc')
-    .first('TRACKING_NUMBER', 'DELIVERY_ID')) as
-    { TRACKING_NUMBER: string; DELIVERY_ID: number | null } | undefined;
-  if (!row) return null;
-  return { trackingNumber: row.TRACKING_NUMBER.trim(), deliveryId: positive(row.DELIVERY_ID) };
 }
 
 function positive(value: unknown): number | null {

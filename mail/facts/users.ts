@@ -24,7 +24,9 @@ export async function loadUsers(db: Db, ids: readonly number[]): Promise<Map<num
   return new Map(rows.map((r) => [Number(r.ID), toUser(r)]));
 }
 
-function toUser(r: Record<string, string | number | null>): UserFacts {
+/** A b_user row (ID, LOGIN, NAME, LAST_NAME, EMAIL, LANGUAGE_ID, ACTIVE) as UserFacts. */
+/** A b_user row (ID, LOGIN, NAME, LAST_NAME, EMAIL, LANGUAGE_ID, ACTIVE) as UserFacts. */
+export function toUser(r: Record<string, string | number | null>): UserFacts {
   const first = String(r.NAME ?? '').trim();
   const last = String(r.LAST_NAME ?? '').trim();
   const login = String(r.LOGIN ?? '');

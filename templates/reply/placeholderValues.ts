@@ -22,10 +22,11 @@ export async function placeholderValues(
   ticket: TicketFacts,
   ctx: PlaceholderContext,
 ): Promise<PlaceholderValues> {
-  const ids = [ticket.ownerUserId, ctx.operatorUserId].filter((id): id is number => id !== null);
-  const users = await ctx.reader.users(ids);
-  const owner = ticket.ownerUserId !== null ? users.get(ticket.ownerUserId) : undefined;
-  const operator = ctx.operatorUserId !== null ? users.get(ctx.operatorUserId) : undefined;
+  const owner = ticket.owner;
+  const operator =
+    ctx.operatorUserId !== null
+      ? (await ctx.reader.users([ctx.operatorUserId])).get(ctx.operatorUserId)
+      : undefined;
   const site = await ctx.reader.site(ticket.siteId);
   return {
     CUSTOMER_NAME: owner ? owner.firstName || owner.fullName : guestName(ticket.ownerSid),
