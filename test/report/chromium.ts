@@ -14,7 +14,22 @@ import { Readable, Writable } from 'node:stream';
  * no WebSocket client needed, no port opened. A missing Chromium is a failure that says how to get
  * one, never a skip.
  */
-export const CHROMIUM = process.env.BXSUP_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM =
+  process.env.BXSUP_CHROMIUM ?? findOnPath(['chromium', 'chromium-browser']) ?? '/usr/bin/chromium';
+
+function findOnPath(names: string[]): string | null {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    for (const name of names) {
+      try {
+        accessSync(path.join(dir, name), constants.X_OK);
+        return path.join(dir, name);
+      } catch {
+        // not here
+      }
+    }
+  }
+  return null;
+}
 
 export interface PageInspection<T> {
   console: Array<{ type: string; text: string }>;
