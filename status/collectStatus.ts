@@ -3,6 +3,7 @@ import { escalationSection } from './escalationSection';
 import { outboxSection } from './outboxSection';
 import { schemaSection } from './schemaSection';
 import { StatusCollector, StatusDeps, StatusSection } from './section';
+import { serviceSection } from './serviceSection';
 import { syncSection } from './syncSection';
 
 /** The sections of `bxsup status`, in the order they are shown; later capabilities append theirs. */
@@ -12,6 +13,7 @@ export const STATUS_SECTIONS: StatusCollector[] = [
   syncSection,
   outboxSection,
   escalationSection,
+  serviceSection,
 ];
 
 export interface StatusReport {
