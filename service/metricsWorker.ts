@@ -15,7 +15,11 @@ export interface MetricsWorkerDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
-  /** The passes this daemon runs, for /healthz (default: sync, mail and escalation). */
+  /**
+   * The passes this daemon runs and how stale each may get, for /healthz: pass expectedPasses(config)
+   * (service/expectedPasses.ts). Default: sync and mail within metrics.staleAfterSeconds, escalation
+   * within two runs of the default 15-minute cron plus that.
+   */
   passes?: ExpectedPass[];
 }
 
@@ -24,7 +28,13 @@ export interface MetricsWorker extends DaemonWorker {
   readonly listening: Promise<AddressInfo | null>;
 }
 
-export const DEFAULT_PASSES: ExpectedPass[] = [{ name: 'sync' }, { name: 'mail' }, { name: 'escalation' }];
+function defaultPasses(staleAfterMs: number): ExpectedPass[] {
+  return [
+    { name: 'sync' },
+    { name: 'mail' },
+    { name: 'escalation', staleAfterMs: 30 * 60_000 + staleAfterMs },
+  ];
+}
 
 /**
  * The daemon's HTTP endpoint on metrics.host:metrics.port (127.0.0.1 by default):
@@ -36,7 +46,7 @@ export const DEFAULT_PASSES: ExpectedPass[] = [{ name: 'sync' }, { name: 'mail' 
 export function metricsWorker(deps: MetricsWorkerDeps): MetricsWorker {
   const { config, metrics, db, clock } = deps;
   const logger = deps.logger.child({ module: 'metrics' });
-  const passes = deps.passes ?? DEFAULT_PASSES;
+  const passes = deps.passes ?? defaultPasses(config.staleAfterSeconds * 1000);
   let server: Server | null = null;
   let startedAt = clock.now();
   let resolveListening!: (a: AddressInfo | null) => void;
