@@ -32,6 +32,17 @@ export function createCliContext(options: { config?: string }, overrides: Config
  * loader has already layered those two), else the site's own PHP settings under --bitrix-root.
  */
 export function resolveDbTarget(options: DbOptions, config: Config): DbTarget {
+  const target = findDbTarget(options, config);
+  if (!target.database) {
+    throw new BxsupError(
+      'USAGE',
+      'the database URL names no database: add it, e.g. mysql://user@host:3306/sitemanager',
+    );
+  }
+  return target;
+}
+
+function findDbTarget(options: DbOptions, config: Config): DbTarget {
   if (options.db) return parseDbUrl(options.db, '--db URL');
   if (config.db.url) return parseDbUrl(config.db.url, process.env.BXSUP_DB_URL ? 'BXSUP_DB_URL' : 'db.url');
   const root = options.bitrixRoot ?? config.db.bitrixRoot;

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { VERSION } from '../core/version';
 import { handleError } from './handleError';
 import { runCommand } from './commands/run';
+import { demoCommand } from './commands/demo';
 import { escalateCommand } from './commands/escalate';
 import { installCommand } from './commands/install';
 import { mailCommand } from './commands/mail';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     statusCommand(),
     syncCommand(),
     runCommand(),
+    demoCommand(),
     escalateCommand(),
     mailCommand(),
     templatesCommand(),

@@ -1,0 +1,25 @@
+import { runCli } from './helpers/cli';
+import { serverTarget } from './helpers/db';
+import { formatDbUrl } from '../core/dbUrl';
+
+/** README.md promises `npm run demo`: it must run to the end and show what the bridge did. */
+describe('bxsup demo', () => {
+  it('installs, runs the daemon, and shows numbers, order links, mails and an escalation', async () => {
+    const server = formatDbUrl({ ...serverTarget(), database: '' }).replace(/\/$/, '');
+    const result = await runCli(['demo'], { env: { BXSUP_DB_URL: server } });
+    expect(result.stderr).not.toMatch(/^bxsup: /m);
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/mirrored the 11 existing tickets silently .* outbox 0 rows/);
+    expect(out).toMatch(
+      /bridge: SUP-\d{8}-0001 · high priority · open · order 2024-0042 linked \(found in the title\)/,
+    );
+    expect(out).toMatch(/mail: {3}SUPPORT_TICKET_CREATED → Мария Иванова <maria\.ivanova@example\.ru>/);
+    expect(out).toMatch(/native reply now reads: "Мария, заказ 2024-0042 в пути, трек-номер 1234567890/);
+    expect(out).toMatch(/mail: {3}none \(nothing the customer needs to hear about\)/);
+    expect(out).toMatch(/SUPPORT_TICKET_CLOSED → Мария Иванова/);
+    expect(out).toMatch(/1 action\(s\) applied/);
+    expect(out).toMatch(/criticality now "High"; log line: .*first reply deadline missed/);
+    expect(out).toMatch(/\n {2}healthy\n/);
+  }, 120000);
+});
