@@ -13,6 +13,7 @@ import { CODE_SCHEMA_VERSION } from '../schema/migrations';
 import { BxsupError } from '../core/errors';
 import { createDaemonMetrics } from '../service/daemonMetrics';
 import { metricsWorker } from '../service/metricsWorker';
+import { expectedPasses } from '../service/expectedPasses';
 import { DaemonHandle, runDaemon } from './daemon';
 import { heartbeatWorker, newInstanceId } from './heartbeat';
 import { syncWorker } from './syncWorker';
@@ -83,7 +84,7 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
         if (result.applied > 0) mail.wake();
       },
     }),
-    metricsWorker({ config: config.metrics, metrics, db, clock, logger }),
+    metricsWorker({ config: config.metrics, metrics, db, clock, logger, passes: expectedPasses(config) }),
   ];
   logger.info(
     `bxsup daemon ${instanceId} on ${redactDbUrl(deps.target)} (schema ${installed}, site zone ${zone.zone})`,
