@@ -45,12 +45,11 @@ const calendarSpec = z
       return;
     }
     try {
-      compileCalendar({ ...(value as CalendarConfig), timeZone: value.timeZone ?? 'UTC' }, 'calendar');
+      compileCalendar({ ...(value as CalendarConfig), timeZone: value.timeZone ?? 'UTC' }, '@');
     } catch (err) {
-      ctx.addIssue({
-        code: 'custom',
-        message: (err as Error).message.replace(/^invalid configuration: /, ''),
-      });
+      // "invalid configuration: @.week.mon[0] is …" → "week.mon[0] is …", under this calendar's key.
+      const message = (err as Error).message.replace(/^invalid configuration: @\.?/, '');
+      ctx.addIssue({ code: 'custom', message });
     }
   });
 

@@ -1,35 +1,40 @@
 import { Knex } from 'knex';
+import { utcToInstant } from '../../core/time';
 import { queueNotice } from './notices';
 
 /**
  * Tickets already overdue when bxsup was installed are recorded (outcome 'baseline'), not escalated one
  * by one: the supervisors get one SUPPORT_SLA_DIGEST listing them instead. Its event_key is fixed, so
- * there is at most one such digest, ever, however many passes find baseline points.
+ * there is at most one such digest, ever. It is built from the recorded rows, not from what one pass
+ * saw, so a pass killed half-way and its rerun still send the whole list. Until it is queued, each
+ * pass looks (two indexed reads: the outbox key, the 'baseline' rows).
  */
 export const INSTALL_DIGEST_KEY = 'sla:digest:install';
 const MAX_LISTED = 500;
 
-export interface BaselineItem {
-  ticketId: number;
-  number: string;
-  target: string;
-  level: string;
-  dueAt: Date;
-}
-
 export async function queueInstallDigest(
   db: Knex,
   supervisors: readonly number[],
-  items: readonly BaselineItem[],
   now: Date,
 ): Promise<boolean> {
-  if (items.length === 0 || supervisors.length === 0) return false;
-  const exists = await db('bl_support_outbox').where({ event_key: INSTALL_DIGEST_KEY }).first('id');
-  if (exists) return false;
-  const tickets = [...new Map(items.map((i) => [i.ticketId, i])).values()].sort(
-    (a, b) => a.ticketId - b.ticketId,
-  );
-  const first = [...items].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0];
+  if (supervisors.length === 0) return false;
+  if (await db('bl_support_outbox').where({ event_key: INSTALL_DIGEST_KEY }).first('id')) return false;
+  const rows = (await db('bl_support_escalation as e')
+    .join('bl_support_ticket as t', 't.id', 'e.ticket_id')
+    .where('e.outcome', 'baseline')
+    .orderBy([{ column: 'e.ticket_id' }, { column: 'e.due_at' }])
+    .select('e.ticket_id', 't.number', 'e.target', 'e.level', 'e.due_at')) as Array<{
+    ticket_id: number;
+    number: string;
+    target: string;
+    level: string;
+    due_at: string;
+  }>;
+  if (rows.length === 0) return false;
+  // One entry per ticket: its latest recorded point (the breach, when it had one).
+  const byTicket = new Map(rows.map((r) => [r.ticket_id, r]));
+  const tickets = [...byTicket.values()];
+  const first = rows.reduce((a, b) => (b.due_at < a.due_at ? b : a));
   await queueNotice(
     db,
     {
@@ -41,15 +46,15 @@ export async function queueInstallDigest(
         // The shape of the other SLA notices; each listed ticket says its own target and level.
         target: first.target,
         level: 'install',
-        dueAt: first.dueAt.toISOString(),
+        dueAt: utcToInstant(first.due_at)?.toISOString(),
         reason: 'tickets already past an SLA point when bxsup was installed',
         count: tickets.length,
         tickets: tickets.slice(0, MAX_LISTED).map((t) => ({
-          ticketId: t.ticketId,
+          ticketId: t.ticket_id,
           number: t.number,
           target: t.target,
           level: t.level,
-          dueAt: t.dueAt.toISOString(),
+          dueAt: utcToInstant(t.due_at)?.toISOString(),
         })),
       },
     },

@@ -5,7 +5,7 @@ import { supportAdmins } from '../../bridge/supportPeople';
 import { refreshStaleSla } from '../state/refreshSla';
 import { deliverWebhooks, DeliveryResult } from '../webhooks/deliver';
 import { AgentContext } from './context';
-import { BaselineItem, queueInstallDigest } from './digest';
+import { queueInstallDigest } from './digest';
 import { distributeNewTickets } from './distribute';
 import { runDuePoints } from './processDue';
 import { recordPass } from './passStatus';
@@ -54,9 +54,8 @@ async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<Pas
   result.refreshed = await refreshStaleSla(ctx, now, ctx.escalation.refreshLimit);
   result.distributed = await distributeNewTickets(ctx, now);
   const people = await passPeople(ctx, now);
-  const baseline: BaselineItem[] = [];
-  await runDuePoints(ctx, people, now, result, baseline, hooks);
-  result.digest = await queueInstallDigest(ctx.db, people.supervisors, baseline, now);
+  await runDuePoints(ctx, people, now, result, hooks);
+  result.digest = await queueInstallDigest(ctx.db, people.supervisors, now);
   result.webhooks = await deliverWebhooks(
     { db: ctx.db, logger: ctx.logger, config: ctx.escalation, http: ctx.http },
     now,

@@ -2,7 +2,6 @@ import { computeTickets, TicketComputation } from '../state/computeState';
 import { pendingDueAt, storeComputation } from '../state/storeState';
 import { applyPoint } from './applyPoint';
 import { AgentContext } from './context';
-import { BaselineItem } from './digest';
 import { dueTicketIds } from './dueTickets';
 import type { PassHooks, PassResult } from './pass';
 import { PassPeople } from './recipients';
@@ -21,7 +20,6 @@ export async function runDuePoints(
   people: PassPeople,
   now: Date,
   result: PassResult,
-  baseline: BaselineItem[],
   hooks: PassHooks,
 ): Promise<void> {
   const attempted: number[] = [];
@@ -35,7 +33,7 @@ export async function runDuePoints(
       const touched: number[] = [];
       const failed = new Set<number>();
       for (const c of batch) {
-        const outcome = await applyDue(ctx, people, c, now, result, baseline, hooks);
+        const outcome = await applyDue(ctx, people, c, now, result, hooks);
         if (outcome === 'failed') failed.add(c.ticket.id);
         if (outcome === 'idle') await storeComputation(ctx.db, ctx, c, pendingDueAt(c));
         else touched.push(c.ticket.id);
@@ -59,7 +57,6 @@ async function applyDue(
   c: TicketComputation,
   now: Date,
   result: PassResult,
-  baseline: BaselineItem[],
   hooks: PassHooks,
 ): Promise<'idle' | 'acted' | 'failed'> {
   let acted = false;
@@ -69,15 +66,6 @@ async function applyDue(
       acted = true;
       if (done?.outcome === 'applied') result.applied++;
       else if (done) result.recorded++;
-      if (done?.outcome === 'baseline') {
-        baseline.push({
-          ticketId: c.ticket.id,
-          number: c.ticket.number,
-          target: point.target,
-          level: point.level.name,
-          dueAt: point.at,
-        });
-      }
       await hooks.onPoint?.(c.ticket.id, point.level.name);
     } catch (err) {
       result.failed++;

@@ -90,7 +90,10 @@ async function deliverOne(
     state: failed ? 'failed' : 'pending',
     attempts,
     last_error: lastError.slice(0, 1000),
-    next_attempt_at: instantToUtc(new Date(now.getTime() + backoffDelay(attempts, retry, deps.random))),
+    // Rounded up: the column holds whole seconds, and a retry must never come before its backoff.
+    next_attempt_at: instantToUtc(
+      new Date(Math.ceil((now.getTime() + backoffDelay(attempts, retry, deps.random)) / 1000) * 1000),
+    ),
   });
   return failed ? 'failed' : 'retrying';
 }

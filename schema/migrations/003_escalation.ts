@@ -80,7 +80,8 @@ export const migration003: Migration = {
       outcome VARCHAR(16) NOT NULL COMMENT 'applied | baseline (already overdue at install)',
       actions TEXT NULL COMMENT 'JSON: what was done',
       UNIQUE KEY ux_bl_support_escalation (ticket_id, target, level, cycle),
-      KEY ix_bl_support_escalation_fired (fired_at)
+      KEY ix_bl_support_escalation_fired (fired_at),
+      KEY ix_bl_support_escalation_outcome (outcome, ticket_id)
     ) ${TABLE_OPTIONS}`,
     `CREATE TABLE IF NOT EXISTS bl_support_webhook_delivery (
       id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,

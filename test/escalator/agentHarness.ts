@@ -21,7 +21,8 @@ export interface Site {
   config: ConfigInput;
   logger: Logger;
   sync(at: Date): Promise<void>;
-  pass(at: Date, options?: { http?: HttpPost; hooks?: PassHooks }): Promise<PassResult>;
+  /** `config` replaces the site's configuration for this pass only. */
+  pass(at: Date, options?: { http?: HttpPost; hooks?: PassHooks; config?: ConfigInput }): Promise<PassResult>;
 }
 
 export async function escalationSite(input: ConfigInput = {}): Promise<Site> {
@@ -41,7 +42,7 @@ export async function escalationSite(input: ConfigInput = {}): Promise<Site> {
         db: t.db,
         target: t.target,
         logger,
-        config: validateConfig(config),
+        config: validateConfig(options.config ? { ...options.config, site: config.site } : config),
         http: options.http,
       });
       return runEscalationPass(agent, at, options.hooks);
