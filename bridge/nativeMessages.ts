@@ -2,7 +2,9 @@ import { Knex } from 'knex';
 
 /**
  * Reads of b_ticket_message for the sync: by primary key after the message cursor, or by ticket through
- * IX_TICKET_ID for the reconciliation. MESSAGE_SEARCH (an upper-cased copy) is never read.
+ * IX_TICKET_ID for the reconciliation. Only the columns the sync decides on: bodies are copied from
+ * table to table by the server (sync/store/messages.ts), and read here only for the few messages whose
+ * text is searched for an order number. MESSAGE_SEARCH (an upper-cased copy) is never read.
  */
 type Reader = Knex | Knex.Transaction;
 
@@ -13,7 +15,6 @@ export interface NativeMessage {
   TIMESTAMP_X: string | null;
   IS_HIDDEN: string;
   IS_LOG: string;
-  MESSAGE: string | null;
   OWNER_USER_ID: number | null;
   /** 'Y' staff, 'N' client, NULL when the module did not know (no user). */
   MESSAGE_BY_SUPPORT_TEAM: string | null;
@@ -27,7 +28,6 @@ const COLUMNS = [
   'TIMESTAMP_X',
   'IS_HIDDEN',
   'IS_LOG',
-  'MESSAGE',
   'OWNER_USER_ID',
   'MESSAGE_BY_SUPPORT_TEAM',
   'CREATED_MODULE_NAME',
@@ -44,6 +44,15 @@ export async function readMessagesAfter(
 export async function readMessagesByIds(db: Reader, ids: number[]): Promise<NativeMessage[]> {
   if (ids.length === 0) return [];
   return db('b_ticket_message').select(COLUMNS).whereIn('ID', ids).orderBy('ID');
+}
+
+/** The texts of a few messages (opening messages searched for an order number). */
+export async function readMessageBodies(db: Reader, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db('b_ticket_message')
+    .whereIn('ID', ids)
+    .select<Array<{ ID: number; MESSAGE: string | null }>>('ID', 'MESSAGE');
+  return new Map(rows.map((r) => [Number(r.ID), r.MESSAGE ?? '']));
 }
 
 export async function maxMessageId(db: Reader): Promise<number> {

@@ -10,17 +10,31 @@ import { nativeToInstant } from '../core/time';
  */
 export type NativeTimeReader = (value: string | null | undefined) => Date | null;
 
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/;
+
+/** Two or four digits at `at` as a number (the format was checked by DATETIME). */
+function digits(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) n = n * 10 + (text.charCodeAt(i) - 48);
+  return n;
+}
 const MAX_CACHED = 200_000;
 
 export function createNativeTimeReader(zone: string): NativeTimeReader {
   const offsets = new Map<string, number>();
   return (value) => {
     if (value === null || value === undefined || value === '' || value.startsWith('0000-00-00')) return null;
-    const m = DATETIME.exec(value);
-    if (!m) return nativeToInstant(value, zone);
-    const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-    const quarter = `${value.slice(0, 13)}:${Math.floor(+m[5] / 15)}`;
+    if (!DATETIME.test(value)) return nativeToInstant(value, zone);
+    const minute = digits(value, 14, 2);
+    const wall = Date.UTC(
+      digits(value, 0, 4),
+      digits(value, 5, 2) - 1,
+      digits(value, 8, 2),
+      digits(value, 11, 2),
+      minute,
+      digits(value, 17, 2),
+    );
+    const quarter = value.slice(0, 13) + String.fromCharCode(97 + Math.floor(minute / 15));
     let offset = offsets.get(quarter);
     if (offset === undefined) {
       const exact = nativeToInstant(value, zone);

@@ -3,19 +3,22 @@ import { MAIN_ADMIN_USER_ID } from '../../bridge/staff';
 import { NativeTimeReader } from '../nativeTime';
 import { someId } from './ticketRow';
 
-/** One non-log b_ticket_message row → bl_support_message. Pure. */
+/**
+ * One non-log b_ticket_message row → the bl_support_message columns decided here. The body is not one
+ * of them: it is copied by the server (store/messages.ts), never read into Node.
+ */
 export interface MirrorMessage {
   id: number;
   ticketId: number;
   authorId: number | null;
-  body: string;
   isInternal: boolean;
   isStaff: boolean;
   createdAt: Date;
+  /** createdAt came from DATE_CREATE (else from TIMESTAMP_X or "now": a zero or missing date). */
+  fromDateCreate: boolean;
+  /** DATE_CREATE's wall-clock time minus createdAt, in seconds: the site zone's offset then. */
+  offsetSeconds: number | null;
 }
-
-/** MEDIUMTEXT holds 16 MiB; Bitrix's LONGTEXT could hold more. A longer body is cut, not refused. */
-const MAX_BODY_BYTES = 16 * 1024 * 1024 - 1;
 
 export function isLogLine(row: NativeMessage): boolean {
   return row.IS_LOG === 'Y';
@@ -46,30 +49,22 @@ export function authorsToClassify(rows: NativeMessage[]): number[] {
   return [...new Set(ids)];
 }
 
-function capBytes(text: string): string {
-  if (text.length * 3 <= MAX_BODY_BYTES) return text;
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= MAX_BODY_BYTES) return text;
-  // Cut on a character boundary: drop the partial sequence the byte cut may leave at the end.
-  return bytes
-    .subarray(0, MAX_BODY_BYTES)
-    .toString('utf8')
-    .replace(/\uFFFD$/, '');
-}
-
 export function mapMessage(
   row: NativeMessage,
   isStaff: boolean,
   toInstant: NativeTimeReader,
   now: Date,
 ): MirrorMessage {
+  const created = toInstant(row.DATE_CREATE);
+  const wall = created ? Date.parse(`${row.DATE_CREATE!.slice(0, 19).replace(' ', 'T')}Z`) : NaN;
   return {
     id: Number(row.ID),
     ticketId: Number(row.TICKET_ID),
     authorId: someId(row.OWNER_USER_ID),
-    body: capBytes(row.MESSAGE ?? ''),
     isInternal: isHidden(row),
     isStaff,
-    createdAt: toInstant(row.DATE_CREATE) ?? toInstant(row.TIMESTAMP_X) ?? now,
+    createdAt: created ?? toInstant(row.TIMESTAMP_X) ?? now,
+    fromDateCreate: created !== null && !Number.isNaN(wall),
+    offsetSeconds: created && !Number.isNaN(wall) ? (wall - created.getTime()) / 1000 : null,
   };
 }

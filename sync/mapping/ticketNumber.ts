@@ -16,7 +16,9 @@ export function assignNumbers(
 ): Map<number, string> {
   const byDay = new Map<string, number[]>();
   for (const t of [...tickets].sort((a, b) => a.id - b.id)) {
-    byDay.set(t.day, [...(byDay.get(t.day) ?? []), t.id]);
+    const ids = byDay.get(t.day);
+    if (ids) ids.push(t.id);
+    else byDay.set(t.day, [t.id]);
   }
   const numbers = new Map<number, string>();
   for (const [day, ids] of byDay) {

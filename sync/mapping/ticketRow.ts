@@ -57,7 +57,8 @@ export function someId(value: number | null | undefined): number | null {
 }
 
 function cut(text: string | null, max: number): string | null {
-  if (text === null) return null;
+  // UTF-16 length ≥ code points: a text this short fits without counting.
+  if (text === null || text.length <= max) return text;
   const chars = Array.from(text);
   return chars.length > max ? chars.slice(0, max).join('') : text;
 }

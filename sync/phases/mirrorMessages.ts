@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { NativeMessage } from '../../bridge/nativeMessages';
+import { NativeMessage, readMessageBodies } from '../../bridge/nativeMessages';
 import { existingTicketIds, stateWithUfOrder } from '../../bridge/nativeTickets';
 import { writeBackOrderIds } from '../../bridge/orders';
 import { staffAmong } from '../../bridge/staff';
@@ -14,7 +14,7 @@ import {
 import { decideOrderLinks } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
-import { upsertMessages } from '../store/messages';
+import { copyMessages } from '../store/messages';
 import { insertOutbox, OutboxEvent, replyEvent } from '../store/outbox';
 import { applyMessageFacts, applyOrderLinks, MirrorTicketState, readMirrorTickets } from '../store/tickets';
 
@@ -67,14 +67,14 @@ export async function mirrorMessages(
     ? await staffAmong(trx, authorsToClassify(usable), ctx.nowNative)
     : new Set<number>();
   const mirrored = usable.map((row) => mapMessage(row, isStaffMessage(row, staff), ctx.toInstant, ctx.now));
-  await upsertMessages(trx, mirrored);
+  await copyMessages(trx, mirrored);
   // Messages are SLA history (replies, customer answers): the tickets' SLA must be computed again.
   await markSlaStale(trx, [...new Set(mirrored.map((m) => m.ticketId))]);
 
   const facts = ticketFacts(mirrored, tickets);
   await applyMessageFacts(
     trx,
-    [...facts.values()].filter((f) => f.firstMessageId !== null || f.firstReplyAt !== null),
+    mirrored.map((m) => m.id),
   );
   await linkFromOpeningMessages(trx, ctx, mirrored, tickets, facts);
 
@@ -109,7 +109,6 @@ interface TicketFacts {
   firstMessageId: number | null;
   /** The ticket's opening message, known before or found now. */
   openingId: number | null;
-  firstReplyAt: Date | null;
 }
 
 function ticketFacts(
@@ -123,16 +122,11 @@ function ticketFacts(
       id: m.ticketId,
       firstMessageId: null,
       openingId: known,
-      firstReplyAt: null,
     };
-    if (!m.isInternal) {
-      // Messages come in ID order: the first visible one without a known opening message is it.
-      if (f.openingId === null) {
-        f.openingId = m.id;
-        f.firstMessageId = m.id;
-      }
-      if (m.isStaff && (f.firstReplyAt === null || m.createdAt < f.firstReplyAt))
-        f.firstReplyAt = m.createdAt;
+    // Messages come in ID order: the first visible one without a known opening message is it.
+    if (!m.isInternal && f.openingId === null) {
+      f.openingId = m.id;
+      f.firstMessageId = m.id;
     }
     facts.set(m.ticketId, f);
   }
@@ -155,6 +149,11 @@ async function linkFromOpeningMessages(
     );
   });
   if (openings.length === 0) return;
+  // Only these texts come into Node: opening messages of registered owners' unlinked tickets.
+  const bodies = await readMessageBodies(
+    trx,
+    openings.map((m) => m.id),
+  );
   const decisions = await decideOrderLinks(
     trx,
     openings.map((m) => ({
@@ -163,7 +162,7 @@ async function linkFromOpeningMessages(
       // Not read here: the ticket's UF value was weighed when it was mirrored, and the write-back
       // below never replaces a value an operator has set since.
       ufValue: null,
-      texts: [{ source: 'message' as const, text: m.body }],
+      texts: [{ source: 'message' as const, text: bodies.get(m.id) ?? '' }],
       current: { orderId: null, orderSource: null },
     })),
     ctx.deps.logger,

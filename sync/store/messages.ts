@@ -1,46 +1,66 @@
 import { Knex } from 'knex';
 import { MirrorMessage } from '../mapping/messageRow';
 import { utcText } from '../nativeTime';
+import { idList } from './idList';
 
-/** Writes and reads of bl_support_message (id = b_ticket_message.ID). */
+/**
+ * Writes and reads of bl_support_message (id = b_ticket_message.ID). The body goes from table to table
+ * inside the server (INSERT … SELECT): a backfill moves gigabytes of text that Node would only decode,
+ * escape and send back. Node decides the other columns and passes them in as ID lists.
+ */
 type Reader = Knex | Knex.Transaction;
 
-const COLUMNS = ['id', 'ticket_id', 'author_id', 'body', 'is_internal', 'is_staff', 'created_at'];
-/** Keeps one statement well under max_allowed_packet (16 MiB on MariaDB, 64 MiB on MySQL 8). */
-const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
+/**
+ * MEDIUMTEXT holds 16 MiB: 4,194,303 characters always fit in utf8mb4. Bitrix's LONGTEXT could hold
+ * more; such a body is cut, not refused.
+ */
+const MAX_BODY_CHARS = 4_194_303;
 
-/** Multi-row upserts, split only when message bodies would make one statement too large. */
-export async function upsertMessages(trx: Knex.Transaction, rows: MirrorMessage[]): Promise<void> {
-  let chunk: MirrorMessage[] = [];
-  let bytes = 0;
-  for (const row of rows) {
-    const size = row.body.length * 3 + 100;
-    if (chunk.length > 0 && bytes + size > MAX_STATEMENT_BYTES) {
-      await insertChunk(trx, chunk);
-      chunk = [];
-      bytes = 0;
+/**
+ * created_at as SQL: DATE_CREATE minus the site zone's offset, which the caller computed in Node (the
+ * same numbers core/time.ts gives; usually one offset per batch, two across a DST change); rows whose
+ * DATE_CREATE was unusable (zero, NULL) get their fallback instant as a literal.
+ */
+function createdAtSql(messages: MirrorMessage[], bind: (value: string) => string): string {
+  const byOffset = new Map<number, number[]>();
+  const literal: MirrorMessage[] = [];
+  for (const m of messages) {
+    if (!m.fromDateCreate) {
+      literal.push(m);
+      continue;
     }
-    chunk.push(row);
-    bytes += size;
+    const list = byOffset.get(m.offsetSeconds!) ?? [];
+    list.push(m.id);
+    byOffset.set(m.offsetSeconds!, list);
   }
-  if (chunk.length > 0) await insertChunk(trx, chunk);
+  const groups = [...byOffset.entries()].sort((a, b) => b[1].length - a[1].length);
+  const branches: string[] = literal.map(
+    (m) => `WHEN m.ID = ${m.id} THEN CAST(${bind(utcText(m.createdAt))} AS DATETIME)`,
+  );
+  for (const [offset, ids] of groups.slice(1))
+    branches.push(`WHEN m.ID IN (${idList(ids)}) THEN DATE_SUB(m.DATE_CREATE, INTERVAL ${offset} SECOND)`);
+  const main = groups.length ? `DATE_SUB(m.DATE_CREATE, INTERVAL ${groups[0][0]} SECOND)` : 'NULL';
+  return branches.length ? `CASE ${branches.join(' ')} ELSE ${main} END` : main;
 }
 
-async function insertChunk(trx: Knex.Transaction, rows: MirrorMessage[]): Promise<void> {
-  const placeholders = `(${COLUMNS.map(() => '?').join(', ')})`;
+/** One INSERT … SELECT for a batch; running it again rewrites the same values. */
+export async function copyMessages(trx: Knex.Transaction, messages: MirrorMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const bindings: string[] = [];
+  const bind = (value: string) => {
+    bindings.push(value);
+    return '?';
+  };
+  const staff = messages.filter((m) => m.isStaff).map((m) => m.id);
   await trx.raw(
-    `INSERT INTO bl_support_message (${COLUMNS.join(', ')}) VALUES ${rows.map(() => placeholders).join(', ')}
+    `INSERT INTO bl_support_message (id, ticket_id, author_id, body, is_internal, is_staff, created_at)
+     SELECT m.ID, m.TICKET_ID, NULLIF(m.OWNER_USER_ID, 0), LEFT(COALESCE(m.MESSAGE, ''), ${MAX_BODY_CHARS}),
+            m.IS_HIDDEN = 'Y', ${staff.length ? `m.ID IN (${idList(staff)})` : 0}, ${createdAtSql(messages, bind)}
+       FROM b_ticket_message m
+      WHERE m.ID IN (${idList(messages.map((m) => m.id))})
      ON DUPLICATE KEY UPDATE ticket_id = VALUES(ticket_id), author_id = VALUES(author_id), body = VALUES(body),
        is_internal = VALUES(is_internal), is_staff = VALUES(is_staff), created_at = VALUES(created_at)`,
-    rows.flatMap((m) => [
-      m.id,
-      m.ticketId,
-      m.authorId,
-      m.body,
-      m.isInternal ? 1 : 0,
-      m.isStaff ? 1 : 0,
-      utcText(m.createdAt),
-    ]),
+    bindings,
   );
 }
 

@@ -1,6 +1,8 @@
 import { Knex } from 'knex';
 import { MirrorTicket } from '../mapping/ticketRow';
 import { utcText, utcTextOrNull } from '../nativeTime';
+import { idList } from './idList';
+import { SqlScalar, valuesSql } from './sqlValues';
 
 /**
  * Writes of bl_support_ticket. Each column has one owner: the ticket mapping (upsertTickets), the
@@ -111,36 +113,36 @@ export async function upsertTickets(
   rows: Array<{ ticket: MirrorTicket; extras: NewTicketExtras }>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const placeholders = `(${COLUMNS.map(() => '?').join(', ')})`;
-  const bindings = rows.flatMap(({ ticket: t, extras: x }) => [
-    t.id,
-    x.number,
-    t.siteId,
-    t.userId,
-    t.guestEmail,
-    x.orderId,
-    x.orderSource,
-    t.subject,
-    t.category,
-    t.priority,
-    t.status,
-    t.assignedTo,
-    t.groupId,
-    utcText(t.firstReplyDeadline),
-    utcText(t.slaDeadline),
-    utcTextOrNull(t.resolvedAt),
-    t.reopenCount,
-    t.isOpen ? 1 : 0,
-    t.nativeTimestampX,
-    t.nativeState,
-    utcText(t.createdAt),
-    utcText(t.updatedAt),
-    null,
-  ]);
+  const values = valuesSql(
+    rows.map(({ ticket: t, extras: x }): SqlScalar[] => [
+      t.id,
+      x.number,
+      t.siteId,
+      t.userId,
+      t.guestEmail,
+      x.orderId,
+      x.orderSource,
+      t.subject,
+      t.category,
+      t.priority,
+      t.status,
+      t.assignedTo,
+      t.groupId,
+      utcText(t.firstReplyDeadline),
+      utcText(t.slaDeadline),
+      utcTextOrNull(t.resolvedAt),
+      t.reopenCount,
+      t.isOpen ? 1 : 0,
+      t.nativeTimestampX,
+      t.nativeState,
+      utcText(t.createdAt),
+      utcText(t.updatedAt),
+      null,
+    ]),
+  );
   await trx.raw(
-    `INSERT INTO bl_support_ticket (${COLUMNS.join(', ')}) VALUES ${rows.map(() => placeholders).join(', ')}
+    `INSERT INTO bl_support_ticket (${COLUMNS.join(', ')}) VALUES ${values}
      ON DUPLICATE KEY UPDATE ${ON_DUPLICATE}`,
-    bindings,
   );
 }
 
@@ -162,24 +164,23 @@ async function updateJoined(
 }
 
 /**
- * The opening message is the lowest visible message ID (kept when already known); the first reply the
- * earliest visible staff message (the earlier of ours and the batch's).
+ * After a batch of messages is mirrored: the opening message is the lowest visible message ID (kept
+ * when already known), the first reply the earliest visible staff message (the earlier of ours and the
+ * batch's). Computed by the server from the rows just written, in one statement.
  */
-export async function applyMessageFacts(
-  trx: Knex.Transaction,
-  facts: Array<{ id: number; firstMessageId: number | null; firstReplyAt: Date | null }>,
-): Promise<void> {
-  await updateJoined(
-    trx,
-    [
-      { name: 'first_message_id', cast: 'SIGNED' },
-      { name: 'first_reply_at', cast: 'DATETIME' },
-    ],
-    facts.map((f) => [f.id, f.firstMessageId, utcTextOrNull(f.firstReplyAt)]),
-    `t.first_message_id = COALESCE(t.first_message_id, v.first_message_id),
-     t.first_reply_at = CASE WHEN v.first_reply_at IS NULL THEN t.first_reply_at
-                             WHEN t.first_reply_at IS NULL OR t.first_reply_at > v.first_reply_at THEN v.first_reply_at
-                             ELSE t.first_reply_at END`,
+export async function applyMessageFacts(trx: Knex.Transaction, messageIds: number[]): Promise<void> {
+  if (messageIds.length === 0) return;
+  await trx.raw(
+    `UPDATE bl_support_ticket t
+       JOIN (SELECT ticket_id,
+                    MIN(CASE WHEN is_internal = 0 THEN id END) AS fm,
+                    MIN(CASE WHEN is_internal = 0 AND is_staff = 1 THEN created_at END) AS fr
+               FROM bl_support_message WHERE id IN (${idList(messageIds)}) GROUP BY ticket_id) v
+         ON v.ticket_id = t.id
+        SET t.first_message_id = COALESCE(t.first_message_id, v.fm),
+            t.first_reply_at = CASE WHEN v.fr IS NULL THEN t.first_reply_at
+                                    WHEN t.first_reply_at IS NULL OR t.first_reply_at > v.fr THEN v.fr
+                                    ELSE t.first_reply_at END`,
   );
 }
 

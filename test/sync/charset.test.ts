@@ -53,4 +53,18 @@ describe('a utf8mb4 site', () => {
       event_type: 'SUPPORT_TICKET_REPLY',
     });
   });
+
+  it('keeps quotes, backslashes and placeholder-like text as written', async () => {
+    const title = `Вопрос? Да?? 'кавычки' "двойные" \\ обратная \\' косая :name :name: ?? \\? %s $1`;
+    const id = await createTicket(t.db, FIXTURE_ZONE, {
+      siteId: 's1',
+      ownerUserId: FIXTURE.users.customerMaria,
+      title,
+      message: title,
+      at: msk('2024-03-12 12:20:00'),
+    });
+    await syncOnce(syncDeps(t));
+    expect((await t.db('bl_support_ticket').where('id', id).first('subject')).subject).toBe(title);
+    expect((await t.db('bl_support_message').where('ticket_id', id).first('body')).body).toBe(title);
+  });
 });
