@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { idList } from './sqlIdList';
 
 /**
  * Reads of b_ticket_message for the sync: by primary key after the message cursor, or by ticket through
@@ -43,14 +44,17 @@ export async function readMessagesAfter(
 
 export async function readMessagesByIds(db: Reader, ids: number[]): Promise<NativeMessage[]> {
   if (ids.length === 0) return [];
-  return db('b_ticket_message').select(COLUMNS).whereIn('ID', ids).orderBy('ID');
+  return db('b_ticket_message')
+    .select(COLUMNS)
+    .whereRaw(`ID IN (${idList(ids)})`)
+    .orderBy('ID');
 }
 
 /** The texts of a few messages (opening messages searched for an order number). */
 export async function readMessageBodies(db: Reader, ids: number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db('b_ticket_message')
-    .whereIn('ID', ids)
+    .whereRaw(`ID IN (${idList(ids)})`)
     .select<Array<{ ID: number; MESSAGE: string | null }>>('ID', 'MESSAGE');
   return new Map(rows.map((r) => [Number(r.ID), r.MESSAGE ?? '']));
 }

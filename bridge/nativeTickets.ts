@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { idList } from './sqlIdList';
 
 /**
  * Reads of b_ticket for the sync, always by primary key (a range after a cursor, or an ID list): the
@@ -72,7 +73,9 @@ export async function readTicketsAfter(
 
 export async function readTicketsByIds(db: Reader, ids: number[], withUf: boolean): Promise<NativeTicket[]> {
   if (ids.length === 0) return [];
-  return select(db, FULL_COLUMNS, withUf).whereIn('t.ID', ids).orderBy('t.ID');
+  return select(db, FULL_COLUMNS, withUf)
+    .whereRaw(`t.ID IN (${idList(ids)})`)
+    .orderBy('t.ID');
 }
 
 export async function readTicketStates(
@@ -81,7 +84,9 @@ export async function readTicketStates(
   withUf: boolean,
 ): Promise<NativeTicketState[]> {
   if (ids.length === 0) return [];
-  return select(db, STATE_COLUMNS, withUf).whereIn('t.ID', ids).orderBy('t.ID');
+  return select(db, STATE_COLUMNS, withUf)
+    .whereRaw(`t.ID IN (${idList(ids)})`)
+    .orderBy('t.ID');
 }
 
 /** A slice of the table by primary key, for the slow reconciliation. */
@@ -102,7 +107,9 @@ export async function maxTicketId(db: Reader): Promise<number> {
 
 export async function existingTicketIds(db: Reader, ids: number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
-  const rows = await db('b_ticket').whereIn('ID', ids).select<{ ID: number }[]>('ID');
+  const rows = await db('b_ticket')
+    .whereRaw(`ID IN (${idList(ids)})`)
+    .select<{ ID: number }[]>('ID');
   return new Set(rows.map((r) => Number(r.ID)));
 }
 

@@ -11,16 +11,24 @@ import { mirrorMessages } from './mirrorMessages';
  * whose ticket is not mirrored yet (never skipping it); the ID of that ticket is returned so the pass
  * can mirror it and come back.
  */
+/**
+ * Messages per batch, as a multiple of sync.batchSize (which counts tickets): a message batch holds
+ * metadata only (bodies are copied by the server), and a ticket has several messages, so the per-batch
+ * costs (lock, cursor, commit) are spread over about as many tickets as a ticket batch.
+ */
+export const MESSAGE_BATCH_FACTOR = 4;
+
 export async function runMessagePhase(ctx: PassContext): Promise<number | null> {
   const { db, logger } = ctx.deps;
   const start = ctx.cursor(SYNC_CURSORS.message);
   const max = await maxMessageId(db);
   if (max <= start) return null;
   await ctx.preload();
+  const limit = ctx.batchSize * MESSAGE_BATCH_FACTOR;
   while (!ctx.stopped()) {
     const batch = await inBatchTransaction(db, logger, async (trx) => {
       const cursor = await lockCursor(trx, SYNC_CURSORS.message);
-      const rows = await readMessagesAfter(trx, cursor, ctx.batchSize);
+      const rows = await readMessagesAfter(trx, cursor, limit);
       if (rows.length === 0) return null;
       const result = await mirrorMessages(trx, ctx, rows);
       const next = result.consumed > 0 ? Number(rows[result.consumed - 1].ID) : cursor;
@@ -46,7 +54,7 @@ export async function runMessagePhase(ctx: PassContext): Promise<number | null> 
       });
       return batch.result.blockedTicketId;
     }
-    if (batch.read < ctx.batchSize) break;
+    if (batch.read < limit) break;
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { MirrorMessage } from '../mapping/messageRow';
 import { utcText } from '../nativeTime';
-import { idList } from './idList';
+import { idList } from '../../bridge/sqlIdList';
 
 /**
  * Writes and reads of bl_support_message (id = b_ticket_message.ID). The body goes from table to table

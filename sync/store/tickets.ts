@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { MirrorTicket } from '../mapping/ticketRow';
 import { utcText, utcTextOrNull } from '../nativeTime';
-import { idList } from './idList';
+import { idList } from '../../bridge/sqlIdList';
 import { SqlScalar, valuesSql } from './sqlValues';
 
 /**
@@ -28,7 +28,7 @@ export interface MirrorTicketState {
 export async function readMirrorTickets(db: Reader, ids: number[]): Promise<Map<number, MirrorTicketState>> {
   if (ids.length === 0) return new Map();
   const rows = await db('bl_support_ticket')
-    .whereIn('id', ids)
+    .whereRaw(`id IN (${idList(ids)})`)
     .select(
       'id',
       'number',

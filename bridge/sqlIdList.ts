@@ -1,6 +1,6 @@
 /**
- * An ID list written into SQL (IN (…)) rather than bound: batches carry thousands of IDs, and knex's
- * placeholder handling costs more than the query. Only safe integers get through.
+ * An ID list written into SQL (IN (…)) rather than bound: sync batches carry thousands of IDs, and the
+ * placeholder handling of knex and the driver costs more than the query. Only safe integers get through.
  */
 export function idList(ids: Iterable<number>): string {
   const list: string[] = [];
