@@ -1,5 +1,6 @@
+import { Knex } from 'knex';
 import { activeGroupMembers, leastLoaded } from '../../bridge/supportPeople';
-import { applyTicketChange, ticketLanguage } from '../../bridge/ticketWrites';
+import { applyTicketChange, LockedTicket, lockTicket, siteLanguage } from '../../bridge/ticketWrites';
 import { instantToNative } from '../../core/time';
 import { groupOf } from './assignee';
 import { AgentContext } from './context';
@@ -31,11 +32,7 @@ export async function distributeNewTickets(ctx: AgentContext, now: Date): Promis
   const nowLocal = instantToNative(now, ctx.zone);
   for (const row of rows) {
     const done = await db.transaction(async (trx) => {
-      const native = (await trx('b_ticket')
-        .where({ ID: row.id })
-        .forUpdate()
-        .first('RESPONSIBLE_USER_ID', 'SITE_ID')) as
-        { RESPONSIBLE_USER_ID: number | null; SITE_ID: string } | undefined;
+      const native = await lockTicket(trx, row.id);
       const group = await groupOf(trx, ctx.escalation, {
         groupId: null,
         category: row.category,
@@ -44,7 +41,7 @@ export async function distributeNewTickets(ctx: AgentContext, now: Date): Promis
       const member =
         group === null ? null : await leastLoaded(trx, await activeGroupMembers(trx, group, nowLocal));
       // An operator may have taken the ticket since the mirror last looked: theirs wins.
-      const take = native && !Number(native.RESPONSIBLE_USER_ID ?? 0) && member !== null;
+      const take = native !== null && !Number(native.RESPONSIBLE_USER_ID ?? 0) && member !== null;
       const id = await claimEscalation(
         trx,
         {
@@ -59,18 +56,23 @@ export async function distributeNewTickets(ctx: AgentContext, now: Date): Promis
         },
         now,
       );
-      if (id === null || !take) return false;
-      const language = await ticketLanguage(trx, native.SITE_ID);
-      await applyTicketChange(trx, {
-        ticketId: row.id,
-        responsibleUserId: member,
-        reason:
-          language === 'ru'
-            ? `автоматическое распределение (группа ${group})`
-            : `automatic distribution (support group ${group})`,
-        at: now,
-        zone: ctx.zone,
-      });
+      if (id === null || !take || !native) return false;
+      const language = await siteLanguage(trx, native.SITE_ID);
+      const name = await groupName(trx, group!);
+      await applyTicketChange(
+        trx,
+        native,
+        {
+          responsibleUserId: member,
+          reason:
+            language === 'ru'
+              ? `автоматическое распределение (группа «${name}»)`
+              : `automatic distribution (support group "${name}")`,
+          at: now,
+          zone: ctx.zone,
+        },
+        language,
+      );
       await trx('bl_support_ticket').where({ id: row.id }).update({ assigned_to: member, group_id: group });
       return true;
     });
@@ -79,11 +81,13 @@ export async function distributeNewTickets(ctx: AgentContext, now: Date): Promis
   return assigned;
 }
 
-function whyNot(
-  native: { RESPONSIBLE_USER_ID: number | null } | undefined,
-  group: number | null,
-  member: number | null,
-): string {
+async function groupName(trx: Knex.Transaction, groupId: number): Promise<string> {
+  const row = (await trx('b_ticket_ugroups').where({ ID: groupId }).first('NAME')) as
+    { NAME: string } | undefined;
+  return row?.NAME || String(groupId);
+}
+
+function whyNot(native: LockedTicket | null, group: number | null, member: number | null): string {
   if (!native) return 'the ticket is gone from b_ticket';
   if (Number(native.RESPONSIBLE_USER_ID ?? 0)) return 'already assigned in Bitrix';
   if (group === null) return 'no support group for its category';

@@ -74,8 +74,18 @@ export async function claimEscalation(trx: Db, row: EscalationRow, now: Date): P
   }
 }
 
-export async function recordActions(trx: Db, id: number, actions: Record<string, unknown>): Promise<void> {
-  await trx(ESCALATION_TABLE)
-    .where({ id })
-    .update({ actions: JSON.stringify(actions) });
+/** Another process recorded this action first: the transaction that tried again must roll back. */
+export class AlreadyEscalated extends Error {
+  constructor(readonly row: Pick<EscalationRow, 'ticketId' | 'target' | 'level' | 'cycle'>) {
+    super(
+      `escalation ${row.ticketId}/${row.target}/${row.level}/${row.cycle} was recorded by another process`,
+    );
+  }
+}
+
+/** claimEscalation that throws AlreadyEscalated instead of returning null. */
+export async function recordEscalation(trx: Db, row: EscalationRow, now: Date): Promise<number> {
+  const id = await claimEscalation(trx, row, now);
+  if (id === null) throw new AlreadyEscalated(row);
+  return id;
 }

@@ -1,15 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { withNamedLock } from '../../core/dbLock';
-import { instantToNative } from '../../core/time';
-import { supportAdmins } from '../../bridge/supportPeople';
 import { refreshStaleSla } from '../state/refreshSla';
 import { deliverWebhooks, DeliveryResult } from '../webhooks/deliver';
 import { AgentContext } from './context';
 import { queueInstallDigest } from './digest';
 import { distributeNewTickets } from './distribute';
 import { runDuePoints } from './processDue';
+import { TicketEscalation } from './escalateTicket';
+import { createPassCache } from './passCache';
 import { recordPass } from './passStatus';
-import { PassPeople } from './recipients';
 
 /**
  * One escalation pass at `now`. Only one instance runs it: the 'escalate' named lock is taken with no
@@ -33,8 +32,8 @@ export interface PassResult {
 }
 
 export interface PassHooks {
-  /** Called after each point's transaction committed (tests stop a pass half-way from here). */
-  onPoint?: (ticketId: number, level: string) => void | Promise<void>;
+  /** Called after each ticket's escalation committed (tests stop a pass half-way from here). */
+  onTicket?: (ticketId: number, done: TicketEscalation) => void | Promise<void>;
 }
 
 export async function runEscalationPass(
@@ -53,9 +52,9 @@ async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<Pas
   const result = emptyResult();
   result.refreshed = await refreshStaleSla(ctx, now, ctx.escalation.refreshLimit);
   result.distributed = await distributeNewTickets(ctx, now);
-  const people = await passPeople(ctx, now);
-  await runDuePoints(ctx, people, now, result, hooks);
-  result.digest = await queueInstallDigest(ctx.db, people.supervisors, now);
+  const cache = await createPassCache(ctx, now);
+  await runDuePoints(ctx, cache, now, result, hooks);
+  result.digest = await queueInstallDigest(ctx.db, cache.people.supervisors, now);
   result.webhooks = await deliverWebhooks(
     { db: ctx.db, logger: ctx.logger, config: ctx.escalation, http: ctx.http },
     now,
@@ -69,17 +68,6 @@ async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<Pas
     );
   }
   return result;
-}
-
-/** Supervisors and head of support, resolved once per pass. */
-async function passPeople(ctx: AgentContext, now: Date): Promise<PassPeople> {
-  const supervisors = ctx.escalation.supervisors.length
-    ? ctx.escalation.supervisors
-    : await supportAdmins(ctx.db, instantToNative(now, ctx.zone));
-  return {
-    supervisors,
-    head: ctx.escalation.headOfSupport.length ? ctx.escalation.headOfSupport : supervisors,
-  };
 }
 
 function emptyResult(): PassResult {

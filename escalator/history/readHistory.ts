@@ -35,6 +35,8 @@ export interface TicketSlaRow {
 export interface TicketHistoryRecord {
   ticket: TicketSlaRow;
   events: SlaEvent[];
+  /** The last time the agent itself raised the priority (a 'bxsup' priority event), if ever. */
+  lastOwnRaiseAt: Date | null;
 }
 
 const TICKET_COLUMNS = [
@@ -71,11 +73,12 @@ export async function readTicketHistories(
     db('bl_support_ticket_event')
       .whereIn('ticket_id', found)
       .orderBy(['ticket_id', 'at', 'id'])
-      .select<Array<{ ticket_id: number; at: string; kind: string; value: string | null }>>(
+      .select<Array<{ ticket_id: number; at: string; kind: string; value: string | null; source: string }>>(
         'ticket_id',
         'at',
         'kind',
         'value',
+        'source',
       ),
     db('bl_support_message')
       .whereIn('ticket_id', found)
@@ -88,10 +91,13 @@ export async function readTicketHistories(
         'created_at',
       ),
   ]);
-  for (const ticket of tickets) out.set(ticket.id, { ticket, events: [] });
+  for (const ticket of tickets) out.set(ticket.id, { ticket, events: [], lastOwnRaiseAt: null });
   for (const e of events) {
     const event = toSlaEvent(e.kind, e.value, utcToInstant(e.at));
-    if (event) out.get(e.ticket_id)?.events.push(event);
+    const record = out.get(e.ticket_id);
+    if (!event || !record) continue;
+    record.events.push(event);
+    if (e.source === 'bxsup' && e.kind === 'priority') record.lastOwnRaiseAt = event.at;
   }
   for (const record of out.values()) {
     if (!record.events.some((e) => e.kind === 'created'))

@@ -17,6 +17,7 @@ export interface TicketComputation {
   stored: StoredDeadlines;
   fired: FiredEscalation[];
   plan: EscalationPlan;
+  lastOwnRaiseAt: Date | null;
 }
 
 export interface ComputeDeps {
@@ -34,7 +35,7 @@ export async function computeTickets(
 ): Promise<TicketComputation[]> {
   const [histories, fired] = await Promise.all([readTicketHistories(db, ids), readFired(db, ids)]);
   const out: TicketComputation[] = [];
-  for (const { ticket, events } of histories.values()) {
+  for (const { ticket, events, lastOwnRaiseAt } of histories.values()) {
     const state = computeSla(events, deps.policy);
     const done = fired.get(ticket.id) ?? [];
     out.push({
@@ -44,6 +45,7 @@ export async function computeTickets(
       stored: deadlinesInForce(events, deps.policy, state),
       fired: done,
       plan: planEscalations(state, deps.levels, done, now, deps.installedAt),
+      lastOwnRaiseAt,
     });
   }
   return out;

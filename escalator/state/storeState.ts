@@ -15,6 +15,14 @@ export interface StoreDeps {
   userFields: ReadonlySet<string>;
 }
 
+/** What the agent changed on the mirror in the same transaction as the computation it stores. */
+export interface StoreExtra {
+  /** Mirror columns written with the SLA (priority, assigned_to, escalation_level). */
+  columns?: Record<string, string | number | null>;
+  /** History events the transaction appended: the stored version moves past them. */
+  versionBump?: number;
+}
+
 /** `nextDueAt`: the plan's, or an earlier point still to be acted on (a failed or baseline pass). */
 export async function storeComputation(
   db: Knex,
@@ -22,35 +30,55 @@ export async function storeComputation(
   c: TicketComputation,
   nextDueAt: Date | null,
 ): Promise<boolean> {
+  return db.transaction((trx) => writeComputation(trx, deps, c, nextDueAt));
+}
+
+/**
+ * The store inside the caller's transaction. When the version guard fails, the agent's own columns
+ * (and its version bump) are written all the same, and the ticket is left stale for a recomputation.
+ */
+export async function writeComputation(
+  trx: Knex.Transaction,
+  deps: StoreDeps,
+  c: TicketComputation,
+  nextDueAt: Date | null,
+  extra: StoreExtra = {},
+): Promise<boolean> {
   const { state, plan, ticket } = c;
   const utc = (d: Date | null) => (d ? instantToUtc(d) : null);
-  return db.transaction(async (trx) => {
-    const updated = await trx('bl_support_ticket')
-      .where({ id: ticket.id, sla_version: ticket.sla_version })
-      .update({
-        first_reply_deadline: utc(c.stored.firstReply),
-        sla_deadline: utc(c.stored.resolution),
-        paused_minutes: Math.round(state.pausedMinutes),
-        sla_paused: state.paused ? 1 : 0,
-        sla_episode: state.episode,
-        first_reply_breached: plan.firstReplyBreached ? 1 : 0,
-        resolution_breached: plan.resolutionBreached ? 1 : 0,
-        next_due_at: utc(nextDueAt),
-        sla_stale: 0,
-      });
-    if (updated !== 1) return false;
-    const values = userFieldValues(c, deps);
-    const signature = Object.values(values)
-      .map((v) => v ?? '')
-      .join('|');
-    if (Object.keys(values).length > 0 && signature !== ticket.uf_state) {
-      await upsertUserFieldValues(trx, ticket.id, values);
+  const bump = extra.versionBump ?? 0;
+  const values = userFieldValues(c, deps);
+  const signature = Object.values(values)
+    .map((v) => v ?? '')
+    .join('|')
+    .slice(0, 64);
+  const ufChanged = Object.keys(values).length > 0 && signature !== ticket.uf_state;
+  const updated = await trx('bl_support_ticket')
+    .where({ id: ticket.id, sla_version: ticket.sla_version })
+    .update({
+      ...extra.columns,
+      first_reply_deadline: utc(c.stored.firstReply),
+      sla_deadline: utc(c.stored.resolution),
+      paused_minutes: Math.round(state.pausedMinutes),
+      sla_paused: state.paused ? 1 : 0,
+      sla_episode: state.episode,
+      first_reply_breached: plan.firstReplyBreached ? 1 : 0,
+      resolution_breached: plan.resolutionBreached ? 1 : 0,
+      next_due_at: utc(nextDueAt),
+      sla_version: trx.raw('sla_version + ?', [bump]),
+      sla_stale: 0,
+      ...(ufChanged ? { uf_state: signature } : {}),
+    });
+  if (updated !== 1) {
+    if (extra.columns || bump > 0) {
       await trx('bl_support_ticket')
         .where({ id: ticket.id })
-        .update({ uf_state: signature.slice(0, 64) });
+        .update({ ...extra.columns, sla_version: trx.raw('sla_version + ?', [bump]), sla_stale: 1 });
     }
-    return true;
-  });
+    return false;
+  }
+  if (ufChanged) await upsertUserFieldValues(trx, ticket.id, values);
+  return true;
 }
 
 /**

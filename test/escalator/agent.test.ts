@@ -110,7 +110,7 @@ describe('escalation agent on the fixture site', () => {
     });
     const [line] = await logLines(site.t, ids.c);
     expect(line.MESSAGE).toBe(
-      '<li>ответственный: [3] (i.petrov) Ivan Petrov<li>причина: автоматическое распределение (группа 1)',
+      '<li>ответственный: [3] (i.petrov) Ivan Petrov<li>причина: автоматическое распределение (группа «First line»)',
     );
     expect(await site.pass(msk('2024-03-12 11:05:00'))).toMatchObject({ distributed: 0 });
   });

@@ -13,8 +13,8 @@ import { escalationSite, msk, Site } from './agentHarness';
  * The "once" guarantees with real processes: two `bxsup escalate --once` started together, and one
  * killed (SIGKILL) half-way then run again, end with exactly the rows and native effects of a single
  * uninterrupted pass on an identical site. 200 unanswered tickets created after the install; the pass
- * runs two days later, when every first reply is breached (each breach raises the criticality and
- * writes a log line) and many resolution targets are warned or breached too.
+ * runs two days later, when every first reply is breached (a breach raises the criticality and writes
+ * a log line) and many resolution targets are warned or breached too.
  */
 const NOW = '2024-03-14T12:00:00.000Z';
 const TICKETS = 200;
@@ -91,7 +91,7 @@ describe('escalate --once in real processes', () => {
     await reference.t.drop();
   });
 
-  it('the reference pass raised every unanswered ticket once, with one log line each', async () => {
+  it('the reference pass raised each ticket one step at most, with one log line each', async () => {
     const raised = await reference.t
       .db('b_ticket_message')
       .where('CREATED_MODULE_NAME', 'bxsup')
@@ -101,7 +101,9 @@ describe('escalate --once in real processes', () => {
       .where('CREATED_MODULE_NAME', 'bxsup')
       .count({ n: '*' });
     expect(Number(raised[0].n)).toBeGreaterThanOrEqual(TICKETS / 2);
-    expect(Number(logs[0].n)).toBeGreaterThan(TICKETS);
+    // Both targets are breached in the same pass: the second breach was reached before the agent's own
+    // raise, so it notifies without raising again (no cascade); tickets already High are not raised.
+    expect(Number(logs[0].n)).toBe(Number(raised[0].n));
   });
 
   it('two processes started together: each action exactly once', async () => {

@@ -1,0 +1,44 @@
+import { Criticality, siteCriticalities } from '../../bridge/criticalities';
+import { supportAdmins } from '../../bridge/supportPeople';
+import { siteLanguage } from '../../bridge/ticketWrites';
+import { LogLanguage } from '../../bridge/nativeLogText';
+import { instantToNative } from '../../core/time';
+import { AgentContext } from './context';
+import { PassPeople } from './recipients';
+
+/**
+ * What one pass reads once and uses for every ticket: the supervisors and head of support, each site's
+ * criticalities and language. Small, rarely changing lookups; a new pass reads them again.
+ */
+export interface PassCache {
+  people: PassPeople;
+  /** Site-local now, for membership validity. */
+  nowLocal: string;
+  criticalities(siteId: string): Promise<Criticality[]>;
+  language(siteId: string): Promise<LogLanguage>;
+}
+
+export async function createPassCache(ctx: AgentContext, now: Date): Promise<PassCache> {
+  const nowLocal = instantToNative(now, ctx.zone);
+  const supervisors = ctx.escalation.supervisors.length
+    ? ctx.escalation.supervisors
+    : await supportAdmins(ctx.db, nowLocal);
+  const criticalities = new Map<string, Promise<Criticality[]>>();
+  const languages = new Map<string, Promise<LogLanguage>>();
+  const memo = <T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
+    const known = map.get(key);
+    if (known) return known;
+    const value = load();
+    map.set(key, value);
+    return value;
+  };
+  return {
+    people: {
+      supervisors,
+      head: ctx.escalation.headOfSupport.length ? ctx.escalation.headOfSupport : supervisors,
+    },
+    nowLocal,
+    criticalities: (siteId) => memo(criticalities, siteId, () => siteCriticalities(ctx.db, siteId)),
+    language: (siteId) => memo(languages, siteId, () => siteLanguage(ctx.db, siteId)),
+  };
+}
