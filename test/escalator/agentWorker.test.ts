@@ -1,0 +1,80 @@
+import { FixedClock } from '../../core/clock';
+import { openDb } from '../../core/db';
+import { validateConfig } from '../../core/config';
+import { PassResult } from '../../escalator/agent/pass';
+import { escalationWorker } from '../../escalator/agent/worker';
+import { FIXTURE } from '../../fixtures/seed';
+import { createTicket } from '../../fixtures/nativeWriter';
+import { FIXTURE_ZONE, REFERENCE_TIME } from '../helpers/clock';
+import { memoryLogger } from '../sync/harness';
+import { escalationSite, msk, Site, slaNotices } from './agentHarness';
+
+/**
+ * The daemon's escalation worker: node-schedule wakes it on escalation.cron (every second here) and
+ * once at start; two workers on one database (two daemons) never escalate at once, and each action
+ * still happens once.
+ */
+describe('escalation worker', () => {
+  let site: Site;
+  let ticketId: number;
+  beforeAll(async () => {
+    site = await escalationSite();
+    await site.sync(new Date(REFERENCE_TIME));
+    await site.pass(new Date(REFERENCE_TIME));
+    ticketId = await createTicket(site.t.db, FIXTURE_ZONE, {
+      siteId: 's1',
+      ownerUserId: FIXTURE.users.customerMaria,
+      title: 'Worker',
+      message: 'Hello',
+      criticalityId: FIXTURE.dictionary.criticality.s1.middle,
+      responsibleUserId: FIXTURE.users.operatorOlga,
+      at: msk('2024-03-12 11:00:00'),
+    });
+    await site.sync(msk('2024-03-12 11:00:00'));
+  });
+  afterAll(async () => {
+    await site.t.drop();
+  });
+
+  it('runs a pass at start and on every cron tick; two daemons take turns through the lock', async () => {
+    const config = validateConfig({ site: { timeZone: FIXTURE_ZONE }, escalation: { cron: '* * * * * *' } });
+    const clock = new FixedClock(msk('2024-03-12 19:30:00'));
+    const passes: PassResult[] = [];
+    const pools = [openDb(site.t.target, { poolMax: 3 }), openDb(site.t.target, { poolMax: 3 })];
+    const workers = pools.map((db) =>
+      escalationWorker({
+        db,
+        target: site.t.target,
+        config,
+        logger: memoryLogger().logger,
+        clock,
+        onPass: (r) => passes.push(r),
+      }),
+    );
+    try {
+      workers.forEach((w) => w.start());
+      for (let i = 0; i < 200 && passes.length < 6; i++) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await Promise.all(pools.map((db) => db.destroy()));
+    }
+    expect(passes.length).toBeGreaterThanOrEqual(6);
+    // What the passes applied is what is recorded: nothing twice.
+    const applied = await site.t.db('bl_support_escalation').where('outcome', 'applied').count({ n: '*' });
+    expect(passes.reduce((n, p) => n + p.applied, 0)).toBe(Number(applied[0].n));
+    expect(passes.every((p) => p.failed === 0)).toBe(true);
+    expect((await slaNotices(site.t, ticketId)).map((n) => n.event_type)).toEqual(['SUPPORT_SLA_BREACH']);
+  });
+
+  it('does not start when escalation is off', () => {
+    const worker = escalationWorker({
+      db: site.t.db,
+      target: site.t.target,
+      config: validateConfig({ escalation: { enabled: false } }),
+      logger: memoryLogger().logger,
+      clock: new FixedClock(REFERENCE_TIME),
+    });
+    worker.start();
+    return worker.stop();
+  });
+});
