@@ -40,6 +40,8 @@ export interface PassContext {
    * hint for probes only: batches lock and re-read the real row, since another sync may have moved it.
    */
   cursor(name: string): number;
+  /** A cursor's value when the pass started. */
+  atStart(name: string): number;
   noteCursor(name: string, value: number): void;
   emit<K extends keyof SyncEventMap>(event: K, ...args: SyncEventMap[K]): void;
   stopped(): boolean;
@@ -89,6 +91,7 @@ export function createPassContext(
       durationMs: 0,
     },
     cursor: (name) => known.get(name) ?? 0,
+    atStart: (name) => cursors.get(name) ?? 0,
     noteCursor(name, value) {
       known.set(name, Math.max(value, known.get(name) ?? 0));
     },

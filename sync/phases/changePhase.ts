@@ -12,14 +12,17 @@ import { remapTickets } from './remapTickets';
  * chunks (our (is_open, id) index), read those rows of b_ticket by primary key, and compare their state
  * signature with the one last mirrored. Only tickets that differ (or vanished) are remapped, in a
  * transaction. Closed tickets are left to the slow reconciliation (a reopen is rare and not urgent).
+ * Tickets this pass mirrored for the first time were read moments ago: they are compared from the next
+ * pass on (after a backfill, that spares reading every open ticket again).
  */
 export async function runChangePhase(ctx: PassContext): Promise<void> {
   const { db, logger } = ctx.deps;
+  const upTo = ctx.atStart(SYNC_CURSORS.ticket);
   const suspects: number[] = [];
   let after = 0;
   let withUf: boolean | null = null;
   for (;;) {
-    const chunk = await readOpenChunk(db, after, ctx.batchSize);
+    const chunk = await readOpenChunk(db, after, upTo, ctx.batchSize);
     if (chunk.length === 0) break;
     withUf ??= (await ctx.capabilities()).ufOrderId;
     const states = new Map(

@@ -94,12 +94,15 @@ export async function mirrorMessages(
   }
   outcome.events = await insertOutbox(trx, events, ctx.now);
   outcome.messages = mirrored.length;
-  outcome.messageNotices = mirrored.map((m) => ({
-    messageId: m.id,
-    ticketId: m.ticketId,
-    isStaff: m.isStaff,
-    isInternal: m.isInternal,
-  }));
+  // One notice per message: built only when someone listens (a backfill mirrors millions).
+  outcome.messageNotices = !ctx.deps.events
+    ? []
+    : mirrored.map((m) => ({
+        messageId: m.id,
+        ticketId: m.ticketId,
+        isStaff: m.isStaff,
+        isInternal: m.isInternal,
+      }));
   return { outcome, consumed, blockedTicketId };
 }
 

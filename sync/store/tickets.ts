@@ -219,11 +219,13 @@ export async function markDeleted(trx: Knex.Transaction, ids: number[], now: Dat
 export async function readOpenChunk(
   db: Reader,
   afterId: number,
+  upToId: number,
   limit: number,
 ): Promise<Array<{ id: number; nativeState: string | null }>> {
   const rows = await db('bl_support_ticket')
     .where('is_open', 1)
     .andWhere('id', '>', afterId)
+    .andWhere('id', '<=', upToId)
     .orderBy('id')
     .limit(limit)
     .select<Array<{ id: number; native_state: string | null }>>('id', 'native_state');
