@@ -31,6 +31,11 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
   const doneAt = cursors.get(SYNC_CURSORS.reconcileDoneAt) ?? 0;
   const due = position > 0 || ctx.now.getTime() - doneAt >= ctx.deps.config.sync.reconcileIntervalMs;
   if (mode === 'auto' && !due) return;
+  if (mode === 'auto' && doneAt === 0 && position === 0 && ctx.atStart(SYNC_CURSORS.ticket) === 0) {
+    // The first pass has just mirrored everything there is: the first cycle is due an interval later.
+    await setCursor(db, SYNC_CURSORS.reconcileDoneAt, ctx.now.getTime(), ctx.now);
+    return;
+  }
   const ticketCursor = ctx.cursor(SYNC_CURSORS.ticket);
   const messageCursor = ctx.cursor(SYNC_CURSORS.message);
   const caps = await ctx.capabilities();
