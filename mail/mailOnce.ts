@@ -3,19 +3,15 @@ import { Config } from '../core/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
 import { MailTemplates } from '../templates/mailTemplates';
-import { composeMail } from './compose/composeMail';
 import { ComposeDeps } from './compose/composeDeps';
 import { MAIL_EVENT_TYPES } from './eventTypes';
 import { createFactsReader } from './facts/factsReader';
-import { describeSendError, isPermanentSendError, SkipMail } from './mailErrors';
 import { MailEvents } from './mailEvents';
 import { claimDue } from './outbox/claim';
 import { createClaimFeeder } from './outbox/claimFeeder';
-import { markDead, markRetry, markSent, markSkipped } from './outbox/complete';
-import { ClaimedRow } from './outbox/outboxRow';
 import { reapStaleClaims } from './outbox/reap';
-import { createSentMarker, SentMarker } from './outbox/sentMarker';
-import { decideRetry } from './retryPolicy';
+import { createSentMarker } from './outbox/sentMarker';
+import { deliver } from './deliver';
 import { MailTransport } from './transports/transport';
 
 export interface MailDeps {
@@ -82,86 +78,19 @@ export async function mailOnce(deps: MailDeps): Promise<MailCounts> {
   );
   // More mails in hand than SMTP connections: while some are being sent, others are read from the
   // database and rendered; the transport's pool queues what exceeds its connections.
+  const marks: Array<Promise<void>> = [];
   await workers(mail.concurrency * 4, async () => {
-    for (let row = await feeder.next(); row; row = await feeder.next())
-      counts[await deliver(row, deps, compose, marker)]++;
+    for (let row = await feeder.next(); row; row = await feeder.next()) {
+      const { outcome, marked } = await deliver(row, deps, compose, marker);
+      counts[outcome]++;
+      if (marked) marks.push(marked);
+    }
   });
   counts.claimed = feeder.claimed;
+  // A lost mark is an error of the pass (the row stays 'sending' until the reaper), never a resend now.
+  const failed = (await Promise.allSettled(marks)).find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
   return counts;
-}
-
-type Outcome = 'sent' | 'retried' | 'dead' | 'skipped';
-
-async function deliver(
-  row: ClaimedRow,
-  deps: MailDeps,
-  compose: ComposeDeps,
-  marker: SentMarker,
-): Promise<Outcome> {
-  const log = deps.logger.child({ outboxId: row.id, event: row.eventKey });
-  try {
-    const mail = await composeMail(row, compose);
-    if (deps.transport.transactional) {
-      // Mark first: if another sender already finished this row, the transaction writes nothing.
-      const written = await deps.db.transaction(async (trx) => {
-        const now = deps.clock.now();
-        if (!(await markSent(trx, row.id, now))) return false;
-        await deps.transport.send(mail, { trx, now });
-        return true;
-      });
-      if (!written) throw new SkipMail('already sent by another sender');
-    } else {
-      await deps.transport.send(mail, { now: deps.clock.now() });
-      await marker.mark(row.id);
-    }
-    const to = mail.to.map((a) => a.address);
-    log.info(`mail sent: ${row.eventType} to ${to.join(', ')}`);
-    deps.events?.emit('mail:sent', {
-      outboxId: row.id,
-      eventKey: row.eventKey,
-      to,
-      messageId: mail.messageId,
-    });
-    return 'sent';
-  } catch (err) {
-    return settleFailure(row, err, deps, log);
-  }
-}
-
-async function settleFailure(row: ClaimedRow, err: unknown, deps: MailDeps, log: Logger): Promise<Outcome> {
-  const reason = describeSendError(err);
-  if (err instanceof SkipMail) {
-    await markSkipped(deps.db, row.id, row.claimedBy, reason, deps.clock.now());
-    log.info(`not mailed: ${reason}`);
-    deps.events?.emit('mail:skipped', { outboxId: row.id, eventKey: row.eventKey, reason });
-    return 'skipped';
-  }
-  const { mail } = deps.config;
-  const decision = isPermanentSendError(err)
-    ? ({ kind: 'give_up' } as const)
-    : decideRetry(
-        row.attempts,
-        { baseMs: mail.retryBaseMs, maxMs: mail.retryMaxMs, maxAttempts: mail.maxAttempts },
-        deps.random,
-      );
-  if (decision.kind === 'give_up') {
-    const final = isPermanentSendError(err) ? reason : `gave up after ${row.attempts} attempts: ${reason}`;
-    await markDead(deps.db, row.id, row.claimedBy, final);
-    log.error(`mail dead: ${final} (bxsup mail --retry-dead sends it again)`);
-    deps.events?.emit('mail:dead', { outboxId: row.id, eventKey: row.eventKey, reason: final });
-    return 'dead';
-  }
-  const availableAt = new Date(deps.clock.now().getTime() + decision.delayMs);
-  await markRetry(deps.db, row.id, row.claimedBy, availableAt, reason);
-  log.warn(`mail failed, retrying at ${availableAt.toISOString()}: ${reason}`);
-  deps.events?.emit('mail:retry', {
-    outboxId: row.id,
-    eventKey: row.eventKey,
-    attempts: row.attempts,
-    error: reason,
-    availableAt,
-  });
-  return 'retried';
 }
 
 /**

@@ -48,6 +48,7 @@ export function threadHeaders(
 
 /** Letters, digits and '-' stay, ':' becomes '.', anything else (even '.') =XX: distinct keys stay distinct. */
 function encodeIdPart(key: string): string {
+  if (/^[A-Za-z0-9:-]*$/.test(key)) return key.replace(/:/g, '.');
   return Array.from(Buffer.from(key, 'utf8'))
     .map((b) => {
       const c = String.fromCharCode(b);
