@@ -36,10 +36,10 @@ export async function syncOnce(deps: SyncDeps, options: SyncOptions = {}): Promi
   }
   if (!ctx.stopped()) await runChangePhase(ctx);
   if (!ctx.stopped()) await runReconcilePhase(ctx);
-  // The SLA engine recomputes what this pass changed (an idle poll has nothing to do here).
+  // The SLA engine recomputes what this (or a killed earlier) pass changed: one indexed probe when idle.
   const r = ctx.result;
-  if (!ctx.stopped() && (r.tickets || r.messages || r.changedTickets))
-    await refreshAfterSync(deps, ctx.now, ctx.batchSize);
+  const changed = Boolean(r.tickets || r.messages || r.changedTickets || r.deletedTickets);
+  if (!ctx.stopped()) await refreshAfterSync(deps, ctx.now, ctx.batchSize, changed);
 
   const result = ctx.result;
   result.complete = !ctx.stopped();

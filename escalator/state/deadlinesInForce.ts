@@ -21,7 +21,16 @@ export function deadlinesInForce(
 ): StoredDeadlines {
   const before = (at: Date | null): SlaState | null => {
     if (at === null) return null;
-    const prefix = events.filter((e) => e.at.getTime() < at.getTime());
+    // The creation always counts, even when the clock stopped in the same second (a ticket answered
+    // or closed as it was created): the deadline is then the one the new ticket was given.
+    const created = state.createdAt.getTime();
+    const prefix = events.filter(
+      (e) =>
+        e.at.getTime() < at.getTime() ||
+        e.kind === 'created' ||
+        (e.at.getTime() <= created &&
+          (e.kind === 'category' || e.kind === 'priority' || e.kind === 'status')),
+    );
     return prefix.some((e) => e.kind === 'created') ? computeSla(prefix, policy) : null;
   };
   let firstReply = state.firstReplyDeadline;

@@ -23,10 +23,15 @@ export async function refreshSla(deps: SlaRefreshDeps, ids: readonly number[], n
 }
 
 /** Open tickets first (they can be due), then closed ones; at most `limit` per call. */
-export async function refreshStaleSla(deps: SlaRefreshDeps, now: Date, limit: number): Promise<number> {
+export async function refreshStaleSla(
+  deps: SlaRefreshDeps,
+  now: Date,
+  limit: number,
+  options: { openOnly?: boolean } = {},
+): Promise<number> {
   let stored = 0;
   let seen = 0;
-  for (const isOpen of [1, 0]) {
+  for (const isOpen of options.openOnly ? [1] : [1, 0]) {
     let afterId = 0;
     while (seen < limit) {
       const ids = await deps

@@ -207,6 +207,20 @@ describe('deadlinesInForce', () => {
     });
   });
 
+  it('keeps the deadlines of a ticket answered and closed in the second it was created', () => {
+    const events = [
+      created,
+      ev(T0, { kind: 'category', category: 'bugs' }),
+      ev(T0, { kind: 'staff_reply' }),
+      ev(T0, { kind: 'closed' }),
+    ];
+    const p = policy({ categoryOverrides: { bugs: { 2: { firstReplyMinutes: 60 } } } });
+    expect(deadlinesInForce(events, p, computeSla(events, p))).toEqual({
+      firstReply: d('2024-03-12T08:30:00Z'),
+      resolution: d('2024-03-14T07:30:00Z'),
+    });
+  });
+
   it('has no resolution deadline while paused', () => {
     const p = policy({ pauseStatuses: ['awaiting_reply'] });
     const events = [created, ev('2024-03-12T08:00:00Z', { kind: 'status', status: 'awaiting_reply' })];
