@@ -1,5 +1,5 @@
 import { FIXTURE } from '../../fixtures/seed';
-import { addMessage, createTicket } from '../../fixtures/nativeWriter';
+import { addMessage, closeTicket, createTicket, reopenTicket } from '../../fixtures/nativeWriter';
 import { FIXTURE_ZONE, REFERENCE_TIME } from '../helpers/clock';
 import { escalations, escalationSite, logLines, msk, Site, slaNotices } from './agentHarness';
 
@@ -212,7 +212,11 @@ describe('escalation agent on the fixture site', () => {
   it('never cascades into a second raise for the same breach; the next point is breach + 4 h', async () => {
     await site.pass(msk('2024-03-12 19:05:00'));
     expect(await ticket(ids.a)).toMatchObject({ CRITICALITY_ID: D.criticality.s1.high });
-    expect(await logLines(site.t, ids.a)).toHaveLength(1);
+    // The criticality is already the highest: only the reassignment, back to Olga, is logged.
+    expect((await logLines(site.t, ids.a)).map((l) => l.MESSAGE)).toEqual([
+      expect.stringContaining('<li>критичность: Высокая'),
+      '<li>ответственный: [2] (o.smirnova) Ольга Смирнова<li>причина: SLA: просрочен срок первого ответа (уровень «breach»)',
+    ]);
     expect((await mirror(ids.a)).next_due_at).toBe('2024-03-12 20:00:00');
     expect(
       (await escalations(site.t, ids.a)).map((r) => `${r.target}/${r.level}/${r.cycle}/${r.outcome}`),
@@ -268,6 +272,43 @@ describe('escalation agent on the fixture site', () => {
       'last escalation pass',
       'next escalation pass',
       'due now',
+    ]);
+  });
+
+  it('a reopen starts a new cycle: the levels fire again (an operator reply never does)', async () => {
+    await closeTicket(site.t.db, zone, {
+      ticketId: ids.a,
+      byUserId: U.operatorIvan,
+      at: msk('2024-03-12 23:30:00'),
+    });
+    await site.sync(msk('2024-03-12 23:30:00'));
+    await site.pass(msk('2024-03-12 23:45:00'));
+    await reopenTicket(site.t.db, zone, {
+      ticketId: ids.a,
+      byUserId: U.customerMaria,
+      bySupport: false,
+      at: msk('2024-03-13 10:00:00'),
+    });
+    // Closed tickets are watched by the sync's reconciliation: a reopen is found there.
+    await site.sync(msk('2024-03-13 10:00:00'), { reconcile: 'full' });
+    expect(await mirror(ids.a)).toMatchObject({ is_open: 1, reopen_count: 1, sla_episode: 1 });
+    await site.pass(msk('2024-03-13 10:05:00'));
+    // Still unanswered and long past its first-reply target: the breach and the head of support,
+    // once more, in cycle 1.
+    expect(
+      (await escalations(site.t, ids.a)).map((r) => `${r.target}/${r.level}/${r.cycle}/${r.outcome}`),
+    ).toEqual([
+      'first_reply/warning/0/applied',
+      'first_reply/breach/0/applied',
+      'first_reply/head/0/applied',
+      'first_reply/warning/1/superseded',
+      'first_reply/breach/1/applied',
+      'first_reply/head/1/applied',
+    ]);
+    // The criticality is already the highest: only the reassignment, back to Olga, is logged.
+    expect((await logLines(site.t, ids.a)).map((l) => l.MESSAGE)).toEqual([
+      expect.stringContaining('<li>критичность: Высокая'),
+      '<li>ответственный: [2] (o.smirnova) Ольга Смирнова<li>причина: SLA: просрочен срок первого ответа (уровень «breach»)',
     ]);
   });
 });

@@ -20,7 +20,7 @@ export interface Site {
   t: TestDatabase;
   config: ConfigInput;
   logger: Logger;
-  sync(at: Date): Promise<void>;
+  sync(at: Date, options?: { reconcile?: 'off' | 'full' }): Promise<void>;
   /** `config` replaces the site's configuration for this pass only. */
   pass(at: Date, options?: { http?: HttpPost; hooks?: PassHooks; config?: ConfigInput }): Promise<PassResult>;
 }
@@ -34,8 +34,10 @@ export async function escalationSite(input: ConfigInput = {}): Promise<Site> {
     t,
     config,
     logger,
-    async sync(at) {
-      await syncOnce(syncDeps(t, { clock: new FixedClock(at), config, logger }), { reconcile: 'off' });
+    async sync(at, options = {}) {
+      await syncOnce(syncDeps(t, { clock: new FixedClock(at), config, logger }), {
+        reconcile: options.reconcile ?? 'off',
+      });
     },
     async pass(at, options = {}) {
       const agent = await createAgentContext({
