@@ -1,7 +1,17 @@
 import { instantToUtc, utcToInstant } from '../core/time';
 import { tableExists } from '../schema/migrator';
 import { MAIL_EVENT_TYPES } from '../mail/eventTypes';
-import { StatusCollector } from './section';
+import { StatusCollector, StatusDeps } from './section';
+
+/** Which transport, and where it sends (never the SMTP credentials). */
+function transportLine(mail: StatusDeps['config']['mail']): string {
+  if (mail.transport === 'files') return `files (into ${mail.dir})`;
+  if (mail.transport === 'bitrix')
+    return "bitrix (b_event; Bitrix's own queue may hold a mail up to an hour)";
+  if (!mail.smtpUrl) return 'smtp, but no server set: set BXSUP_SMTP_URL or mail.smtpUrl';
+  const url = new URL(mail.smtpUrl);
+  return `smtp (${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'smtps:' ? 465 : 587)})`;
+}
 
 /**
  * The mail outbox in `bxsup status`: what waits, what is being sent, what is dead and why. Dead mails
@@ -12,7 +22,7 @@ export const outboxSection: StatusCollector = async ({ db, config, now }) => {
     return {
       key: 'mail',
       data: { installed: false },
-      lines: [['mail', 'outbox not installed']],
+      lines: [['mail transport', transportLine(config.mail)]],
       problems: [],
     };
   }
@@ -83,7 +93,7 @@ export const outboxSection: StatusCollector = async ({ db, config, now }) => {
     key: 'mail',
     data,
     lines: [
-      ['mail transport', mail.transport],
+      ['mail transport', transportLine(mail)],
       [
         'mail outbox',
         `${data.pending} waiting (${data.due} due${oldestDue ? `, oldest ${waitingMinutes} min` : ''}, ${data.retrying} retrying), ${data.sending} sending, ${data.sent} sent, ${data.dead} dead`,
