@@ -3,7 +3,7 @@ import { inBatchTransaction } from '../batchTransaction';
 import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { lockCursor, SYNC_CURSORS } from '../store/cursors';
-import { readOpenChunk } from '../store/tickets';
+import { readOpenChunk } from '../store/ticketStates';
 import { BatchInfo } from '../types';
 import { remapTickets } from './remapTickets';
 

@@ -5,7 +5,7 @@ import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { lockCursor, readCursors, setCursor, SYNC_CURSORS } from '../store/cursors';
 import { deleteMessages, mirroredMessageIds } from '../store/messages';
-import { readStateRange } from '../store/tickets';
+import { readStateRange } from '../store/ticketStates';
 import { BatchInfo } from '../types';
 import { remapInBatches } from './changePhase';
 import { mirrorMessages } from './mirrorMessages';

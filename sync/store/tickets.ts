@@ -214,35 +214,3 @@ export async function markDeleted(trx: Knex.Transaction, ids: number[], now: Dat
     .whereNull('deleted_at')
     .update({ deleted_at: utcText(now), is_open: 0 });
 }
-
-/** The next chunk of the known-open set, by the (is_open, id) index. */
-export async function readOpenChunk(
-  db: Reader,
-  afterId: number,
-  upToId: number,
-  limit: number,
-): Promise<Array<{ id: number; nativeState: string | null }>> {
-  const rows = await db('bl_support_ticket')
-    .where('is_open', 1)
-    .andWhere('id', '>', afterId)
-    .andWhere('id', '<=', upToId)
-    .orderBy('id')
-    .limit(limit)
-    .select<Array<{ id: number; native_state: string | null }>>('id', 'native_state');
-  return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state }));
-}
-
-export async function readStateRange(
-  db: Reader,
-  fromId: number,
-  toId: number,
-): Promise<Array<{ id: number; nativeState: string | null; deleted: boolean }>> {
-  const rows = await db('bl_support_ticket')
-    .whereBetween('id', [fromId, toId])
-    .select<Array<{ id: number; native_state: string | null; deleted_at: string | null }>>(
-      'id',
-      'native_state',
-      'deleted_at',
-    );
-  return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state, deleted: r.deleted_at !== null }));
-}

@@ -1,0 +1,39 @@
+import { Knex } from 'knex';
+
+/**
+ * The mirror's side of change detection: the state signatures last mirrored, for the open set (the
+ * cheap check of every poll) and for primary-key ranges (the slow reconciliation).
+ */
+type Reader = Knex | Knex.Transaction;
+
+/** The next chunk of the known-open set, by the (is_open, id) index. */
+export async function readOpenChunk(
+  db: Reader,
+  afterId: number,
+  upToId: number,
+  limit: number,
+): Promise<Array<{ id: number; nativeState: string | null }>> {
+  const rows = await db('bl_support_ticket')
+    .where('is_open', 1)
+    .andWhere('id', '>', afterId)
+    .andWhere('id', '<=', upToId)
+    .orderBy('id')
+    .limit(limit)
+    .select<Array<{ id: number; native_state: string | null }>>('id', 'native_state');
+  return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state }));
+}
+
+export async function readStateRange(
+  db: Reader,
+  fromId: number,
+  toId: number,
+): Promise<Array<{ id: number; nativeState: string | null; deleted: boolean }>> {
+  const rows = await db('bl_support_ticket')
+    .whereBetween('id', [fromId, toId])
+    .select<Array<{ id: number; native_state: string | null; deleted_at: string | null }>>(
+      'id',
+      'native_state',
+      'deleted_at',
+    );
+  return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state, deleted: r.deleted_at !== null }));
+}
