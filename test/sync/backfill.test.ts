@@ -275,6 +275,24 @@ describe('sync backfill of the fixture site', () => {
   });
 });
 
+describe('sync against a schema from a newer bxsup', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await installedSite();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('refuses with SCHEMA_TOO_NEW and touches nothing', async () => {
+    await t
+      .db('bl_support_schema_migrations')
+      .insert({ version: 999, name: 'future', applied_at: '2030-01-01 00:00:00' });
+    await expect(syncOnce(syncDeps(t))).rejects.toMatchObject({ code: 'SCHEMA_TOO_NEW' });
+    expect(await t.db('bl_support_ticket').count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+});
+
 describe('sync before install', () => {
   let t: TestDatabase;
   beforeAll(async () => {
