@@ -2,7 +2,11 @@ import { Db } from '../core/db';
 import { DbTarget } from '../core/dbUrl';
 import { withNamedLock } from '../core/dbLock';
 import { BxsupError } from '../core/errors';
-import { reverseEventMessage, reverseEventType, reverseNativeTemplateOff } from '../mail/install/mailReversers';
+import {
+  reverseEventMessage,
+  reverseEventType,
+  reverseNativeTemplateOff,
+} from '../mail/install/mailReversers';
 import { dictionaryEntryUsage, findSeededDictionaryId } from './dictionaries';
 import { OUR_TABLE_PREFIX } from './migration';
 import { tableExists } from './migrator';
