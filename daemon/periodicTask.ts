@@ -22,10 +22,21 @@ export class PeriodicTask {
   private stopped = false;
   private state: 'ok' | 'db_down' | 'failing' = 'ok';
   private failures = 0;
+  private wakeRequested = false;
 
   constructor(private readonly options: PeriodicTaskOptions) {}
 
   start(): void {
+    this.schedule(0);
+  }
+
+  /** Asks for a pass now (e.g. new outbox rows); one running already is followed by another at once. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.inFlight) {
+      this.wakeRequested = true;
+      return;
+    }
     this.schedule(0);
   }
 
@@ -38,7 +49,9 @@ export class PeriodicTask {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      this.timer = null;
       this.inFlight = this.tick().finally(() => (this.inFlight = null));
     }, delayMs);
   }
@@ -49,14 +62,21 @@ export class PeriodicTask {
       await run();
       this.failures = 0;
       this.setState('ok');
-      this.schedule(intervalMs);
+      this.schedule(this.takeWake() ? 0 : intervalMs);
     } catch (err) {
       this.failures++;
       const down = isConnectionError(err);
       this.setState(down ? 'db_down' : 'failing', err);
       if (!down) logger.error(`${name} pass failed: ${(err as Error).message}`, { task: name });
+      this.takeWake();
       this.schedule(Math.max(intervalMs, backoffDelay(this.failures, { baseMs: 1000, maxMs: 30000 })));
     }
+  }
+
+  private takeWake(): boolean {
+    const requested = this.wakeRequested;
+    this.wakeRequested = false;
+    return requested;
   }
 
   private setState(next: 'ok' | 'db_down' | 'failing', err?: unknown): void {

@@ -1,5 +1,5 @@
+import { PeriodicTask } from '../daemon/periodicTask';
 import { MailCounts, MailDeps, mailOnce } from './mailOnce';
-import { retryDelayMs } from './retryPolicy';
 
 /**
  * The mail sender as the daemon hosts it (name/start/stop, like its other workers). A timer only wakes
@@ -19,59 +19,21 @@ export function createMailRunner(
   deps: MailDeps,
   options: { intervalMs?: number; onPass?: (counts: MailCounts) => void } = {},
 ): MailRunner {
-  const intervalMs = options.intervalMs ?? deps.config.mail.pollIntervalMs;
-  let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-  let failures = 0;
-
-  const schedule = (delayMs: number): void => {
-    if (stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(run, delayMs);
-  };
-
-  function run(): void {
-    timer = null;
-    if (stopped) return;
-    if (inFlight) {
-      again = true;
-      return;
-    }
-    inFlight = mailOnce(deps)
-      .then((counts) => {
-        failures = 0;
-        options.onPass?.(counts);
-        return intervalMs;
-      })
-      .catch((err: unknown) => {
-        failures++;
-        deps.logger.error(`mail pass failed: ${(err as Error).message}`);
-        return Math.max(intervalMs, retryDelayMs(failures, { baseMs: 1000, maxMs: 60000 }, deps.random));
-      })
-      .then((delay) => {
-        inFlight = null;
-        const now = again;
-        again = false;
-        schedule(now ? 0 : delay);
-      });
-  }
-
+  const task = new PeriodicTask({
+    name: 'mail',
+    intervalMs: options.intervalMs ?? deps.config.mail.pollIntervalMs,
+    logger: deps.logger,
+    run: async () => {
+      const counts = await mailOnce(deps);
+      options.onPass?.(counts);
+    },
+  });
   return {
     name: 'mail',
-    start() {
-      stopped = false;
-      schedule(0);
-    },
-    wake() {
-      schedule(0);
-    },
+    start: () => task.start(),
+    wake: () => task.wake(),
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await inFlight;
+      await task.stop();
       await deps.transport.close();
     },
   };
