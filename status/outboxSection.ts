@@ -60,6 +60,12 @@ export const outboxSection: StatusCollector = async ({ db, config, now }) => {
     : null;
 
   const problems: string[] = [];
+  // The daemon refuses to start like this, so it is a problem, not just a line.
+  if (mail.transport === 'smtp' && !mail.smtpUrl) {
+    problems.push(
+      'mail.transport is smtp but no SMTP server is set: set BXSUP_SMTP_URL or mail.smtpUrl, or choose mail.transport "files" or "bitrix"',
+    );
+  }
   if (lastDead) {
     problems.push(
       `${n('dead')} mail(s) dead, last ${lastDead.event_key}: ${lastDead.last_error ?? 'no reason recorded'}; fix the cause, then run bxsup mail --retry-dead`,

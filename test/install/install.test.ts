@@ -100,7 +100,9 @@ describe('bxsup install on a Bitrix-shaped database', () => {
   });
 
   it('reports healthy in status once installed', async () => {
-    const result = await runCli(['status', '--db', t.url, '--json']);
+    const result = await runCli(['status', '--db', t.url, '--json'], {
+      env: { BXSUP_SMTP_URL: 'smtp://127.0.0.1:2525' },
+    });
     expect(result.code).toBe(0);
     const status = JSON.parse(result.stdout);
     expect(status.healthy).toBe(true);
