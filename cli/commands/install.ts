@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { redactDbUrl } from '../../core/dbUrl';
 import { runInstall } from '../../schema/install';
 import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
+import { confirm } from '../confirm';
 import { createCliContext, openSiteDb } from '../context';
 import { stdoutOutput } from '../output';
 
@@ -20,7 +21,7 @@ export function installCommand(): Command {
     )
     .option('--config <file>', 'configuration file (default ./bxsup.config.json, or BXSUP_CONFIG)')
     .option('--dry-run', 'print every statement it would run, change nothing')
-    .option('--yes', 'do not ask before changing the database')
+    .option('--yes', 'do not ask before changing the database (it asks only on a terminal)')
     .option(
       '--seed-dictionaries',
       'add missing categories, a Critical criticality and statuses to every site',
@@ -43,6 +44,17 @@ export function installCommand(): Command {
         const out = stdoutOutput();
         const { db, target } = await openSiteDb(opts, ctx, 2);
         try {
+          // On a terminal the admin confirms first (--dry-run shows what would change); scripts and
+          // provisioning tools without a terminal run unattended, as with --yes.
+          if (!opts.dryRun && !opts.yes && process.stdin.isTTY) {
+            const ok = await confirm(
+              `install bxsup into ${redactDbUrl(target)} (see --dry-run for every statement)?`,
+            );
+            if (!ok) {
+              out.line('nothing was changed');
+              return;
+            }
+          }
           out.line(`${opts.dryRun ? 'dry run against' : 'installing into'} ${redactDbUrl(target)}`);
           const runner = opts.dryRun ? recordingRunner(db, (s) => out.line(`  ${s}`)) : executingRunner(db);
           const report = await runInstall(
