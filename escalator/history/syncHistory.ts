@@ -1,11 +1,14 @@
 import { Knex } from 'knex';
+import { idList } from '../../bridge/sqlIdList';
+import { instantToUtc } from '../../core/time';
 import { appendTicketEvents, diffTicketEvents, TicketEvent, TicketFacts } from './ticketEvents';
 
 /**
- * The sync's side of the SLA history, three calls in its batch transactions: tickets mirrored for the
- * first time start their history; a remap diffs the mirror before and after; new messages only mark
- * the ticket stale (they are history already, in bl_support_message). Each call also marks the SLA
- * stale, so the refresh at the end of the pass (or the next escalation pass) recomputes it.
+ * The sync's side of the SLA history, in its batch transactions: tickets mirrored for the first time
+ * start their history; a remap diffs the mirror before and after. New messages are history already (in
+ * bl_support_message): the sync only marks their tickets' SLA stale (sync/store/tickets.ts
+ * applyMessageFacts). Whatever writes history leaves the SLA stale, so the refresh at the end of the
+ * pass (or the next escalation pass) recomputes it.
  */
 export interface MirroredTicket {
   id: number;
@@ -20,15 +23,34 @@ export interface MirroredTicket {
   resolvedAt: Date | null;
 }
 
+/**
+ * Tickets mirrored for the first time start their history: what diffTicketEvents(id, null, …) gives
+ * (created, category and status at the creation instant; closed at DATE_CLOSE for a ticket already
+ * closed), in the same order, written by the server from the mirror rows the batch has just inserted.
+ * A backfill writes ~3.5 events per ticket: building and sending them from Node cost more than the
+ * tickets themselves. The rows were inserted stale at version 1 (what markSlaStale leaves: see
+ * sync/store/tickets.ts insertNewTickets), so there is nothing to mark here.
+ */
 export async function recordNewTickets(
   trx: Knex.Transaction,
-  tickets: readonly MirroredTicket[],
+  ids: readonly number[],
   now: Date,
 ): Promise<void> {
-  await appendTicketEvents(
-    trx,
-    tickets.flatMap((t) => diffTicketEvents(t.id, null, facts(t), times(t))),
-    now,
+  if (ids.length === 0) return;
+  // ORDER BY hands out the AUTO_INCREMENT ids ticket by ticket, kind by kind, as the row-by-row insert
+  // did (readHistory orders a ticket's events by at, then id); it also makes the statement safe for
+  // statement-based replication.
+  await trx.raw(
+    `INSERT INTO bl_support_ticket_event (ticket_id, at, kind, value, source, created_at)
+     SELECT t.id, CASE WHEN k.n = 4 THEN COALESCE(t.resolved_at, t.updated_at) ELSE t.created_at END, k.kind,
+            CASE k.n WHEN 1 THEN CAST(t.priority AS CHAR) WHEN 2 THEN t.category WHEN 3 THEN t.status END,
+            'sync', ?
+       FROM bl_support_ticket t
+       JOIN (SELECT 1 AS n, 'created' AS kind UNION ALL SELECT 2, 'category'
+             UNION ALL SELECT 3, 'status' UNION ALL SELECT 4, 'closed') k ON k.n < 4 OR t.is_open = 0
+      WHERE t.id IN (${idList(ids)})
+      ORDER BY t.id, k.n`,
+    [instantToUtc(now)],
   );
 }
 

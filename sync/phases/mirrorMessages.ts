@@ -3,7 +3,6 @@ import { NativeMessage, readMessageBodies } from '../../bridge/nativeMessages';
 import { existingTicketIds, stateWithUfOrder } from '../../bridge/nativeTickets';
 import { writeBackOrderIds } from '../../bridge/orders';
 import { staffAmong } from '../../bridge/staff';
-import { markSlaStale } from '../../escalator/history/ticketEvents';
 import {
   authorsToClassify,
   isLogLine,
@@ -68,10 +67,8 @@ export async function mirrorMessages(
     : new Set<number>();
   const mirrored = usable.map((row) => mapMessage(row, isStaffMessage(row, staff), ctx.toInstant, ctx.now));
   await copyMessages(trx, mirrored);
-  // Messages are SLA history (replies, customer answers): the tickets' SLA must be computed again.
-  await markSlaStale(trx, [...new Set(mirrored.map((m) => m.ticketId))]);
-
   const facts = ticketFacts(mirrored, tickets);
+  // Also marks the tickets' SLA stale: messages are SLA history (replies, customer answers).
   await applyMessageFacts(
     trx,
     mirrored.map((m) => m.id),

@@ -10,7 +10,8 @@ import { emptyOutcome, BatchOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { reserveNumbersByDay } from '../store/numbers';
 import { closedEvent, createdEvent, insertOutbox, OutboxEvent } from '../store/outbox';
-import { readMirrorTickets, upsertTickets } from '../store/tickets';
+import { insertNewTickets } from '../store/ticketUpsert';
+import { readMirrorTickets } from '../store/tickets';
 
 /**
  * Mirrors native tickets that have no mirror row yet (new ones past the cursor, or ones the cursor
@@ -42,7 +43,7 @@ export async function mirrorNewTickets(
   });
   const reserved = await reserveNumbersByDay(trx, countByDay(mapped));
   const numbers = assignNumbers(mapped, reserved);
-  await upsertTickets(
+  await insertNewTickets(
     trx,
     mapped.map((ticket) => ({
       ticket,
@@ -54,7 +55,11 @@ export async function mirrorNewTickets(
     })),
   );
   // The SLA history starts here (created, category, status; closed for a ticket already closed).
-  await recordNewTickets(trx, mapped, ctx.now);
+  await recordNewTickets(
+    trx,
+    mapped.map((t) => t.id),
+    ctx.now,
+  );
   const writeBacks = [...links.values()].filter((l) => l.writeBack && l.orderId !== null);
   if (writeBacks.length && caps.ufOrderId) {
     await writeBackOrderIds(

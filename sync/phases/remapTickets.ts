@@ -7,7 +7,8 @@ import { decideOrderLinks, OrderLinkDecision } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { insertOutbox, OutboxEvent } from '../store/outbox';
-import { applyOrderLinks, markDeleted, readMirrorTickets, upsertTickets } from '../store/tickets';
+import { applyOrderLinks, markDeleted, readMirrorTickets } from '../store/tickets';
+import { upsertTickets } from '../store/ticketUpsert';
 import { closeEventOf, ticketMappers } from './mirrorTickets';
 
 /**

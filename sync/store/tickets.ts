@@ -1,11 +1,9 @@
 import { Knex } from 'knex';
-import { MirrorTicket } from '../mapping/ticketRow';
-import { utcText, utcTextOrNull } from '../nativeTime';
+import { utcText } from '../nativeTime';
 import { idList } from '../../bridge/sqlIdList';
-import { SqlScalar, valuesSql } from './sqlValues';
 
 /**
- * Writes of bl_support_ticket. Each column has one owner: the ticket mapping (upsertTickets), the
+ * Writes of bl_support_ticket. Each column has one owner: the ticket mapping (ticketUpsert.ts), the
  * message phase (first message, first reply), the order linker (order_id/order_source). Writers never
  * overwrite each other's columns, so two phases running at once cannot undo each other's work.
  */
@@ -62,90 +60,6 @@ export async function readMirrorTickets(db: Reader, ids: number[]): Promise<Map<
   );
 }
 
-export interface NewTicketExtras {
-  number: string;
-  orderId: number | null;
-  orderSource: string | null;
-}
-
-const COLUMNS = [
-  'id',
-  'number',
-  'site_id',
-  'user_id',
-  'guest_email',
-  'order_id',
-  'order_source',
-  'subject',
-  'category',
-  'priority',
-  'status',
-  'assigned_to',
-  'group_id',
-  'first_reply_deadline',
-  'sla_deadline',
-  'resolved_at',
-  'reopen_count',
-  'is_open',
-  'native_timestamp_x',
-  'native_state',
-  'created_at',
-  'updated_at',
-  'deleted_at',
-];
-
-// The deadlines are written on insert only: on an existing row they belong to the SLA engine, which
-// recomputes them from the ticket's history (escalator/state/refreshSla.ts) after this batch.
-const ON_DUPLICATE = `
-  site_id = VALUES(site_id), user_id = VALUES(user_id), guest_email = VALUES(guest_email),
-  subject = VALUES(subject), category = VALUES(category), priority = VALUES(priority), status = VALUES(status),
-  assigned_to = VALUES(assigned_to), group_id = VALUES(group_id), resolved_at = VALUES(resolved_at),
-  reopen_count = VALUES(reopen_count), is_open = VALUES(is_open), native_timestamp_x = VALUES(native_timestamp_x),
-  native_state = VALUES(native_state), created_at = VALUES(created_at), updated_at = VALUES(updated_at),
-  deleted_at = NULL`;
-
-/**
- * One multi-row statement for a batch. New rows get their number and order link; an existing row keeps
- * its number (assigned once), its order link and its first-reply fields whatever the batch says.
- */
-export async function upsertTickets(
-  trx: Knex.Transaction,
-  rows: Array<{ ticket: MirrorTicket; extras: NewTicketExtras }>,
-): Promise<void> {
-  if (rows.length === 0) return;
-  const values = valuesSql(
-    rows.map(({ ticket: t, extras: x }): SqlScalar[] => [
-      t.id,
-      x.number,
-      t.siteId,
-      t.userId,
-      t.guestEmail,
-      x.orderId,
-      x.orderSource,
-      t.subject,
-      t.category,
-      t.priority,
-      t.status,
-      t.assignedTo,
-      t.groupId,
-      utcText(t.firstReplyDeadline),
-      utcText(t.slaDeadline),
-      utcTextOrNull(t.resolvedAt),
-      t.reopenCount,
-      t.isOpen ? 1 : 0,
-      t.nativeTimestampX,
-      t.nativeState,
-      utcText(t.createdAt),
-      utcText(t.updatedAt),
-      null,
-    ]),
-  );
-  await trx.raw(
-    `INSERT INTO bl_support_ticket (${COLUMNS.join(', ')}) VALUES ${values}
-     ON DUPLICATE KEY UPDATE ${ON_DUPLICATE}`,
-  );
-}
-
 /**
  * Column updates for many tickets in one statement: a derived table of (id, values) joined on the
  * primary key. UNION ALL SELECT rather than VALUES rows, which MySQL and MariaDB spell differently.
@@ -166,7 +80,10 @@ async function updateJoined(
 /**
  * After a batch of messages is mirrored: the opening message is the lowest visible message ID (kept
  * when already known), the first reply the earliest visible staff message (the earlier of ours and the
- * batch's). Computed by the server from the rows just written, in one statement.
+ * batch's). Computed by the server from the rows just written, in one statement. Messages are SLA
+ * history, so the same statement marks the tickets' SLA stale and moves their version on, as
+ * escalator/history/ticketEvents.ts markSlaStale does: every ticket with a message in the batch has a
+ * row in the grouped table, so these are the tickets markSlaStale would be given.
  */
 export async function applyMessageFacts(trx: Knex.Transaction, messageIds: number[]): Promise<void> {
   if (messageIds.length === 0) return;
@@ -180,7 +97,8 @@ export async function applyMessageFacts(trx: Knex.Transaction, messageIds: numbe
         SET t.first_message_id = COALESCE(t.first_message_id, v.fm),
             t.first_reply_at = CASE WHEN v.fr IS NULL THEN t.first_reply_at
                                     WHEN t.first_reply_at IS NULL OR t.first_reply_at > v.fr THEN v.fr
-                                    ELSE t.first_reply_at END`,
+                                    ELSE t.first_reply_at END,
+            t.sla_stale = 1, t.sla_version = t.sla_version + 1`,
   );
 }
 
