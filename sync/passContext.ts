@@ -6,6 +6,8 @@ import { buildPriorityResolver, PriorityResolver } from './mapping/priority';
 import { buildStatusResolver, StatusResolver } from './mapping/status';
 import { createNativeTimeReader, NativeTimeReader } from './nativeTime';
 import { HistoryBaseline } from './preflight';
+import { SYNC_CURSORS } from './store/cursors';
+import { TicketLane } from './ticketLane';
 import { SyncDeps, SyncEventMap, SyncOptions, SyncPassResult } from './types';
 
 /**
@@ -43,7 +45,11 @@ export interface PassContext {
   /** A cursor's value when the pass started. */
   atStart(name: string): number;
   noteCursor(name: string, value: number): void;
+  /** The ticket phase as the message phase running alongside it sees it. */
+  lane: TicketLane;
   emit<K extends keyof SyncEventMap>(event: K, ...args: SyncEventMap[K]): void;
+  /** Stops the pass between batches, as the signal does: one phase failed, the other must not go on. */
+  halt(): void;
   stopped(): boolean;
 }
 
@@ -60,6 +66,7 @@ export function createPassContext(
 ): PassContext {
   const now = deps.clock.now();
   const known = new Map(cursors);
+  let halted = false;
   const ctx: PassContext = {
     deps,
     options,
@@ -94,7 +101,9 @@ export function createPassContext(
     atStart: (name) => cursors.get(name) ?? 0,
     noteCursor(name, value) {
       known.set(name, Math.max(value, known.get(name) ?? 0));
+      if (name === SYNC_CURSORS.ticket) ctx.lane.reach(value);
     },
+    lane: new TicketLane(cursors.get(SYNC_CURSORS.ticket) ?? 0),
     emit(event, ...args) {
       // EventEmitter<T>'s conditional argument type does not narrow through a generic K.
       (deps.events?.emit as ((e: string, ...a: unknown[]) => boolean) | undefined)?.call(
@@ -103,7 +112,10 @@ export function createPassContext(
         ...args,
       );
     },
-    stopped: () => options.signal?.aborted === true,
+    halt() {
+      halted = true;
+    },
+    stopped: () => halted || options.signal?.aborted === true,
   };
   return ctx;
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
-import { createPassContext } from './passContext';
+import { createPassContext, PassContext } from './passContext';
+import { maxTicketId } from '../bridge/nativeTickets';
 import { checkInstalled } from './preflight';
 import { runChangePhase } from './phases/changePhase';
 import { runMessagePhase } from './phases/messagePhase';
@@ -27,8 +28,7 @@ export async function syncOnce(deps: SyncDeps, options: SyncOptions = {}): Promi
   if (cursorNames.some((name) => !cursors.has(name))) await ensureCursors(deps.db, cursorNames, ctx.now);
 
   for (let round = 1; round <= MAX_ROUNDS && !ctx.stopped(); round++) {
-    await runTicketPhase(ctx);
-    const waitingFor = await runMessagePhase(ctx);
+    const waitingFor = await runNewRows(ctx);
     if (waitingFor === null) break;
     // The ticket phase of the next round picks the ticket up when it is past the ticket cursor; one the
     // cursor passed by (committed out of order) has to be fetched by ID.
@@ -52,4 +52,42 @@ export async function syncOnce(deps: SyncDeps, options: SyncOptions = {}): Promi
   }
   ctx.emit('pass:finished', result);
   return result;
+}
+
+/**
+ * Below this many batches of new tickets the two phases run one after the other: the daemon's regular
+ * passes are that small, and overlapping them would save next to nothing there.
+ */
+const SIDE_BY_SIDE_BATCHES = 20;
+
+/**
+ * New tickets, then new messages; with a backlog of tickets (a first pass) the two phases run side by
+ * side (see ticketLane.ts). Either one failing stops the other between batches, and the error is passed
+ * on once both have stopped: nothing of this pass is still writing when it rejects. Returns the ticket
+ * the messages wait for, if any.
+ */
+async function runNewRows(ctx: PassContext): Promise<number | null> {
+  const max = await maxTicketId(ctx.deps.db);
+  if (max - ctx.cursor(SYNC_CURSORS.ticket) < SIDE_BY_SIDE_BATCHES * ctx.batchSize) {
+    await runTicketPhase(ctx, max);
+    return runMessagePhase(ctx);
+  }
+  // Settled at once into a value: its error is rethrown below, never left unhandled meanwhile.
+  const tickets = ctx.lane
+    .run(() => runTicketPhase(ctx, max), ctx.halt)
+    .then(
+      () => null,
+      (err: unknown) => ({ err }),
+    );
+  let waitingFor: number | null;
+  try {
+    waitingFor = await runMessagePhase(ctx);
+  } catch (err) {
+    ctx.halt();
+    await tickets;
+    throw err;
+  }
+  const failed = await tickets;
+  if (failed) throw failed.err;
+  return waitingFor;
 }

@@ -1,4 +1,5 @@
-import { maxMessageId, readMessagesAfter } from '../../bridge/nativeMessages';
+import { maxMessageId, NativeMessage, readMessagesAfter } from '../../bridge/nativeMessages';
+import { isLogLine } from '../mapping/messageRow';
 import { inBatchTransaction } from '../batchTransaction';
 import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
@@ -25,10 +26,18 @@ export async function runMessagePhase(ctx: PassContext): Promise<number | null> 
   if (max <= start) return null;
   await ctx.preload();
   const limit = ctx.batchSize * MESSAGE_BATCH_FACTOR;
+  let after = start;
   while (!ctx.stopped()) {
+    // Read before the batch's transaction, to wait for its tickets (ticketLane.ts) without holding the
+    // lock or a connection. Used as it is when the cursor is still where it was (the rows are then what
+    // a read under the lock would have given a moment earlier); else read again under the lock.
+    const ahead = await readMessagesAfter(db, after, limit);
+    if (ahead.length === 0) break;
+    await ctx.lane.until(highestTicketId(ahead));
+    if (ctx.stopped()) break;
     const batch = await inBatchTransaction(db, logger, async (trx) => {
       const cursor = await lockCursor(trx, SYNC_CURSORS.message);
-      const rows = await readMessagesAfter(trx, cursor, limit);
+      const rows = cursor === after ? ahead : await readMessagesAfter(trx, cursor, limit);
       if (rows.length === 0) return null;
       const result = await mirrorMessages(trx, ctx, rows);
       const next = result.consumed > 0 ? Number(rows[result.consumed - 1].ID) : cursor;
@@ -42,11 +51,15 @@ export async function runMessagePhase(ctx: PassContext): Promise<number | null> 
     if (batch === null) break;
     applyOutcome(ctx, batch.result.outcome, batch.info.rows > 0 ? batch.info : null);
     ctx.noteCursor(SYNC_CURSORS.message, batch.info.cursor);
-    ctx.options.onProgress?.({
-      phase: 'messages',
-      done: Math.min(batch.info.cursor, max) - start,
-      total: max - start,
-    });
+    after = batch.info.cursor;
+    // While the ticket phase runs its progress is the pass's: the bars follow one another as before.
+    if (!ctx.lane.active) {
+      ctx.options.onProgress?.({
+        phase: 'messages',
+        done: Math.min(batch.info.cursor, max) - start,
+        total: max - start,
+      });
+    }
     if (batch.result.blockedTicketId !== null) {
       logger.debug('messages wait for their ticket to be mirrored', {
         ticketId: batch.result.blockedTicketId,
@@ -57,4 +70,10 @@ export async function runMessagePhase(ctx: PassContext): Promise<number | null> 
     if (batch.read < limit) break;
   }
   return null;
+}
+
+function highestTicketId(rows: NativeMessage[]): number {
+  let highest = 0;
+  for (const row of rows) if (!isLogLine(row)) highest = Math.max(highest, Number(row.TICKET_ID));
+  return highest;
 }

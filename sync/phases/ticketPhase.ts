@@ -1,4 +1,4 @@
-import { maxTicketId, readTicketsAfter, readTicketsByIds } from '../../bridge/nativeTickets';
+import { readTicketsAfter, readTicketsByIds } from '../../bridge/nativeTickets';
 import { inBatchTransaction } from '../batchTransaction';
 import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
@@ -7,13 +7,12 @@ import { BatchInfo } from '../types';
 import { mirrorNewTickets } from './mirrorTickets';
 
 /**
- * New tickets, by primary key after the 'ticket' cursor, a batch per transaction. The probe is
- * MAX(ID), which the server answers from the end of the index: an idle poll reads no rows.
+ * New tickets, by primary key after the 'ticket' cursor, a batch per transaction. `max` is the probe's
+ * MAX(b_ticket.ID), which the server answers from the end of the index: an idle poll reads no rows.
  */
-export async function runTicketPhase(ctx: PassContext): Promise<void> {
+export async function runTicketPhase(ctx: PassContext, max: number): Promise<void> {
   const { db, logger } = ctx.deps;
   const start = ctx.cursor(SYNC_CURSORS.ticket);
-  const max = await maxTicketId(db);
   if (max <= start) return;
   await ctx.preload();
   const caps = await ctx.capabilities();
