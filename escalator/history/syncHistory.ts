@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
-import { idList } from '../../bridge/sqlIdList';
 import { instantToUtc } from '../../core/time';
+import { IdSpan, idsSql } from '../../sync/store/idSpan';
 import { appendTicketEvents, diffTicketEvents, TicketEvent, TicketFacts } from './ticketEvents';
 
 /**
@@ -29,14 +29,15 @@ export interface MirroredTicket {
  * closed), in the same order, written by the server from the mirror rows the batch has just inserted.
  * A backfill writes ~3.5 events per ticket: building and sending them from Node cost more than the
  * tickets themselves. The rows were inserted stale at version 1 (what markSlaStale leaves: see
- * sync/store/tickets.ts insertNewTickets), so there is nothing to mark here.
+ * sync/store/ticketUpsert.ts insertNewTickets), so there is nothing to mark here. `tickets`: their IDs,
+ * or the span they fill (see IdSpan).
  */
 export async function recordNewTickets(
   trx: Knex.Transaction,
-  ids: readonly number[],
+  tickets: readonly number[] | IdSpan,
   now: Date,
 ): Promise<void> {
-  if (ids.length === 0) return;
+  if (Array.isArray(tickets) && tickets.length === 0) return;
   // ORDER BY hands out the AUTO_INCREMENT ids ticket by ticket, kind by kind, as the row-by-row insert
   // did (readHistory orders a ticket's events by at, then id); it also makes the statement safe for
   // statement-based replication.
@@ -48,7 +49,7 @@ export async function recordNewTickets(
        FROM bl_support_ticket t
        JOIN (SELECT 1 AS n, 'created' AS kind UNION ALL SELECT 2, 'category'
              UNION ALL SELECT 3, 'status' UNION ALL SELECT 4, 'closed') k ON k.n < 4 OR t.is_open = 0
-      WHERE t.id IN (${idList(ids)})
+      WHERE ${idsSql('t.id', tickets)}
       ORDER BY t.id, k.n`,
     [instantToUtc(now)],
   );

@@ -39,7 +39,7 @@ export async function runMessagePhase(ctx: PassContext): Promise<number | null> 
       const cursor = await lockCursor(trx, SYNC_CURSORS.message);
       const rows = cursor === after ? ahead : await readMessagesAfter(trx, cursor, limit);
       if (rows.length === 0) return null;
-      const result = await mirrorMessages(trx, ctx, rows);
+      const result = await mirrorMessages(trx, ctx, rows, cursor);
       const next = result.consumed > 0 ? Number(rows[result.consumed - 1].ID) : cursor;
       const info: BatchInfo = { phase: 'messages', rows: result.consumed, cursor: next };
       if (next !== cursor) {

@@ -13,7 +13,7 @@ import {
 import { decideOrderLinks } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
-import { copyMessages } from '../store/messages';
+import { anyMirroredMessageIn, copyMessages } from '../store/messages';
 import { insertOutbox, OutboxEvent, replyEvent } from '../store/outbox';
 import { applyMessageFacts, applyOrderLinks, MirrorTicketState, readMirrorTickets } from '../store/tickets';
 
@@ -31,11 +31,13 @@ export interface MessageBatchResult {
  * one of a ticket Bitrix no longer has is skipped. Per ticket it records the opening message and the
  * first visible staff reply, links an order named in the opening message, and queues a reply event for
  * each visible staff message after the baseline that is not the opening one and not the bridge's own.
+ * `after`: the rows were read after this message cursor, under its lock (see IdSpan).
  */
 export async function mirrorMessages(
   trx: Knex.Transaction,
   ctx: PassContext,
   rows: NativeMessage[],
+  after: number | null,
 ): Promise<MessageBatchResult> {
   const outcome = emptyOutcome();
   const ticketIds = [...new Set(rows.filter((r) => !isLogLine(r)).map((r) => Number(r.TICKET_ID)))];
@@ -66,13 +68,13 @@ export async function mirrorMessages(
     ? await staffAmong(trx, authorsToClassify(usable), ctx.nowNative)
     : new Set<number>();
   const mirrored = usable.map((row) => mapMessage(row, isStaffMessage(row, staff), ctx.toInstant, ctx.now));
+  const span = after === null ? null : { after, upTo: Number(rows[consumed - 1].ID) };
+  // A span that held no mirrored message now holds exactly this batch's.
+  const written = span && !(await anyMirroredMessageIn(trx, span)) ? span : mirrored.map((m) => m.id);
   await copyMessages(trx, mirrored);
   const facts = ticketFacts(mirrored, tickets);
   // Also marks the tickets' SLA stale: messages are SLA history (replies, customer answers).
-  await applyMessageFacts(
-    trx,
-    mirrored.map((m) => m.id),
-  );
+  await applyMessageFacts(trx, written);
   await linkFromOpeningMessages(trx, ctx, mirrored, tickets, facts);
 
   const events: OutboxEvent[] = [];

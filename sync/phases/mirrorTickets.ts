@@ -11,23 +11,26 @@ import { PassContext } from '../passContext';
 import { reserveNumbersByDay } from '../store/numbers';
 import { closedEvent, createdEvent, insertOutbox, OutboxEvent } from '../store/outbox';
 import { insertNewTickets } from '../store/ticketUpsert';
-import { readMirrorTickets } from '../store/tickets';
+import { IdSpan } from '../store/idSpan';
+import { mirroredTicketIdsIn, readMirrorTickets } from '../store/tickets';
 
 /**
  * Mirrors native tickets that have no mirror row yet (new ones past the cursor, or ones the cursor
  * passed by): numbers, order link, SLA deadlines, and the created/closed events of what is not history.
  * Runs inside the caller's transaction, which holds the 'ticket' cursor lock: numbers are reserved
- * under it and commit or roll back with the rows.
+ * under it and commit or roll back with the rows. `span`: the rows were read after the cursor, up to
+ * the last of them (see IdSpan).
  */
 export async function mirrorNewTickets(
   trx: Knex.Transaction,
   ctx: PassContext,
   rows: NativeTicket[],
+  span: IdSpan | null,
 ): Promise<BatchOutcome> {
   const outcome = emptyOutcome();
-  const existing = await readMirrorTickets(
-    trx,
-    rows.map((r) => Number(r.ID)),
+  const ids = rows.map((r) => Number(r.ID));
+  const existing = new Set(
+    span ? await mirroredTicketIdsIn(trx, span) : (await readMirrorTickets(trx, ids)).keys(),
   );
   const fresh = rows.filter((r) => !existing.has(Number(r.ID)));
   if (fresh.length === 0) return outcome;
@@ -55,11 +58,9 @@ export async function mirrorNewTickets(
     })),
   );
   // The SLA history starts here (created, category, status; closed for a ticket already closed).
-  await recordNewTickets(
-    trx,
-    mapped.map((t) => t.id),
-    ctx.now,
-  );
+  // A span that held no mirror row now holds exactly the new ones.
+  const history = span && existing.size === 0 ? span : mapped.map((t) => t.id);
+  await recordNewTickets(trx, history, ctx.now);
   const writeBacks = [...links.values()].filter((l) => l.writeBack && l.orderId !== null);
   if (writeBacks.length && caps.ufOrderId) {
     await writeBackOrderIds(

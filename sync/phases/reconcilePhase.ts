@@ -112,7 +112,7 @@ async function reconcileMessages(
     const stillThere = new Set((await readMessagesByIds(trx, vanished)).map((m) => Number(m.ID)));
     const removed = vanished.filter((id) => !stillThere.has(id));
     await deleteMessages(trx, removed);
-    const result = await mirrorMessages(trx, ctx, await readMessagesByIds(trx, missing));
+    const result = await mirrorMessages(trx, ctx, await readMessagesByIds(trx, missing), null);
     const info: BatchInfo = { phase: 'reconcile', rows: missing.length + removed.length, cursor: 0 };
     await ctx.options.onBatch?.(info);
     return { result, info, removed: removed.length };

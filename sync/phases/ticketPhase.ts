@@ -21,12 +21,9 @@ export async function runTicketPhase(ctx: PassContext, max: number): Promise<voi
       const cursor = await lockCursor(trx, SYNC_CURSORS.ticket);
       const rows = await readTicketsAfter(trx, cursor, ctx.batchSize, caps.ufOrderId);
       if (rows.length === 0) return null;
-      const outcome = await mirrorNewTickets(trx, ctx, rows);
-      const info: BatchInfo = {
-        phase: 'tickets',
-        rows: rows.length,
-        cursor: Number(rows[rows.length - 1].ID),
-      };
+      const last = Number(rows[rows.length - 1].ID);
+      const outcome = await mirrorNewTickets(trx, ctx, rows, { after: cursor, upTo: last });
+      const info: BatchInfo = { phase: 'tickets', rows: rows.length, cursor: last };
       await setCursor(trx, SYNC_CURSORS.ticket, info.cursor, ctx.now);
       await ctx.options.onBatch?.(info);
       return { outcome, info };
@@ -56,7 +53,7 @@ export async function mirrorMissingTickets(ctx: PassContext, ids: number[]): Pro
   const batch = await inBatchTransaction(db, logger, async (trx) => {
     await lockCursor(trx, SYNC_CURSORS.ticket);
     const rows = await readTicketsByIds(trx, ids, caps.ufOrderId);
-    const outcome = await mirrorNewTickets(trx, ctx, rows);
+    const outcome = await mirrorNewTickets(trx, ctx, rows, null);
     const info: BatchInfo = { phase: 'tickets', rows: rows.length, cursor: 0 };
     await ctx.options.onBatch?.(info);
     return { outcome, info };

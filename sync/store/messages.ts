@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { MirrorMessage } from '../mapping/messageRow';
 import { utcText } from '../nativeTime';
 import { idList } from '../../bridge/sqlIdList';
+import { IdSpan, idsSql } from './idSpan';
 
 /**
  * Writes and reads of bl_support_message (id = b_ticket_message.ID). The body goes from table to table
@@ -62,6 +63,11 @@ export async function copyMessages(trx: Knex.Transaction, messages: MirrorMessag
        is_internal = VALUES(is_internal), is_staff = VALUES(is_staff), created_at = VALUES(created_at)`,
     bindings,
   );
+}
+
+/** Whether the mirror holds a message within the span (the message phase's check before a batch). */
+export async function anyMirroredMessageIn(db: Reader, span: IdSpan): Promise<boolean> {
+  return (await db('bl_support_message').whereRaw(idsSql('id', span)).first('id')) !== undefined;
 }
 
 /** Mirrored message IDs of a range of tickets, for the reconciliation. */

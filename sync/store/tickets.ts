@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { utcText } from '../nativeTime';
 import { idList } from '../../bridge/sqlIdList';
+import { IdSpan, idsSql } from './idSpan';
 
 /**
  * Writes of bl_support_ticket. Each column has one owner: the ticket mapping (ticketUpsert.ts), the
@@ -60,6 +61,12 @@ export async function readMirrorTickets(db: Reader, ids: number[]): Promise<Map<
   );
 }
 
+/** IDs of the mirror rows within a span (the ticket phase's check before it inserts a batch). */
+export async function mirroredTicketIdsIn(db: Reader, span: IdSpan): Promise<number[]> {
+  const rows = await db('bl_support_ticket').whereRaw(idsSql('id', span)).select<Array<{ id: number }>>('id');
+  return rows.map((r) => Number(r.id));
+}
+
 /**
  * Column updates for many tickets in one statement: a derived table of (id, values) joined on the
  * primary key. UNION ALL SELECT rather than VALUES rows, which MySQL and MariaDB spell differently.
@@ -80,19 +87,23 @@ async function updateJoined(
 /**
  * After a batch of messages is mirrored: the opening message is the lowest visible message ID (kept
  * when already known), the first reply the earliest visible staff message (the earlier of ours and the
- * batch's). Computed by the server from the rows just written, in one statement. Messages are SLA
- * history, so the same statement marks the tickets' SLA stale and moves their version on, as
- * escalator/history/ticketEvents.ts markSlaStale does: every ticket with a message in the batch has a
- * row in the grouped table, so these are the tickets markSlaStale would be given.
+ * batch's). Computed by the server from the rows just written (their IDs, or the span they fill: see
+ * IdSpan), in one statement. Messages are SLA history, so the same statement marks the tickets' SLA
+ * stale and moves their version on, as escalator/history/ticketEvents.ts markSlaStale does: every
+ * ticket with a message in the batch has a row in the grouped table, so these are the tickets
+ * markSlaStale would be given.
  */
-export async function applyMessageFacts(trx: Knex.Transaction, messageIds: number[]): Promise<void> {
-  if (messageIds.length === 0) return;
+export async function applyMessageFacts(
+  trx: Knex.Transaction,
+  messages: readonly number[] | IdSpan,
+): Promise<void> {
+  if (Array.isArray(messages) && messages.length === 0) return;
   await trx.raw(
     `UPDATE bl_support_ticket t
        JOIN (SELECT ticket_id,
                     MIN(CASE WHEN is_internal = 0 THEN id END) AS fm,
                     MIN(CASE WHEN is_internal = 0 AND is_staff = 1 THEN created_at END) AS fr
-               FROM bl_support_message WHERE id IN (${idList(messageIds)}) GROUP BY ticket_id) v
+               FROM bl_support_message WHERE ${idsSql('id', messages)} GROUP BY ticket_id) v
          ON v.ticket_id = t.id
         SET t.first_message_id = COALESCE(t.first_message_id, v.fm),
             t.first_reply_at = CASE WHEN v.fr IS NULL THEN t.first_reply_at
