@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
-import { computeTickets, ComputeDeps } from './computeState';
-import { pendingDueAt, storeComputation, StoreDeps } from './storeState';
+import { computeTickets, ComputeDeps, TicketComputation } from './computeState';
+import { pendingDueAt, StoreDeps, writeComputation } from './storeState';
 
 /**
  * Recomputes the SLA of tickets from their history and stores it (deadlines, pause, flags, next_due_at,
@@ -13,13 +13,41 @@ export interface SlaRefreshDeps extends ComputeDeps, StoreDeps {
 
 const BATCH = 500;
 
+/**
+ * Computations stored per transaction: a commit per ticket cost more than the ticket's whole refresh
+ * (the sync refreshes 1,000 tickets after a backfill), while a hundred rows keep their locks for tens
+ * of milliseconds. Each store keeps its own version guard. Rows are locked in ID order, as any other
+ * refresh locks them; should InnoDB still pick the batch as a deadlock victim, it is stored again one
+ * ticket per transaction.
+ */
+const STORE_BATCH = 100;
+const LOCK_CONFLICTS = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
+
 export async function refreshSla(deps: SlaRefreshDeps, ids: readonly number[], now: Date): Promise<number> {
   let stored = 0;
   for (let i = 0; i < ids.length; i += BATCH) {
     const computed = await computeTickets(deps.db, deps, ids.slice(i, i + BATCH), now);
-    for (const c of computed) if (await storeComputation(deps.db, deps, c, pendingDueAt(c))) stored++;
+    for (let j = 0; j < computed.length; j += STORE_BATCH)
+      stored += await storeAll(deps, computed.slice(j, j + STORE_BATCH));
   }
   return stored;
+}
+
+async function storeAll(deps: SlaRefreshDeps, computed: TicketComputation[]): Promise<number> {
+  const store = async (trx: Knex.Transaction, c: TicketComputation) =>
+    (await writeComputation(trx, deps, c, pendingDueAt(c))) ? 1 : 0;
+  try {
+    return await deps.db.transaction(async (trx) => {
+      let stored = 0;
+      for (const c of computed) stored += await store(trx, c);
+      return stored;
+    });
+  } catch (err) {
+    if (!LOCK_CONFLICTS.has((err as { errno?: number }).errno ?? 0)) throw err;
+    let stored = 0;
+    for (const c of computed) stored += await deps.db.transaction((trx) => store(trx, c));
+    return stored;
+  }
 }
 
 /** Open tickets first (they can be due), then closed ones; at most `limit` per call. */
