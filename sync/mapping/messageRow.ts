@@ -1,6 +1,6 @@
 import { NativeMessage } from '../../bridge/nativeMessages';
 import { MAIN_ADMIN_USER_ID } from '../../bridge/staff';
-import { NativeTimeReader } from '../nativeTime';
+import { NativeTimeReader, wallClockMs } from '../nativeTime';
 import { someId } from './ticketRow';
 
 /**
@@ -56,7 +56,7 @@ export function mapMessage(
   now: Date,
 ): MirrorMessage {
   const created = toInstant(row.DATE_CREATE);
-  const wall = created ? Date.parse(`${row.DATE_CREATE!.slice(0, 19).replace(' ', 'T')}Z`) : NaN;
+  const wall = created ? wallClockMs(row.DATE_CREATE!) : NaN;
   return {
     id: Number(row.ID),
     ticketId: Number(row.TICKET_ID),

@@ -17,8 +17,14 @@ function plain(text: string): string {
     .replace(/&#35;|&num;/gi, '#');
 }
 
+/**
+ * A mention always holds one of these words, already in the raw text: plain() only puts spaces, № and #
+ * where markup was, so it never joins letters into a word. Most texts have none and are not rewritten.
+ */
+const KEYWORD = /заказ|order/iu;
+
 export function extractOrderMentions(text: string | null | undefined): string[] {
-  if (!text) return [];
+  if (!text || !KEYWORD.test(text)) return [];
   const found: string[] = [];
   for (const match of plain(text).matchAll(MENTION)) {
     const token = match[1].replace(/[-/_]+$/, '');

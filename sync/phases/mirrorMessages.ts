@@ -15,7 +15,8 @@ import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { anyMirroredMessageIn, copyMessages } from '../store/messages';
 import { insertOutbox, OutboxEvent, replyEvent } from '../store/outbox';
-import { applyMessageFacts, applyOrderLinks, MirrorTicketState, readMirrorTickets } from '../store/tickets';
+import { MessageTicketState, readMessageTickets } from '../store/messageTickets';
+import { applyMessageFacts, applyOrderLinks } from '../store/tickets';
 
 export interface MessageBatchResult {
   outcome: BatchOutcome;
@@ -41,13 +42,14 @@ export async function mirrorMessages(
 ): Promise<MessageBatchResult> {
   const outcome = emptyOutcome();
   const ticketIds = [...new Set(rows.filter((r) => !isLogLine(r)).map((r) => Number(r.TICKET_ID)))];
-  const tickets = await readMirrorTickets(trx, ticketIds);
+  const tickets = await readMessageTickets(trx, ticketIds);
   const unmirrored = ticketIds.filter((id) => !tickets.has(id));
   const waiting = await existingTicketIds(trx, unmirrored);
   let consumed = rows.length;
   let blockedTicketId: number | null = null;
   const usable: NativeMessage[] = [];
-  for (const [index, row] of rows.entries()) {
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
     if (isLogLine(row)) continue;
     const ticketId = Number(row.TICKET_ID);
     if (tickets.has(ticketId)) usable.push(row);
@@ -78,7 +80,8 @@ export async function mirrorMessages(
   await linkFromOpeningMessages(trx, ctx, mirrored, tickets, facts);
 
   const events: OutboxEvent[] = [];
-  for (const [i, message] of mirrored.entries()) {
+  for (let i = 0; i < mirrored.length; i++) {
+    const message = mirrored[i];
     const native = usable[i];
     const opening = facts.get(message.ticketId)?.openingId ?? null;
     if (
@@ -115,7 +118,7 @@ interface TicketFacts {
 
 function ticketFacts(
   messages: MirrorMessage[],
-  tickets: Map<number, MirrorTicketState>,
+  tickets: Map<number, MessageTicketState>,
 ): Map<number, TicketFacts> {
   const facts = new Map<number, TicketFacts>();
   for (const m of messages) {
@@ -139,7 +142,7 @@ async function linkFromOpeningMessages(
   trx: Knex.Transaction,
   ctx: PassContext,
   messages: MirrorMessage[],
-  tickets: Map<number, MirrorTicketState>,
+  tickets: Map<number, MessageTicketState>,
   facts: Map<number, TicketFacts>,
 ): Promise<void> {
   const caps = await ctx.capabilities();

@@ -1,13 +1,24 @@
 import { escape } from 'mysql2';
+import { utcText } from '../nativeTime';
 
 /**
- * Multi-row VALUES written out with the driver's own escaping instead of bound: a 1,000-row upsert has
- * tens of thousands of values, and knex scans and rewrites every placeholder before the driver escapes
- * them again. Values are strings, numbers or null only (dates arrive as UTC text), so escaping cannot
- * depend on the connection's time zone; the session's sql_mode has no NO_BACKSLASH_ESCAPES.
+ * Literals for multi-row VALUES written out instead of bound: a 1,000-row upsert has tens of thousands
+ * of values, and knex scans and rewrites every placeholder before the driver escapes them again. Text
+ * goes through the driver's own escaping (the session's sql_mode has no NO_BACKSLASH_ESCAPES); numbers
+ * and our UTC times hold nothing to escape and are written as they are, without a per-value array or
+ * call on the way (a backfill writes millions of them).
  */
-export type SqlScalar = string | number | null;
+export function sqlText(value: string | null): string {
+  return value === null ? 'NULL' : escape(value);
+}
 
-export function valuesSql(rows: SqlScalar[][]): string {
-  return rows.map((row) => `(${row.map((v) => escape(v)).join(', ')})`).join(', ');
+export function sqlNumber(value: number | null): string {
+  if (value === null) return 'NULL';
+  if (!Number.isFinite(value)) throw new Error(`not a number for SQL: ${value}`);
+  return String(value);
+}
+
+/** A UTC DATETIME literal ('YYYY-MM-DD HH:MM:SS': digits and separators only). */
+export function sqlTime(value: Date | null): string {
+  return value === null ? 'NULL' : `'${utcText(value)}'`;
 }

@@ -1,7 +1,6 @@
 import { Knex } from 'knex';
 import { MirrorTicket } from '../mapping/ticketRow';
-import { utcText, utcTextOrNull } from '../nativeTime';
-import { SqlScalar, valuesSql } from './sqlValues';
+import { sqlNumber, sqlText, sqlTime } from './sqlValues';
 
 /**
  * The columns of bl_support_ticket that the ticket mapping owns, written as one multi-row statement per
@@ -70,40 +69,22 @@ export async function insertNewTickets(trx: Knex.Transaction, rows: TicketRow[])
 
 async function writeTickets(trx: Knex.Transaction, rows: TicketRow[], fresh: boolean): Promise<void> {
   if (rows.length === 0) return;
-  const stale: SqlScalar[] = fresh ? [1, 1] : [];
-  const values = valuesSql(
-    rows.map(({ ticket: t, extras: x }): SqlScalar[] => [
-      t.id,
-      x.number,
-      t.siteId,
-      t.userId,
-      t.guestEmail,
-      x.orderId,
-      x.orderSource,
-      t.subject,
-      t.category,
-      t.priority,
-      t.status,
-      t.assignedTo,
-      t.groupId,
-      utcText(t.firstReplyDeadline),
-      utcText(t.slaDeadline),
-      utcTextOrNull(t.resolvedAt),
-      t.reopenCount,
-      t.isOpen ? 1 : 0,
-      t.nativeTimestampX,
-      t.nativeState,
-      utcText(t.createdAt),
-      utcText(t.updatedAt),
-      null,
-      ...stale,
-    ]),
+  const stale = fresh ? ', 1, 1' : '';
+  const values = rows.map(
+    ({ ticket: t, extras: x }) =>
+      `(${sqlNumber(t.id)}, ${sqlText(x.number)}, ${sqlText(t.siteId)}, ${sqlNumber(t.userId)}, ` +
+      `${sqlText(t.guestEmail)}, ${sqlNumber(x.orderId)}, ${sqlText(x.orderSource)}, ${sqlText(t.subject)}, ` +
+      `${sqlText(t.category)}, ${sqlNumber(t.priority)}, ${sqlText(t.status)}, ${sqlNumber(t.assignedTo)}, ` +
+      `${sqlNumber(t.groupId)}, ${sqlTime(t.firstReplyDeadline)}, ${sqlTime(t.slaDeadline)}, ` +
+      `${sqlTime(t.resolvedAt)}, ${sqlNumber(t.reopenCount)}, ${t.isOpen ? 1 : 0}, ` +
+      `${sqlText(t.nativeTimestampX)}, ${sqlText(t.nativeState)}, ${sqlTime(t.createdAt)}, ` +
+      `${sqlTime(t.updatedAt)}, NULL${stale})`,
   );
   // A "new" row that is there after all is marked stale as markSlaStale would mark it.
   const columns = fresh ? [...COLUMNS, 'sla_stale', 'sla_version'] : COLUMNS;
   const onDuplicate = fresh ? `${ON_DUPLICATE}, sla_stale = 1, sla_version = sla_version + 1` : ON_DUPLICATE;
   await trx.raw(
-    `INSERT INTO bl_support_ticket (${columns.join(', ')}) VALUES ${values}
+    `INSERT INTO bl_support_ticket (${columns.join(', ')}) VALUES ${values.join(', ')}
      ON DUPLICATE KEY UPDATE ${onDuplicate}`,
   );
 }

@@ -1,0 +1,42 @@
+import { Knex } from 'knex';
+import { idList } from '../../bridge/sqlIdList';
+import { MirrorTicketState } from './tickets';
+
+/**
+ * What the message phase reads of the tickets its messages belong to: whether they are mirrored, their
+ * opening message, owner, order link and state signature. Only these columns: a backfill reads them for
+ * every ticket, and the rest of the row (the subject above all) would be decoded for nothing.
+ */
+export type MessageTicketState = Pick<
+  MirrorTicketState,
+  'id' | 'userId' | 'orderId' | 'firstMessageId' | 'nativeState'
+>;
+
+export async function readMessageTickets(
+  db: Knex | Knex.Transaction,
+  ids: number[],
+): Promise<Map<number, MessageTicketState>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db('bl_support_ticket')
+    .whereRaw(`id IN (${idList(ids)})`)
+    .select<
+      Array<{
+        id: number;
+        user_id: number | null;
+        order_id: number | null;
+        first_message_id: number | null;
+        native_state: string | null;
+      }>
+    >('id', 'user_id', 'order_id', 'first_message_id', 'native_state');
+  const tickets = new Map<number, MessageTicketState>();
+  for (const r of rows) {
+    tickets.set(Number(r.id), {
+      id: Number(r.id),
+      userId: r.user_id === null ? null : Number(r.user_id),
+      orderId: r.order_id === null ? null : Number(r.order_id),
+      firstMessageId: r.first_message_id === null ? null : Number(r.first_message_id),
+      nativeState: r.native_state,
+    });
+  }
+  return tickets;
+}
