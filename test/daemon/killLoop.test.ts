@@ -8,6 +8,8 @@ import { configDir, startBxsup } from '../helpers/daemonProcess';
 
 const ZONE = FIXTURE.zone;
 const KILLS = 20;
+/** Enough history that twenty interrupted passes, each killed shortly after its first batch, do not finish it. */
+const HISTORY_TICKETS = 10000;
 
 /** What the mirror holds, in a form two databases can be compared by (no wall-clock stamps of our own). */
 async function mirrorSnapshot(db: Db): Promise<string> {
@@ -45,7 +47,7 @@ async function mirrorSnapshot(db: Db): Promise<string> {
 async function prepare(t: TestDatabase): Promise<void> {
   await loadBitrixFixture(t.db);
   await generateTickets(t.db, {
-    tickets: 1500,
+    tickets: HISTORY_TICKETS,
     messagesPerTicket: 4,
     zone: ZONE,
     startAt: new Date('2024-01-01T06:00:00Z'),
@@ -85,7 +87,13 @@ describe('a daemon killed mid-write loses nothing and doubles nothing', () => {
     let killedMidway = 0;
     for (let i = 0; i < KILLS; i++) {
       const proc = startBxsup(['sync', '--once', '--db', victim.url], { cwd });
-      await new Promise((resolve) => setTimeout(resolve, randomDelay(350, 900)));
+      // The kill is timed from the pass's first committed batch (its first progress line), not from the
+      // process start, whose cost varies far more than a batch's: so it lands among the writes.
+      const writing = await Promise.race([
+        proc.waitForOutput(/(tickets|messages): \d+%/, 60000).then(() => true),
+        proc.exited.then(() => false),
+      ]);
+      if (writing) await new Promise((resolve) => setTimeout(resolve, randomDelay(0, 150)));
       if (proc.child.exitCode === null) killedMidway++;
       proc.child.kill('SIGKILL');
       await proc.exited;
@@ -96,7 +104,7 @@ describe('a daemon killed mid-write loses nothing and doubles nothing', () => {
       const done = await runCli(['sync', '--once', '--db', t.url], { cwd });
       expect(done.code).toBe(0);
     }
-    expect(Number((await victim.db('bl_support_ticket').count({ n: '*' }))[0].n)).toBe(1511);
+    expect(Number((await victim.db('bl_support_ticket').count({ n: '*' }))[0].n)).toBe(HISTORY_TICKETS + 11);
     expect(await mirrorSnapshot(victim.db)).toBe(await mirrorSnapshot(reference.db));
   }, 240000);
 
