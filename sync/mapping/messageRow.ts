@@ -13,6 +13,8 @@ export interface MirrorMessage {
   authorId: number | null;
   isInternal: boolean;
   isStaff: boolean;
+  /** MESSAGE_BY_SUPPORT_TEAM says 'Y': the database can tell this message is staff's by itself. */
+  staffRecorded: boolean;
   createdAt: Date;
   /** createdAt came from DATE_CREATE (else from TIMESTAMP_X or "now": a zero or missing date). */
   fromDateCreate: boolean;
@@ -63,6 +65,7 @@ export function mapMessage(
     authorId: someId(row.OWNER_USER_ID),
     isInternal: isHidden(row),
     isStaff,
+    staffRecorded: row.MESSAGE_BY_SUPPORT_TEAM === 'Y',
     createdAt: created ?? toInstant(row.TIMESTAMP_X) ?? now,
     fromDateCreate: created !== null && !Number.isNaN(wall),
     offsetSeconds: created && !Number.isNaN(wall) ? (wall - created.getTime()) / 1000 : null,

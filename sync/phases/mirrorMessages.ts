@@ -47,6 +47,7 @@ export async function mirrorMessages(
   const waiting = await existingTicketIds(trx, unmirrored);
   let consumed = rows.length;
   let blockedTicketId: number | null = null;
+  let skipped = false;
   const usable: NativeMessage[] = [];
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index];
@@ -57,11 +58,13 @@ export async function mirrorMessages(
       consumed = index;
       blockedTicketId = ticketId;
       break;
-    } else
+    } else {
+      skipped = true;
       ctx.deps.logger.debug('message of a ticket Bitrix no longer has: skipped', {
         messageId: row.ID,
         ticketId,
       });
+    }
   }
   if (usable.length === 0) return { outcome, consumed, blockedTicketId };
 
@@ -72,8 +75,9 @@ export async function mirrorMessages(
   const mirrored = usable.map((row) => mapMessage(row, isStaffMessage(row, staff), ctx.toInstant, ctx.now));
   const span = after === null ? null : { after, upTo: Number(rows[consumed - 1].ID) };
   // A span that held no mirrored message now holds exactly this batch's.
-  const written = span && !(await anyMirroredMessageIn(trx, span)) ? span : mirrored.map((m) => m.id);
-  await copyMessages(trx, mirrored);
+  const emptySpan = span && !(await anyMirroredMessageIn(trx, span)) ? span : null;
+  await copyMessages(trx, mirrored, skipped ? null : emptySpan);
+  const written = emptySpan ?? mirrored.map((m) => m.id);
   const facts = ticketFacts(mirrored, tickets);
   // Also marks the tickets' SLA stale: messages are SLA history (replies, customer answers).
   await applyMessageFacts(trx, written);

@@ -44,25 +44,64 @@ function createdAtSql(messages: MirrorMessage[], bind: (value: string) => string
   return branches.length ? `CASE ${branches.join(' ')} ELSE ${main} END` : main;
 }
 
-/** One INSERT … SELECT for a batch; running it again rewrites the same values. */
-export async function copyMessages(trx: Knex.Transaction, messages: MirrorMessage[]): Promise<void> {
+/**
+ * One INSERT … SELECT for a batch; running it again rewrites the same values. `emptySpan`: the batch
+ * is every non-log message in that span, and the mirror held none of them before (the caller checked,
+ * under the cursor lock). The rows are then selected by range, which the server does in one pass, where
+ * an ID list of thousands costs it a lookup per value (a fifth of the statement). Should the range give
+ * other rows than the batch read (a message committed into the span since, out of ID order), what it
+ * wrote is taken back and the batch copied by its IDs: a message the batch did not read is left to the
+ * reconciliation, as it always was.
+ */
+export async function copyMessages(
+  trx: Knex.Transaction,
+  messages: MirrorMessage[],
+  emptySpan: IdSpan | null = null,
+): Promise<void> {
   if (messages.length === 0) return;
+  if (emptySpan) {
+    const where = `${idsSql('m.ID', emptySpan)} AND (m.IS_LOG IS NULL OR CAST(m.IS_LOG AS BINARY) <> 'Y')`;
+    if ((await insertSelect(trx, messages, where)) === messages.length) return;
+    await trx.raw(`DELETE FROM bl_support_message WHERE ${idsSql('id', emptySpan)}`);
+  }
+  await insertSelect(trx, messages, `m.ID IN (${idList(messages.map((m) => m.id))})`);
+}
+
+/** The copy itself; returns the affected-row count (1 per row inserted, 2 per row updated). */
+async function insertSelect(
+  trx: Knex.Transaction,
+  messages: MirrorMessage[],
+  where: string,
+): Promise<number> {
   const bindings: string[] = [];
   const bind = (value: string) => {
     bindings.push(value);
     return '?';
   };
-  const staff = messages.filter((m) => m.isStaff).map((m) => m.id);
-  await trx.raw(
+  const [result] = (await trx.raw(
     `INSERT INTO bl_support_message (id, ticket_id, author_id, body, is_internal, is_staff, created_at)
      SELECT m.ID, m.TICKET_ID, NULLIF(m.OWNER_USER_ID, 0), LEFT(COALESCE(m.MESSAGE, ''), ${MAX_BODY_CHARS}),
-            m.IS_HIDDEN = 'Y', ${staff.length ? `m.ID IN (${idList(staff)})` : 0}, ${createdAtSql(messages, bind)}
+            m.IS_HIDDEN = 'Y', ${staffSql(messages)}, ${createdAtSql(messages, bind)}
        FROM b_ticket_message m
-      WHERE m.ID IN (${idList(messages.map((m) => m.id))})
+      WHERE ${where}
      ON DUPLICATE KEY UPDATE ticket_id = VALUES(ticket_id), author_id = VALUES(author_id), body = VALUES(body),
        is_internal = VALUES(is_internal), is_staff = VALUES(is_staff), created_at = VALUES(created_at)`,
     bindings,
-  );
+  )) as unknown as [{ affectedRows: number }];
+  return result.affectedRows;
+}
+
+/**
+ * is_staff as SQL: the side the module recorded ('Y', compared as bytes as Node compares it), and by ID
+ * the messages Node classed as staff without it (messageRow.ts isStaffMessage); a message of neither
+ * kind is a client's.
+ */
+function staffSql(messages: MirrorMessage[]): string {
+  const recorded = `CAST(m.MESSAGE_BY_SUPPORT_TEAM AS BINARY) = 'Y'`;
+  const others = messages.filter((m) => m.isStaff && !m.staffRecorded).map((m) => m.id);
+  return others.length
+    ? `COALESCE(${recorded} OR m.ID IN (${idList(others)}), 0)`
+    : `COALESCE(${recorded}, 0)`;
 }
 
 /** Whether the mirror holds a message within the span (the message phase's check before a batch). */
