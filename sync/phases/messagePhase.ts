@@ -8,17 +8,18 @@ import { BatchInfo } from '../types';
 import { mirrorMessages } from './mirrorMessages';
 
 /**
+ * Messages per batch, as a multiple of sync.batchSize (which counts tickets): a message batch holds
+ * metadata only (bodies are copied by the server), and a ticket has several messages. At eight, a
+ * backfill's message batch covers about as many tickets as a ticket batch and the per-batch costs
+ * (lock, cursor, round trips, commit) are spread over as many rows as the server copies well in one go.
+ */
+export const MESSAGE_BATCH_FACTOR = 8;
+
+/**
  * New messages, by primary key after the 'message' cursor. The cursor stops right before a message
  * whose ticket is not mirrored yet (never skipping it); the ID of that ticket is returned so the pass
  * can mirror it and come back.
  */
-/**
- * Messages per batch, as a multiple of sync.batchSize (which counts tickets): a message batch holds
- * metadata only (bodies are copied by the server), and a ticket has several messages, so the per-batch
- * costs (lock, cursor, commit) are spread over about as many tickets as a ticket batch.
- */
-export const MESSAGE_BATCH_FACTOR = 4;
-
 export async function runMessagePhase(ctx: PassContext): Promise<number | null> {
   const { db, logger } = ctx.deps;
   const start = ctx.cursor(SYNC_CURSORS.message);
