@@ -14,14 +14,24 @@ export async function upsertUserFieldValues(
   ticketId: number,
   values: Record<string, string | number | null>,
 ): Promise<void> {
-  const columns = Object.keys(values);
+  await upsertManyUserFieldValues(db, [{ ticketId, values }]);
+}
+
+/** Several tickets' values in one statement; every entry names the same fields (the first one's). */
+export async function upsertManyUserFieldValues(
+  db: Writer,
+  entries: ReadonlyArray<{ ticketId: number; values: Record<string, string | number | null> }>,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const columns = Object.keys(entries[0].values);
   if (columns.length === 0) return;
   const list = columns.map((c) => `\`${c}\``).join(', ');
   const updates = columns.map((c) => `\`${c}\` = VALUES(\`${c}\`)`).join(', ');
+  const row = `(?, ${columns.map(() => '?').join(', ')})`;
   await db.raw(
-    `INSERT INTO ${UTS_SUPPORT} (VALUE_ID, ${list}) VALUES (?, ${columns.map(() => '?').join(', ')})
+    `INSERT INTO ${UTS_SUPPORT} (VALUE_ID, ${list}) VALUES ${entries.map(() => row).join(', ')}
      ON DUPLICATE KEY UPDATE ${updates}`,
-    [ticketId, ...columns.map((c) => values[c])],
+    entries.flatMap((e) => [e.ticketId, ...columns.map((c) => e.values[c] ?? null)]),
   );
 }
 

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { computeTickets, ComputeDeps, TicketComputation } from './computeState';
-import { pendingDueAt, StoreDeps, writeComputation } from './storeState';
+import { pendingDueAt, StoreDeps, writeComputation, writeComputations } from './storeState';
 
 /**
  * Recomputes the SLA of tickets from their history and stores it (deadlines, pause, flags, next_due_at,
@@ -14,11 +14,11 @@ export interface SlaRefreshDeps extends ComputeDeps, StoreDeps {
 const BATCH = 500;
 
 /**
- * Computations stored per transaction: a commit per ticket cost more than the ticket's whole refresh
+ * Computations stored per transaction, in a few statements for all of them (storeState.ts
+ * writeComputations): a commit and two statements per ticket cost more than the ticket's whole refresh
  * (the sync refreshes 1,000 tickets after a backfill), while a hundred rows keep their locks for tens
- * of milliseconds. Each store keeps its own version guard. Rows are locked in ID order, as any other
- * refresh locks them; should InnoDB still pick the batch as a deadlock victim, it is stored again one
- * ticket per transaction.
+ * of milliseconds. Rows are locked in ID order, as any other refresh locks them; should InnoDB still
+ * pick the batch as a deadlock victim, it is stored again one ticket per transaction.
  */
 const STORE_BATCH = 100;
 const LOCK_CONFLICTS = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
@@ -34,18 +34,19 @@ export async function refreshSla(deps: SlaRefreshDeps, ids: readonly number[], n
 }
 
 async function storeAll(deps: SlaRefreshDeps, computed: TicketComputation[]): Promise<number> {
-  const store = async (trx: Knex.Transaction, c: TicketComputation) =>
-    (await writeComputation(trx, deps, c, pendingDueAt(c))) ? 1 : 0;
   try {
-    return await deps.db.transaction(async (trx) => {
-      let stored = 0;
-      for (const c of computed) stored += await store(trx, c);
-      return stored;
-    });
+    return await deps.db.transaction((trx) =>
+      writeComputations(
+        trx,
+        deps,
+        computed.map((computation) => ({ computation, nextDueAt: pendingDueAt(computation) })),
+      ),
+    );
   } catch (err) {
     if (!LOCK_CONFLICTS.has((err as { errno?: number }).errno ?? 0)) throw err;
     let stored = 0;
-    for (const c of computed) stored += await deps.db.transaction((trx) => store(trx, c));
+    for (const c of computed)
+      stored += (await deps.db.transaction((trx) => writeComputation(trx, deps, c, pendingDueAt(c)))) ? 1 : 0;
     return stored;
   }
 }

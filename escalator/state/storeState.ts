@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { instantToNative, instantToUtc } from '../../core/time';
-import { upsertUserFieldValues } from '../../bridge/userFieldValues';
+import { upsertManyUserFieldValues, upsertUserFieldValues } from '../../bridge/userFieldValues';
+import { updateTicketsJoined } from '../../sync/store/tickets';
 import { TicketComputation } from './computeState';
 
 /**
@@ -44,30 +45,17 @@ export async function writeComputation(
   nextDueAt: Date | null,
   extra: StoreExtra = {},
 ): Promise<boolean> {
-  const { state, plan, ticket } = c;
-  const utc = (d: Date | null) => (d ? instantToUtc(d) : null);
+  const { ticket } = c;
   const bump = extra.versionBump ?? 0;
-  const values = userFieldValues(c, deps);
-  const signature = Object.values(values)
-    .map((v) => v ?? '')
-    .join('|')
-    .slice(0, 64);
-  const ufChanged = Object.keys(values).length > 0 && signature !== ticket.uf_state;
+  const uf = userFieldChange(c, deps);
   const updated = await trx('bl_support_ticket')
     .where({ id: ticket.id, sla_version: ticket.sla_version })
     .update({
       ...extra.columns,
-      first_reply_deadline: utc(c.stored.firstReply),
-      sla_deadline: utc(c.stored.resolution),
-      paused_minutes: Math.round(state.pausedMinutes),
-      sla_paused: state.paused ? 1 : 0,
-      sla_episode: state.episode,
-      first_reply_breached: plan.firstReplyBreached ? 1 : 0,
-      resolution_breached: plan.resolutionBreached ? 1 : 0,
-      next_due_at: utc(nextDueAt),
+      ...slaColumns(c, nextDueAt),
       sla_version: trx.raw('sla_version + ?', [bump]),
       sla_stale: 0,
-      ...(ufChanged ? { uf_state: signature } : {}),
+      ...(uf ? { uf_state: uf.signature } : {}),
     });
   if (updated !== 1) {
     if (extra.columns || bump > 0) {
@@ -77,8 +65,108 @@ export async function writeComputation(
     }
     return false;
   }
-  if (ufChanged) await upsertUserFieldValues(trx, ticket.id, values);
+  if (uf) await upsertUserFieldValues(trx, ticket.id, uf.values);
   return true;
+}
+
+/**
+ * Many computations stored in the caller's transaction in four statements, where writeComputation
+ * takes two a ticket: the refresh after a backfill stores a thousand, and its round trips were most of
+ * its time. The same guard: the rows are locked in ID order, and a ticket whose history moved on since
+ * it was read (another sla_version) is not stored and stays stale. Returns how many were stored.
+ */
+export async function writeComputations(
+  trx: Knex.Transaction,
+  deps: StoreDeps,
+  list: ReadonlyArray<{ computation: TicketComputation; nextDueAt: Date | null }>,
+): Promise<number> {
+  if (list.length === 0) return 0;
+  const locked = await trx('bl_support_ticket')
+    .whereIn(
+      'id',
+      list.map((e) => e.computation.ticket.id),
+    )
+    .orderBy('id')
+    .forUpdate()
+    .select<Array<{ id: number; sla_version: number }>>('id', 'sla_version');
+  const versions = new Map(locked.map((r) => [Number(r.id), Number(r.sla_version)]));
+  const current = list.filter(
+    ({ computation: { ticket } }) => versions.get(ticket.id) === Number(ticket.sla_version),
+  );
+  const rows = current.map(({ computation, nextDueAt }) => ({
+    id: computation.ticket.id,
+    sla: slaColumns(computation, nextDueAt),
+    uf: userFieldChange(computation, deps),
+  }));
+  await updateTicketsJoined(
+    trx,
+    [...SLA_COLUMN_TYPES, { name: 'uf_state', cast: 'CHAR' }],
+    rows.map((r) => [r.id, ...SLA_COLUMN_TYPES.map((col) => r.sla[col.name]), r.uf?.signature ?? null]),
+    [
+      ...SLA_COLUMN_TYPES.map((col) => `t.${col.name} = v.${col.name}`),
+      't.sla_stale = 0',
+      't.uf_state = COALESCE(v.uf_state, t.uf_state)',
+    ].join(', '),
+  );
+  await upsertManyUserFieldValues(
+    trx,
+    rows.flatMap((r) => (r.uf ? [{ ticketId: r.id, values: r.uf.values }] : [])),
+  );
+  return current.length;
+}
+
+const SLA_COLUMN_TYPES: ReadonlyArray<{ name: keyof SlaColumns; cast: 'SIGNED' | 'DATETIME' }> = [
+  { name: 'first_reply_deadline', cast: 'DATETIME' },
+  { name: 'sla_deadline', cast: 'DATETIME' },
+  { name: 'paused_minutes', cast: 'SIGNED' },
+  { name: 'sla_paused', cast: 'SIGNED' },
+  { name: 'sla_episode', cast: 'SIGNED' },
+  { name: 'first_reply_breached', cast: 'SIGNED' },
+  { name: 'resolution_breached', cast: 'SIGNED' },
+  { name: 'next_due_at', cast: 'DATETIME' },
+];
+
+interface SlaColumns {
+  first_reply_deadline: string | null;
+  sla_deadline: string | null;
+  paused_minutes: number;
+  sla_paused: number;
+  sla_episode: number;
+  first_reply_breached: number;
+  resolution_breached: number;
+  next_due_at: string | null;
+}
+
+/** The mirror columns a computation decides. */
+function slaColumns(c: TicketComputation, nextDueAt: Date | null): SlaColumns {
+  const { state, plan } = c;
+  const utc = (d: Date | null) => (d ? instantToUtc(d) : null);
+  return {
+    first_reply_deadline: utc(c.stored.firstReply),
+    sla_deadline: utc(c.stored.resolution),
+    paused_minutes: Math.round(state.pausedMinutes),
+    sla_paused: state.paused ? 1 : 0,
+    sla_episode: state.episode,
+    first_reply_breached: plan.firstReplyBreached ? 1 : 0,
+    resolution_breached: plan.resolutionBreached ? 1 : 0,
+    next_due_at: utc(nextDueAt),
+  };
+}
+
+/**
+ * The user field values to write, with their signature (kept in uf_state), or null when they are what
+ * was written last (or no user field is installed): an unchanged value is not written again.
+ */
+function userFieldChange(
+  c: TicketComputation,
+  deps: StoreDeps,
+): { values: Record<string, string | null>; signature: string } | null {
+  const values = userFieldValues(c, deps);
+  const signature = Object.values(values)
+    .map((v) => v ?? '')
+    .join('|')
+    .slice(0, 64);
+  return Object.keys(values).length > 0 && signature !== c.ticket.uf_state ? { values, signature } : null;
 }
 
 /**

@@ -71,7 +71,7 @@ export async function mirroredTicketIdsIn(db: Reader, span: IdSpan): Promise<num
  * Column updates for many tickets in one statement: a derived table of (id, values) joined on the
  * primary key. UNION ALL SELECT rather than VALUES rows, which MySQL and MariaDB spell differently.
  */
-async function updateJoined(
+export async function updateTicketsJoined(
   trx: Knex.Transaction,
   columns: Array<{ name: string; cast: 'SIGNED' | 'DATETIME' | 'CHAR' }>,
   rows: Array<Array<string | number | null>>,
@@ -123,7 +123,7 @@ export async function applyOrderLinks(
     nativeState?: string | null;
   }>,
 ): Promise<void> {
-  await updateJoined(
+  await updateTicketsJoined(
     trx,
     [
       { name: 'order_id', cast: 'SIGNED' },
