@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { boundHeapGrowth } from '../../core/heapGrowth';
 import { connectWithRetry } from '../../daemon/connectWithRetry';
 import { startBridgeDaemon } from '../../daemon/bridgeDaemon';
 import { assertConfigFilePrivate } from '../../service/configPrivacy';
@@ -11,6 +12,7 @@ export function runCommand(): Command {
     .option('--bitrix-root <dir>', "the site's document root")
     .option('--config <file>', 'configuration file')
     .action(async (opts: DbOptions) => {
+      boundHeapGrowth();
       const ctx = createCliContext(opts);
       if (ctx.configFile) assertConfigFilePrivate(ctx.configFile);
       const target = resolveDbTarget(opts, ctx.config);

@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { boundHeapGrowth } from '../../core/heapGrowth';
 import { redactDbUrl } from '../../core/dbUrl';
 import { BxsupError } from '../../core/errors';
 import { Logger } from '../../core/logger';
@@ -30,6 +31,7 @@ export function syncCommand(): Command {
     .option('--reconcile', 'also run a whole reconciliation cycle now (reopened, deleted, out-of-order rows)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: SyncOpts) => {
+      boundHeapGrowth();
       if (!opts.once) {
         throw new BxsupError(
           'USAGE',
