@@ -1,4 +1,4 @@
-import { NativeMessage } from '../../bridge/nativeMessages';
+import { readMessagesByIds } from '../../bridge/nativeMessages';
 import { FIXTURE } from '../../fixtures/seed';
 import { mapMessage } from '../../sync/mapping/messageRow';
 import { createNativeTimeReader } from '../../sync/nativeTime';
@@ -47,21 +47,7 @@ describe('copying a batch of messages by range', () => {
   });
 
   async function copy(ids: number[], lookedUpStaff: Set<number>, span: { after: number; upTo: number }) {
-    const rows = await t
-      .db('b_ticket_message')
-      .whereIn('ID', ids)
-      .orderBy('ID')
-      .select<NativeMessage[]>(
-        'ID',
-        'TICKET_ID',
-        'DATE_CREATE',
-        'TIMESTAMP_X',
-        'IS_HIDDEN',
-        'IS_LOG',
-        'OWNER_USER_ID',
-        'MESSAGE_BY_SUPPORT_TEAM',
-        'CREATED_MODULE_NAME',
-      );
+    const rows = await readMessagesByIds(t.db, ids);
     const toInstant = createNativeTimeReader(FIXTURE_ZONE);
     const now = referenceClock().now();
     const messages = rows.map((r) =>
