@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { findOrders, NativeOrder } from '../bridge/orders';
 import { Logger } from '../core/logger';
-import { extractOrderMentions, matchMentions, orderLookupOf } from './mapping/orderMentions';
+import { extractOrderMentions, matchMentions, OrderIndex, orderLookupOf } from './mapping/orderMentions';
 
 /**
  * Decides the order link of many tickets with one b_sale_order query. The operator's UF_ORDER_ID wins
@@ -34,19 +34,26 @@ export async function decideOrderLinks(
   inputs: OrderLinkInput[],
   logger: Logger,
 ): Promise<Map<number, OrderLinkDecision>> {
-  const mentions = new Map(
-    inputs.map((i) => [
-      i.ticketId,
-      i.texts.map((t) => ({ source: t.source, found: extractOrderMentions(t.text) })),
-    ]),
-  );
+  // Only texts that mention something are kept: most name no order (a backfill decides for every ticket).
+  const mentions = new Map<number, Array<{ source: 'title' | 'message'; found: string[] }>>();
+  for (const input of inputs) {
+    for (const text of input.texts) {
+      const found = extractOrderMentions(text.text);
+      if (found.length === 0) continue;
+      const list = mentions.get(input.ticketId) ?? [];
+      list.push({ source: text.source, found });
+      mentions.set(input.ticketId, list);
+    }
+  }
   const ufIds = inputs.map((i) => i.ufValue).filter((v): v is number => Boolean(v));
   const allMentions = [...mentions.values()].flatMap((list) => list.flatMap((m) => m.found));
   const lookup = orderLookupOf(allMentions);
-  const orders = await findOrders(db, {
-    ids: [...ufIds, ...lookup.ids],
-    accountNumbers: lookup.accountNumbers,
-  });
+  const orders = new OrderIndex(
+    await findOrders(db, {
+      ids: [...ufIds, ...lookup.ids],
+      accountNumbers: lookup.accountNumbers,
+    }),
+  );
   const decisions = new Map<number, OrderLinkDecision>();
   for (const input of inputs) {
     const decision = decide(input, mentions.get(input.ticketId) ?? [], orders, logger);
@@ -58,7 +65,7 @@ export async function decideOrderLinks(
 function decide(
   input: OrderLinkInput,
   mentions: Array<{ source: 'title' | 'message'; found: string[] }>,
-  orders: NativeOrder[],
+  orders: OrderIndex,
   logger: Logger,
 ): OrderLinkDecision {
   const { current } = input;
@@ -72,7 +79,7 @@ function decide(
   });
   if (input.ufValue) {
     if (current.orderId === input.ufValue) return keep;
-    const order = orders.find((o) => o.id === input.ufValue);
+    const order = orders.byOrderId(input.ufValue);
     if (order && input.ownerId !== null && order.userId === input.ownerId) return link(order.id, 'uf', false);
     warnForeign(logger, input.ticketId, input.ownerId, order ?? null, 'UF_ORDER_ID', input.ufValue);
   }

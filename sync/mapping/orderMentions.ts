@@ -10,6 +10,7 @@ const MENTION =
 
 /** Simple HTML and entities Bitrix may store around the text (the editor, the mail gateway). */
 function plain(text: string): string {
+  if (!text.includes('<') && !text.includes('&')) return text;
   return text
     .replace(/<[^>]*>/g, ' ')
     .replace(/&nbsp;/gi, ' ')
@@ -48,18 +49,47 @@ export interface MentionMatch {
   foreign: NativeOrder[];
 }
 
-export function matchMentions(
-  mentions: string[],
-  orders: NativeOrder[],
-  ownerId: number | null,
-): MentionMatch {
+/**
+ * The orders found for a batch of tickets, indexed by what a mention can name: the ACCOUNT_NUMBER (in
+ * any case, as the database compares it) and the ID. A backfill matches a thousand tickets' mentions
+ * against the batch's orders; a scan of them all per mention grew with the square of the batch.
+ */
+export class OrderIndex {
+  private readonly byNumber = new Map<string, number[]>();
+  private readonly byId = new Map<number, number>();
+
+  constructor(private readonly orders: readonly NativeOrder[]) {
+    orders.forEach((order, position) => {
+      if (order.accountNumber !== null) {
+        const key = order.accountNumber.toLowerCase();
+        const positions = this.byNumber.get(key) ?? [];
+        positions.push(position);
+        this.byNumber.set(key, positions);
+      }
+      if (!this.byId.has(order.id)) this.byId.set(order.id, position);
+    });
+  }
+
+  byOrderId(id: number): NativeOrder | undefined {
+    const position = this.byId.get(id);
+    return position === undefined ? undefined : this.orders[position];
+  }
+
+  /** The orders a mention names (its ACCOUNT_NUMBER, or its ID when it is all digits), in found order. */
+  named(mention: string): NativeOrder[] {
+    const positions = new Set(this.byNumber.get(mention.toLowerCase()) ?? []);
+    if (/^\d+$/.test(mention)) {
+      const position = this.byId.get(Number(mention));
+      if (position !== undefined) positions.add(position);
+    }
+    return [...positions].sort((a, b) => a - b).map((position) => this.orders[position]);
+  }
+}
+
+export function matchMentions(mentions: string[], orders: OrderIndex, ownerId: number | null): MentionMatch {
   const foreign: NativeOrder[] = [];
   for (const mention of mentions) {
-    const named = orders.filter(
-      (o) =>
-        (o.accountNumber !== null && o.accountNumber.toLowerCase() === mention.toLowerCase()) ||
-        (/^\d+$/.test(mention) && o.id === Number(mention)),
-    );
+    const named = orders.named(mention);
     // A mention can name two orders (one's ACCOUNT_NUMBER is another's ID): prefer the owner's.
     const own = ownerId ? named.find((o) => o.userId === ownerId) : undefined;
     if (own) return { own, foreign };
