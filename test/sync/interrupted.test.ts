@@ -1,8 +1,11 @@
+import { validateConfig } from '../../core/config';
 import { Db, openDb } from '../../core/db';
+import { createSlaRefreshDeps } from '../../escalator/state/refreshDeps';
+import { refreshStaleSla } from '../../escalator/state/refreshSla';
 import { generateTickets } from '../../fixtures/generate';
 import { syncOnce } from '../../sync/syncOnce';
 import { BatchInfo } from '../../sync/types';
-import { FIXTURE_ZONE } from '../helpers/clock';
+import { FIXTURE_ZONE, referenceClock } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, msk, syncDeps } from './harness';
 
@@ -106,4 +109,74 @@ describe('an interrupted pass, run again', () => {
       await t.drop();
     }
   });
+});
+
+/**
+ * With a backlog of tickets (20 batches or more) the ticket and message phases run side by side. The
+ * tables must not depend on that (the same as one phase after the other), and a phase that fails stops
+ * the other before the pass rejects, so a rerun ends as an uninterrupted pass does.
+ */
+describe('a pass whose phases run side by side', () => {
+  // 71 tickets in batches of 3: more than 20 batches behind, so the phases overlap.
+  const sideBySide = { batchSize: 3, reconcile: 'full' as const };
+  let sequential: string;
+  const settled = async (t: TestDatabase): Promise<string> => {
+    // The refresh at the end of a pass stores at most a batch of tickets; all of them, for comparison.
+    await refreshStaleSla(
+      await createSlaRefreshDeps(t.db, validateConfig({}), FIXTURE_ZONE),
+      referenceClock().now(),
+      10_000,
+    );
+    // sla_version counts the batches that wrote a ticket's history, which depends on the batch size.
+    return (await mirror(t.db)).replace(/"sla_version":\d+/g, '"sla_version":_');
+  };
+  beforeAll(async () => {
+    const reference = await site();
+    try {
+      await syncOnce(syncDeps(reference), options);
+      sequential = await settled(reference);
+    } finally {
+      await reference.drop();
+    }
+  });
+
+  it('writes what the phases write one after the other', async () => {
+    const t = await site();
+    try {
+      const batches: string[] = [];
+      await syncOnce(syncDeps(t), { ...sideBySide, onBatch: (b) => void batches.push(b.phase) });
+      // Message batches committed while ticket batches were still to come: they did overlap.
+      expect(batches.indexOf('messages')).toBeLessThan(batches.lastIndexOf('tickets'));
+      expect(await settled(t)).toBe(sequential);
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it.each(['tickets', 'messages'] as const)(
+    'stops both phases when one fails in its %s, and a rerun ends the same',
+    async (phase) => {
+      const t = await site();
+      try {
+        let seen = 0;
+        const committed: string[] = [];
+        const crash = (batch: BatchInfo) => {
+          if (batch.phase === phase && ++seen === 4) throw new Error(`crash in ${phase}`);
+          committed.push(batch.phase);
+        };
+        await expect(syncOnce(syncDeps(t), { ...sideBySide, onBatch: crash })).rejects.toThrow(
+          `crash in ${phase}`,
+        );
+        // Nothing of the failed pass is still writing once it rejected.
+        const after = await mirror(t.db);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(await mirror(t.db)).toBe(after);
+        expect(committed.length).toBeGreaterThan(3);
+        await syncOnce(syncDeps(t), sideBySide);
+        expect(await settled(t)).toBe(sequential);
+      } finally {
+        await t.drop();
+      }
+    },
+  );
 });
