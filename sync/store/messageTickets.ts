@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { idList } from '../../bridge/sqlIdList';
+import { idsSql } from './idSpan';
 import { MirrorTicketState } from './tickets';
 
 /**
@@ -43,8 +43,8 @@ export async function readMessageTickets(
 
 /**
  * The tickets of a backfill's message batch are a run of consecutive IDs, more than a thousand of
- * them: read by range, which the server answers in one index scan, where such an ID list costs it a
- * lookup per value. Scattered IDs (a live poll's) are read by list.
+ * them: read by range (see IdSpan), which the server answers in one index scan. Scattered IDs (a live
+ * poll's) are read by list; the caller keeps only the tickets it asked for.
  */
 function idsOrRange(ids: number[]): string {
   let low = ids[0];
@@ -53,7 +53,5 @@ function idsOrRange(ids: number[]): string {
     if (id < low) low = id;
     if (id > high) high = id;
   }
-  return high - low < 2 * ids.length
-    ? `id >= ${idList([low])} AND id <= ${idList([high])}`
-    : `id IN (${idList(ids)})`;
+  return idsSql('id', high - low < 2 * ids.length ? { after: low - 1, upTo: high } : ids);
 }
