@@ -83,7 +83,12 @@ export async function mailOnce(deps: MailDeps): Promise<MailCounts> {
     for (let row = await feeder.next(); row; row = await feeder.next()) {
       const { outcome, marked } = await deliver(row, deps, compose, marker);
       counts[outcome]++;
-      if (marked) marks.push(marked);
+      if (marked) {
+        // Handled now, read at the end: a mark that fails while mails are still going out must not
+        // be an unhandled rejection (which ends the process) in the meantime.
+        marked.catch(() => undefined);
+        marks.push(marked);
+      }
     }
   });
   counts.claimed = feeder.claimed;

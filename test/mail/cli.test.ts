@@ -152,3 +152,49 @@ describe('bxsup mail and bxsup templates', () => {
     ).toEqual([{ n: 0 }]);
   });
 });
+
+/**
+ * The database refuses the 'sent' marks while mails are still going out: the pass must end with the
+ * error as one line (the mails stay 'sending' for the reaper, never resent at once), not crash the
+ * process on a mark that failed before the pass came to wait for it.
+ */
+describe('bxsup mail --once when the sent marks fail', () => {
+  let t: TestDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    t = await installedSite();
+    dir = await mkdtemp(path.join(tmpdir(), 'bxsup-mail-'));
+    await writeFile(
+      path.join(dir, 'bxsup.config.json'),
+      JSON.stringify({
+        site: { timeZone: 'Europe/Moscow' },
+        mail: { transport: 'files', dir: path.join(dir, 'out'), concurrency: 1 },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await t.drop();
+  });
+
+  it('reports the lost marks in one line and leaves the rows for the reaper', async () => {
+    for (let i = 1; i <= 12; i++)
+      await queueEvent(t, {
+        eventKey: `created:9:${i}`,
+        eventType: 'SUPPORT_TICKET_CREATED',
+        ticketId: FIXTURE.tickets.openNoReply.id,
+      });
+    await t.db.raw(
+      `CREATE TRIGGER refuse_sent BEFORE UPDATE ON bl_support_outbox FOR EACH ROW
+       IF NEW.state = 'sent' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'outbox write refused'; END IF`,
+    );
+    const result = await runCli(['mail', '--once'], {
+      env: { BXSUP_DB_URL: t.url, BXSUP_CONFIG: path.join(dir, 'bxsup.config.json') },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining('outbox write refused')]);
+    expect((await readdir(path.join(dir, 'out'))).length).toBe(12);
+    const states = await t.db('bl_support_outbox').pluck('state');
+    expect(new Set(states)).toEqual(new Set(['sending']));
+  });
+});
