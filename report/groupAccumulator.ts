@@ -1,4 +1,4 @@
-import { summarise } from './percentiles';
+import { DurationCounts } from './durationCounts';
 import { Compliance, GroupStats } from './reportTypes';
 import { Outcome } from './slaOutcome';
 
@@ -35,14 +35,16 @@ class Tally {
   }
 }
 
+type Series = 'frWall' | 'frBiz' | 'resWall' | 'resBiz';
+
 /**
- * Counts and samples of one group (all tickets, one category, one week…). Samples are kept only
- * where a group's percentiles are shown: a million-ticket report keeps one copy of each sample for
- * the totals and one for the --by groups, not one per chart.
+ * Counts and duration samples of one group (all tickets, one category, one week…). Samples are
+ * kept only where a group's percentiles are shown (not per week of the chart), as counts per second
+ * (DurationCounts): their memory follows the range of the durations, not the number of tickets.
  */
 export class GroupAccumulator {
   tickets = 0;
-  private readonly samples: Record<'frWall' | 'frBiz' | 'resWall' | 'resBiz', number[]> | null;
+  private readonly samples: Record<Series, DurationCounts> | null;
   private readonly firstReply = new Tally();
   private readonly resolution = new Tally();
   private firstReplyBreaches = 0;
@@ -57,16 +59,16 @@ export class GroupAccumulator {
     public label: string,
     keepSamples: boolean,
   ) {
-    this.samples = keepSamples ? { frWall: [], frBiz: [], resWall: [], resBiz: [] } : null;
+    this.samples = keepSamples ? emptySamples() : null;
   }
 
   add(n: TicketNumbers): void {
     this.tickets++;
     if (this.samples) {
-      if (n.firstReplyWall !== null) this.samples.frWall.push(n.firstReplyWall);
-      if (n.firstReplyBusiness !== null) this.samples.frBiz.push(n.firstReplyBusiness);
-      if (n.resolutionWall !== null) this.samples.resWall.push(n.resolutionWall);
-      if (n.resolutionBusiness !== null) this.samples.resBiz.push(n.resolutionBusiness);
+      if (n.firstReplyWall !== null) this.samples.frWall.add(n.firstReplyWall);
+      if (n.firstReplyBusiness !== null) this.samples.frBiz.add(n.firstReplyBusiness);
+      if (n.resolutionWall !== null) this.samples.resWall.add(n.resolutionWall);
+      if (n.resolutionBusiness !== null) this.samples.resBiz.add(n.resolutionBusiness);
     }
     this.firstReply.add(n.firstReplyOutcome);
     this.resolution.add(n.resolutionOutcome);
@@ -81,13 +83,13 @@ export class GroupAccumulator {
   }
 
   result(): GroupStats {
-    const s = this.samples ?? { frWall: [], frBiz: [], resWall: [], resBiz: [] };
+    const s = this.samples ?? emptySamples();
     return {
       key: this.key,
       label: this.label,
       tickets: this.tickets,
-      firstReply: { wall: summarise(s.frWall), business: summarise(s.frBiz) },
-      resolution: { wall: summarise(s.resWall), business: summarise(s.resBiz) },
+      firstReply: { wall: s.frWall.summary(), business: s.frBiz.summary() },
+      resolution: { wall: s.resWall.summary(), business: s.resBiz.summary() },
       firstReplyCompliance: this.firstReply.result(),
       resolutionCompliance: this.resolution.result(),
       breaches: {
@@ -104,4 +106,13 @@ export class GroupAccumulator {
       notOrderLinked: this.tickets - this.orderLinked,
     };
   }
+}
+
+function emptySamples(): Record<Series, DurationCounts> {
+  return {
+    frWall: new DurationCounts(),
+    frBiz: new DurationCounts(),
+    resWall: new DurationCounts(),
+    resBiz: new DurationCounts(),
+  };
 }

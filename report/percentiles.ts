@@ -14,14 +14,18 @@ export interface SampleSummary {
   mean: number | null;
 }
 
-/** Nearest-rank percentile of values already sorted ascending. */
-export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
+/** The 1-based rank ⌈p/100 · n⌉ the nearest-rank p-th percentile of n values (n ≥ 1) is at. */
+export function nearestRankPosition(n: number, p: number): number {
   if (!(p > 0 && p <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${p}`);
-  const n = sorted.length;
-  if (n === 0) return null;
   // The epsilon keeps ranks like 0.9 · 10 = 9.000000000000002 from rounding up to 10.
   const rank = Math.ceil((p / 100) * n - 1e-9);
-  return sorted[Math.min(n, Math.max(1, rank)) - 1];
+  return Math.min(n, Math.max(1, rank));
+}
+
+/** Nearest-rank percentile of values already sorted ascending. */
+export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
+  const rank = nearestRankPosition(Math.max(1, sorted.length), p);
+  return sorted.length === 0 ? null : sorted[rank - 1];
 }
 
 /** Sorts a copy (typed-array sort: numeric and fast on a million values) and summarises it. */

@@ -4,7 +4,7 @@ import { PRIORITY_NAMES } from '../queue/queueTypes';
 import { GroupAccumulator, TicketNumbers } from './groupAccumulator';
 import { FIRST_REPLY_BINS, Histogram } from './histogram';
 import { LocalWeeks } from './localWeek';
-import { summarise } from './percentiles';
+import { DurationCounts } from './durationCounts';
 import {
   GroupStats,
   HistogramBin,
@@ -21,8 +21,8 @@ const MINUTE_MS = 60_000;
 interface OperatorTally {
   handled: number;
   firstReplies: number;
-  frWall: number[];
-  frBiz: number[];
+  frWall: DurationCounts;
+  frBiz: DurationCounts;
   breaches: number;
 }
 
@@ -84,8 +84,8 @@ export class ReportAggregator {
             operatorId: id,
             ticketsHandled: t.handled,
             firstReplies: t.firstReplies,
-            medianFirstReplyMinutes: summarise(t.frWall).median,
-            medianFirstReplyBusinessMinutes: summarise(t.frBiz).median,
+            medianFirstReplyMinutes: t.frWall.summary().median,
+            medianFirstReplyBusinessMinutes: t.frBiz.summary().median,
             breaches: t.breaches,
           },
         ]),
@@ -144,14 +144,20 @@ export class ReportAggregator {
   private addOperator(id: number | null, n: TicketNumbers): void {
     let t = this.operators.get(id);
     if (!t) {
-      t = { handled: 0, firstReplies: 0, frWall: [], frBiz: [], breaches: 0 };
+      t = {
+        handled: 0,
+        firstReplies: 0,
+        frWall: new DurationCounts(),
+        frBiz: new DurationCounts(),
+        breaches: 0,
+      };
       this.operators.set(id, t);
     }
     t.handled++;
     if (n.firstReplyWall !== null) {
       t.firstReplies++;
-      t.frWall.push(n.firstReplyWall);
-      if (n.firstReplyBusiness !== null) t.frBiz.push(n.firstReplyBusiness);
+      t.frWall.add(n.firstReplyWall);
+      if (n.firstReplyBusiness !== null) t.frBiz.add(n.firstReplyBusiness);
     }
     if (n.firstReplyOutcome === 'breached' || n.resolutionOutcome === 'breached') t.breaches++;
   }
