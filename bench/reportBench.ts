@@ -1,105 +1,119 @@
-import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { validateConfig } from '../core/config';
-import { Db, openDb } from '../core/db';
-import { parseDbUrl } from '../core/dbUrl';
-import { throwawayServer } from '../demo/privateServer';
+import { Db } from '../core/db';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { buildReport } from '../report/buildReport';
 import { runInstall } from '../schema/install';
 import { executingRunner } from '../schema/sqlRunner';
+import { benchDatabase } from './benchDatabase';
+import { runMeasuredChild } from './childRun';
 
+const CLI = path.resolve(__dirname, '..', 'cli', 'main.js');
+const FLOOR = path.resolve(__dirname, 'reportStreamFloor.js');
 const CHUNK = 100_000;
+const YEAR_SECONDS = 366 * 86_400;
+const WINDOW = { from: '2024-01-01', to: '2024-12-31' };
 const WORKDAYS = Object.fromEntries(
   ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '18:00']]]),
 );
 
 /**
- * `bxsup report` over a year of tickets (1,000,000 by default; BXSUP_BENCH_TICKETS): the time to fill
- * bl_support_ticket with INSERT … SELECT from a sequence (MariaDB's seq_1_to_N, else a 1000×1000 cross
- * join on MySQL), then the report three ways: 24/7 (business = wall clock), a Mon–Fri 09–18 calendar
- * (every duration walked through the calendar), and the same broken down --by category.
+ * `bxsup report` over 1,000,000 and 10,000,000 tickets (BXSUP_BENCH_REPORT_TICKETS, comma-separated):
+ * the real CLI in a child process, its time and peak RSS, against a floor measured in the same run: a
+ * child that streams the same tickets and drops them (reportStreamFloor). Three reports per size:
+ * `--json` 24/7 (business = wall clock), a Mon–Fri 09–18 calendar (every duration walked through the
+ * calendar), and that calendar `--by category`. The tickets of the largest size fill 2024 evenly;
+ * a smaller size is measured first, on the first of them.
  */
-export async function benchReport(
-  options: { tickets?: number } = {},
-): Promise<Record<string, number | string>> {
-  const tickets = options.tickets ?? Number(process.env.BXSUP_BENCH_TICKETS ?? 1_000_000);
-  const server = await throwawayServer();
-  const target = {
-    ...parseDbUrl(server.url),
-    database: `bxsup_bench_report_${randomBytes(4).toString('hex')}`,
-  };
-  const admin = openDb({ ...target, database: '' }, { poolMax: 1 });
-  await admin.raw(`CREATE DATABASE \`${target.database}\` CHARACTER SET utf8 COLLATE utf8_unicode_ci`);
-  const db = openDb(target, { poolMax: 2 });
+export async function benchReport(): Promise<Record<string, number | string>> {
+  const sizes = (process.env.BXSUP_BENCH_REPORT_TICKETS ?? '1000000,10000000')
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
+  const step = Math.max(1, Math.floor(YEAR_SECONDS / sizes[sizes.length - 1]));
+  const bench = await benchDatabase('bench_report');
+  const plainDir = configDir({ site: { timeZone: FIXTURE.zone }, log: { level: 'warn' } });
+  const calendarDir = configDir({
+    site: { timeZone: FIXTURE.zone },
+    sla: { calendar: { week: WORKDAYS } },
+    log: { level: 'warn' },
+  });
+  const result: Record<string, number | string> = {};
   try {
-    const now = new Date('2025-01-01T00:00:00Z');
-    await loadBitrixFixture(db, { zone: FIXTURE.zone });
+    await loadBitrixFixture(bench.db, { zone: FIXTURE.zone });
     await runInstall(
-      { db, target, runner: executingRunner(db), now, onStep: () => undefined },
+      {
+        db: bench.db,
+        target: bench.target,
+        runner: executingRunner(bench.db),
+        now: new Date(),
+        onStep: () => undefined,
+      },
       { dryRun: false, seedDictionaries: false },
     );
-    const fillStart = performance.now();
-    const method = await fillTickets(db, tickets);
-    const fillMs = performance.now() - fillStart;
+    let filled = 0;
+    for (const size of sizes) {
+      const fillStart = performance.now();
+      await fillTickets(bench.db, filled + 1, size, step);
+      filled = size;
+      const label = size >= 1_000_000 ? `${size / 1_000_000}M` : String(size);
+      result[`${label}: fill (s)`] = round(performance.now() - fillStart, 1000);
 
-    const window = { from: '2024-01-01', to: '2024-12-31' };
-    const timed = async (config: object, by?: 'category') => {
-      const start = performance.now();
-      const report = await buildReport({ db, config: validateConfig(config), now }, { ...window, by });
-      return { ms: performance.now() - start, report };
-    };
-    const plain = await timed({ site: { timeZone: FIXTURE.zone } });
-    const business = await timed({ site: { timeZone: FIXTURE.zone }, sla: { calendar: { week: WORKDAYS } } });
-    const byCategory = await timed(
-      { site: { timeZone: FIXTURE.zone }, sla: { calendar: { week: WORKDAYS } } },
-      'category',
-    );
-    if (plain.report.totals.tickets !== tickets) {
-      throw new Error(`bench: the report saw ${plain.report.totals.tickets} tickets, expected ${tickets}`);
+      const floor = await runMeasuredChild(
+        FLOOR,
+        [bench.url, '2024-01-01T00:00:00Z', '2025-01-01T00:00:00Z'],
+        plainDir,
+      );
+      const seen = Number(floor.stdout.split(' ')[0]);
+      if (seen !== size) throw new Error(`bench: the floor streamed ${seen} tickets, expected ${size}`);
+      const report = (dir: string, extra: string[] = []) =>
+        runMeasuredChild(
+          CLI,
+          ['report', '--db', bench.url, '--from', WINDOW.from, '--to', WINDOW.to, '--json', ...extra],
+          dir,
+        );
+      const plain = await report(plainDir);
+      const business = await report(calendarDir);
+      const byCategory = await report(calendarDir, ['--by', 'category']);
+      const totals = JSON.parse(business.stdout).totals;
+      if (totals.tickets !== size)
+        throw new Error(`bench: the report saw ${totals.tickets} tickets, expected ${size}`);
+
+      result[`${label}: floor stream (s / MB)`] = `${round(floor.ms, 1000)} / ${mb(floor.maxRssKb)}`;
+      for (const [name, run] of [
+        ['24/7', plain],
+        ['Mon–Fri calendar', business],
+        ['calendar --by category', byCategory],
+      ] as const) {
+        result[`${label}: report ${name} (s / MB)`] = `${round(run.ms, 1000)} / ${mb(run.maxRssKb)}`;
+        result[`${label}: report ${name} ratio time / RSS`] =
+          `${(run.ms / floor.ms).toFixed(2)} / ${(run.maxRssKb / floor.maxRssKb).toFixed(2)}`;
+      }
+      result[`${label}: median first reply (business min)`] = totals.firstReply.business.median;
     }
-    return {
-      tickets,
-      fill: method,
-      fillSeconds: round(fillMs / 1000),
-      report24x7Seconds: round(plain.ms / 1000),
-      reportBusinessSeconds: round(business.ms / 1000),
-      reportByCategorySeconds: round(byCategory.ms / 1000),
-      ticketsPerSecond: Math.round(tickets / (business.ms / 1000)),
-      firstReplyMedianBusinessMinutes: round(business.report.totals.firstReply.business.median ?? 0),
-      rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
-      server: server.origin,
-    };
+    return result;
   } finally {
-    await db.destroy();
-    await admin.raw(`DROP DATABASE IF EXISTS \`${target.database}\``).catch(() => undefined);
-    await admin.destroy();
-    await server.stop();
+    await bench.close();
   }
 }
 
-const round = (n: number): number => Math.round(n * 100) / 100;
+function configDir(config: object): string {
+  const dir = mkdtempSync('/tmp/bxsup-bench-report-');
+  writeFileSync(path.join(dir, 'bxsup.config.json'), JSON.stringify(config));
+  return dir;
+}
+
+const round = (ms: number, per: number): number => Math.round((ms / per) * 100) / 100;
+const mb = (kb: number): number => Math.round(kb / 1024);
 
 /**
- * A year of tickets (2024-01-01 + 31 s × n): 70 % closed, 90 % answered, one in 17 reopened, a third
- * order-linked, five categories, twenty operators and every thirteenth ticket unassigned. Deterministic,
- * so two runs measure the same work. IDs start above the fixture's own tickets.
+ * Tickets `from`..`to` (2024-01-01 + step × n): 70 % closed, 90 % answered, one in 17 reopened, a
+ * third order-linked, five categories, twenty operators and every thirteenth ticket unassigned.
+ * Deterministic, so two runs measure the same work. IDs start above the fixture's own tickets.
  */
-async function fillTickets(db: Db, count: number): Promise<string> {
-  const hasSequence = await db
-    .raw('SELECT seq FROM seq_1_to_1 LIMIT 1')
-    .then(() => true)
-    .catch(() => false);
-  if (!hasSequence) {
-    await db.raw('CREATE TEMPORARY TABLE bench_digits (n INT NOT NULL PRIMARY KEY)');
-    await db('bench_digits').insert(Array.from({ length: 1000 }, (_, i) => ({ n: i + 1 })));
-  }
-  for (let from = 1; from <= count; from += CHUNK) {
-    const to = Math.min(count, from + CHUNK - 1);
-    const source = hasSequence
-      ? `seq_${from}_to_${to}`
-      : `(SELECT (a.n - 1) * 1000 + b.n AS seq FROM bench_digits a CROSS JOIN bench_digits b
-          HAVING seq BETWEEN ${from} AND ${to})`;
+async function fillTickets(db: Db, from: number, to: number, step: number): Promise<void> {
+  for (let start = from; start <= to; start += CHUNK) {
+    const end = Math.min(to, start + CHUNK - 1);
     await db.raw(`
       INSERT INTO bl_support_ticket (id, number, site_id, user_id, order_id, subject, category, priority, status,
         assigned_to, first_reply_deadline, sla_deadline, first_reply_at, resolved_at, reopen_count, is_open,
@@ -109,10 +123,33 @@ async function fillTickets(db: Db, count: number): Promise<string> {
         ELT(1 + s.seq % 5, 'payment', 'shipping', 'return', 'product', 'other'), 1 + s.seq % 4,
         IF(s.seq % 10 < 7, 'closed', 'open'), IF(s.seq % 13 = 0, NULL, 2 + s.seq % 20),
         s.c + INTERVAL 240 MINUTE, s.c + INTERVAL 2880 MINUTE,
-        IF(s.seq % 10 = 9, NULL, s.c + INTERVAL ((s.seq * 7919) % 1500) MINUTE),
-        IF(s.seq % 10 < 7, s.c + INTERVAL ((s.seq * 104729) % 6000) MINUTE, NULL),
+        IF(s.seq % 10 = 9, NULL, s.c + INTERVAL ((s.seq * 7919) % 90000) SECOND),
+        IF(s.seq % 10 < 7, s.c + INTERVAL ((s.seq * 104729) % 360000) SECOND, NULL),
         IF(s.seq % 17 = 0, 1, 0), IF(s.seq % 10 < 7, 0, 1), s.c, s.c
-      FROM (SELECT seq, TIMESTAMP('2024-01-01') + INTERVAL (seq * 31) SECOND AS c FROM ${source} t) s`);
+      FROM (SELECT seq, TIMESTAMP('2024-01-01') + INTERVAL (seq * ${step}) SECOND AS c
+            FROM ${await sequence(db, start, end)} t) s`);
   }
-  return hasSequence ? 'INSERT … SELECT from seq_1_to_N' : 'INSERT … SELECT from a 1000×1000 cross join';
+}
+
+/** MariaDB's seq_N_to_M engine, else a cross join of a 0–9999 digits table with itself (MySQL). */
+async function sequence(db: Db, from: number, to: number): Promise<string> {
+  const hasSequence = await db
+    .raw('SELECT seq FROM seq_1_to_1 LIMIT 1')
+    .then(() => true)
+    .catch(() => false);
+  if (hasSequence) return `seq_${from}_to_${to}`;
+  await db.raw('CREATE TABLE IF NOT EXISTS bench_digits (n INT NOT NULL PRIMARY KEY)');
+  await db.raw(`INSERT IGNORE INTO bench_digits (n)
+    SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d FROM
+      (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL
+       SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) a,
+      (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL
+       SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) b,
+      (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL
+       SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) c,
+      (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL
+       SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) e`);
+  const high = (n: number): number => Math.floor((n - 1) / 10_000);
+  return `(SELECT a.n * 10000 + b.n + 1 AS seq FROM bench_digits a CROSS JOIN bench_digits b
+           WHERE a.n BETWEEN ${high(from)} AND ${high(to)} AND a.n * 10000 + b.n + 1 BETWEEN ${from} AND ${to})`;
 }

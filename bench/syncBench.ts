@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -7,9 +6,9 @@ import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
 import { runInstall } from '../schema/install';
 import { executingRunner } from '../schema/sqlRunner';
 import { benchDatabase } from './benchDatabase';
+import { runMeasuredChild } from './childRun';
 
 const CLI = path.resolve(__dirname, '..', 'cli', 'main.js');
-const RSS_REPORTER = path.resolve(__dirname, 'rssReporter.js');
 
 /**
  * The first sync of a big site: 100,000 tickets × 5 messages (BXSUP_BENCH_SYNC_TICKETS) from the
@@ -87,22 +86,7 @@ async function timedSync(url: string): Promise<{ ms: number; maxRssKb: number }>
     path.join(cwd, 'bxsup.config.json'),
     JSON.stringify({ site: { timeZone: FIXTURE.zone }, log: { level: 'warn' } }),
   );
-  const started = performance.now();
-  const stderr = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', RSS_REPORTER, CLI, 'sync', '--once', '--db', url], {
-      cwd,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(err) : reject(new Error(`bxsup sync exited ${code}: ${err.trim()}`)),
-    );
-  });
-  const ms = performance.now() - started;
-  const match = /BENCH_MAX_RSS_KB=(\d+)/.exec(stderr);
-  return { ms, maxRssKb: match ? Number(match[1]) : NaN };
+  return runMeasuredChild(CLI, ['sync', '--once', '--db', url], cwd);
 }
 
 function round(value: number, digits: number): number {
