@@ -5,6 +5,9 @@ import { DbTarget, parseDbUrl } from '../core/dbUrl';
 import { BxsupError } from '../core/errors';
 import { createLogger, Logger } from '../core/logger';
 import { readBitrixDbTarget } from '../bridge/bitrixSettings';
+import { assertPrivileges } from '../bridge/privileges';
+import { RUNTIME_PRIVILEGES } from '../core/dbErrorText';
+import { assertInstalled } from '../schema/migrator';
 
 /** Options every command that talks to the site's database accepts. */
 export interface DbOptions {
@@ -53,18 +56,36 @@ function findDbTarget(options: DbOptions, config: Config): DbTarget {
   );
 }
 
+export interface SiteDbChecks {
+  /** These privileges on the database, or exit 2 with the GRANT to run. */
+  privileges?: readonly string[];
+  /** bxsup's schema must be installed and current, or exit 2 saying to run bxsup install. */
+  installed?: boolean;
+}
+
+/**
+ * Connects to the site's database and checks, before any work, what the command needs: privileges
+ * (as install does, printing the exact GRANT) and an installed schema. A command that works on our
+ * tables then never meets a raw "command denied" or "table doesn't exist" half-way.
+ */
 export async function openSiteDb(
   options: DbOptions,
   ctx: CliContext,
   poolMax = 4,
+  checks: SiteDbChecks = {},
 ): Promise<{ db: Db; target: DbTarget }> {
   const target = resolveDbTarget(options, ctx.config);
-  if (!target.database) {
-    throw new BxsupError(
-      'USAGE',
-      'the database URL names no database: add it, e.g. mysql://user@host:3306/sitemanager',
-    );
-  }
   const db = await connectChecked(target, { poolMax });
+  try {
+    if (checks.privileges) await assertPrivileges(db, checks.privileges);
+    if (checks.installed) await assertInstalled(db, target);
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    throw err;
+  }
   return { db, target };
 }
+
+/** What the commands that read and write on a site need; `install` needs more (bridge/privileges.ts). */
+export const WORKING = { privileges: RUNTIME_PRIVILEGES, installed: true } as const;
+export const READING = { privileges: ['SELECT'], installed: true } as const;

@@ -1,9 +1,11 @@
+import { describeDbError } from '../core/dbErrorText';
 import { isBxsupError } from '../core/errors';
 import { redact } from '../core/logger';
 
 /**
  * The one place errors become what the user sees: one line on stderr and an exit code
- * (2 usage/configuration/environment, 1 failure while working). The stack only with BXSUP_DEBUG=1.
+ * (2 usage/configuration/environment, 1 failure while working). A database error is described by what
+ * failed and how to fix it, never by its SQL. The stack only with BXSUP_DEBUG=1.
  */
 export function handleError(err: unknown): number {
   const commanderCode = (err as { code?: string }).code;
@@ -12,11 +14,12 @@ export function handleError(err: unknown): number {
     const exitCode = (err as { exitCode?: number }).exitCode ?? 2;
     return exitCode === 0 ? 0 : 2;
   }
-  if (isBxsupError(err)) {
-    process.stderr.write(`bxsup: ${String(redact(err.message))}\n`);
-    if (process.env.BXSUP_DEBUG && err.cause)
-      process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
-    return err.exitCode;
+  const known = isBxsupError(err) ? err : describeDbError(err);
+  if (known) {
+    process.stderr.write(`bxsup: ${String(redact(known.message))}\n`);
+    if (process.env.BXSUP_DEBUG && known.cause)
+      process.stderr.write(`${String(redact((known.cause as Error).stack ?? known.cause))}\n`);
+    return known.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`bxsup: ${String(redact(message.split('\n')[0]))} (set BXSUP_DEBUG=1 for details)\n`);

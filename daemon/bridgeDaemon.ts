@@ -8,15 +8,16 @@ import { escalationWorker } from '../escalator/agent/worker';
 import { createMailEvents } from '../mail/mailEvents';
 import { createMailRunner } from '../mail/mailRunner';
 import { createMailDeps } from '../mail/mailSetup';
-import { assertSchemaNotNewer } from '../schema/migrator';
-import { CODE_SCHEMA_VERSION } from '../schema/migrations';
-import { BxsupError } from '../core/errors';
+import { assertPrivileges } from '../bridge/privileges';
+import { RUNTIME_PRIVILEGES } from '../core/dbErrorText';
+import { assertInstalled } from '../schema/migrator';
 import { createDaemonMetrics } from '../service/daemonMetrics';
 import { metricsWorker } from '../service/metricsWorker';
 import { expectedPasses } from '../service/expectedPasses';
 import { DaemonHandle, runDaemon } from './daemon';
 import { heartbeatWorker, newInstanceId } from './heartbeat';
 import { syncWorker } from './syncWorker';
+import { createWorkerHealth } from './workerHealth';
 
 export interface BridgeDaemonDeps {
   db: Db;
@@ -34,19 +35,15 @@ export interface BridgeDaemonDeps {
 export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonHandle> {
   const { db, config, clock } = deps;
   const logger = deps.logger;
-  const installed = await assertSchemaNotNewer(db);
-  if (installed < CODE_SCHEMA_VERSION) {
-    throw new BxsupError(
-      'SCHEMA_NOT_INSTALLED',
-      installed === 0
-        ? `bxsup is not installed in ${redactDbUrl(deps.target)}: run bxsup install first`
-        : `the bxsup schema is at version ${installed}, this bxsup needs ${CODE_SCHEMA_VERSION}: run bxsup install to upgrade it`,
-    );
-  }
+  await assertPrivileges(db, RUNTIME_PRIVILEGES);
+  const installed = await assertInstalled(db, deps.target);
   const zone = await resolveSiteZone(db, config.site.timeZone);
   if (zone.warning) logger.warn(zone.warning);
   const instanceId = newInstanceId();
   const metrics = createDaemonMetrics();
+  const health = createWorkerHealth();
+  let firstSyncPass!: () => void;
+  const firstSync = new Promise<void>((resolve) => (firstSyncPass = resolve));
 
   const mailEvents = createMailEvents();
   mailEvents.on('mail:sent', () => metrics.mailsSent.inc({ transport: config.mail.transport }));
@@ -56,18 +53,21 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
     await createMailDeps({ db, config, logger, clock, events: mailEvents, instanceId }),
     {
       onPass: () => metrics.observePass('mail', clock.now()),
+      health,
     },
   );
 
   const workers = [
-    heartbeatWorker({ db, clock, logger, instanceId }),
+    heartbeatWorker({ db, clock, logger, instanceId, health }),
     syncWorker({
       db,
       config,
       logger,
       clock,
       zone: zone.zone,
+      health,
       onPass: (result) => {
+        firstSyncPass();
         metrics.observePass('sync', clock.now(), result.durationMs);
         if (result.events > 0) mail.wake();
       },
@@ -79,8 +79,11 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
       config,
       logger,
       clock,
+      health,
+      catchUpAfter: firstSync,
       onPass: (result) => {
         metrics.observePass('escalation', clock.now(), result.durationMs);
+        for (const fired of result.fired) metrics.escalationsFired.inc(fired);
         if (result.applied > 0) mail.wake();
       },
     }),

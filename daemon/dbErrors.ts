@@ -17,6 +17,32 @@ const CONNECTION_CODES = new Set([
   'ER_QUERY_INTERRUPTED',
 ]);
 
+/**
+ * Errors no retry will cure while the daemon runs: a privilege the database user lacks, our tables or
+ * the database gone, wrong credentials on a reconnect, the connection pool closed under the worker. The
+ * daemon stops on these (exit non-zero: systemd restarts it, and the start-up checks then say what to
+ * fix) instead of logging the same failure forever.
+ */
+const FATAL_CODES = new Set([
+  'ER_TABLEACCESS_DENIED_ERROR',
+  'ER_COLUMNACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_BAD_DB_ERROR',
+  'ER_NO_SUCH_TABLE',
+  'ER_BAD_FIELD_ERROR',
+]);
+
+export function isFatalError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; exitCode?: number; name?: string } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (e.code && FATAL_CODES.has(e.code)) return true;
+  // knex after destroy(): the pool is gone and will not come back.
+  if (typeof e.message === 'string' && e.message.startsWith('Unable to acquire a connection')) return true;
+  return e.name === 'BxsupError' && e.exitCode === 2;
+}
+
 export function isConnectionError(err: unknown): boolean {
   let current: unknown = err;
   for (let depth = 0; current && depth < 4; depth++) {

@@ -7,30 +7,38 @@ import { instantToUtc } from '../core/time';
 import { VERSION } from '../core/version';
 import { PeriodicTask } from './periodicTask';
 import { DaemonWorker } from './worker';
+import { WorkerHealth } from './workerHealth';
 
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 
 export function newInstanceId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  // At most 64 + 1 + 7 + 1 + 6 characters: claim tokens (VARCHAR(128)) start with it.
+  return `${hostname().slice(0, 64)}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
 /**
  * Writes this daemon's row in bl_support_daemon every few seconds, so `bxsup status` can tell whether a
- * daemon is alive and which hosts run one. Rows of daemons silent for a day are pruned.
+ * daemon is alive, which hosts run one, and which of its workers keep failing (`failing`, from the
+ * workers' health). A live heartbeat also keeps this daemon's mail claims from being reaped. Rows of
+ * daemons silent for a day are pruned.
  */
 export function heartbeatWorker(deps: {
   db: Db;
   clock: Clock;
   logger: Logger;
   instanceId: string;
+  health?: WorkerHealth;
 }): DaemonWorker {
   const { db, clock, instanceId } = deps;
   const startedAt = instantToUtc(clock.now());
+  let fatal: ((err: unknown) => void) | undefined;
   const task = new PeriodicTask({
     name: 'heartbeat',
     intervalMs: HEARTBEAT_INTERVAL_MS,
     logger: deps.logger,
+    onFatal: (err) => fatal?.(err),
     run: async () => {
+      const failing = deps.health?.snapshot() ?? null;
       const now = clock.now();
       await db('bl_support_daemon')
         .insert({
@@ -40,9 +48,10 @@ export function heartbeatWorker(deps: {
           version: VERSION,
           started_at: startedAt,
           heartbeat_at: instantToUtc(now),
+          failing: failing ? JSON.stringify(failing) : null,
         })
         .onConflict('instance_id')
-        .merge(['heartbeat_at']);
+        .merge(['heartbeat_at', 'failing']);
       await db('bl_support_daemon')
         .where('heartbeat_at', '<', instantToUtc(new Date(now.getTime() - 86_400_000)))
         .delete();
@@ -50,7 +59,10 @@ export function heartbeatWorker(deps: {
   });
   return {
     name: 'heartbeat',
-    start: () => task.start(),
+    start(onFatal) {
+      fatal = onFatal;
+      task.start();
+    },
     async stop() {
       await task.stop();
       await db('bl_support_daemon')

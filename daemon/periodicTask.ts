@@ -1,6 +1,8 @@
 import { backoffDelay } from '../core/backoff';
 import { Logger } from '../core/logger';
-import { isConnectionError } from './dbErrors';
+import { describeError } from '../core/dbErrorText';
+import { isConnectionError, isFatalError } from './dbErrors';
+import { WorkerHealth } from './workerHealth';
 
 export interface PeriodicTaskOptions {
   name: string;
@@ -9,6 +11,10 @@ export interface PeriodicTaskOptions {
   logger: Logger;
   /** Called with each state change so the daemon can log one line per change, not one per poll. */
   onStateChange?: (state: 'ok' | 'db_down' | 'failing', err?: unknown) => void;
+  /** A failure no retry cures (dbErrors.ts isFatalError): the task stops and reports it here. */
+  onFatal?: (err: unknown) => void;
+  /** Where failing passes are recorded for `bxsup status` (the daemon's heartbeat row). */
+  health?: WorkerHealth;
 }
 
 /**
@@ -60,14 +66,21 @@ export class PeriodicTask {
     const { run, intervalMs, logger, name } = this.options;
     try {
       await run();
+      this.options.health?.recovered(name);
       this.failures = 0;
       this.setState('ok');
       this.schedule(this.takeWake() ? 0 : intervalMs);
     } catch (err) {
       this.failures++;
+      if (this.options.onFatal && isFatalError(err)) {
+        this.stopped = true;
+        this.options.onFatal(err);
+        return;
+      }
       const down = isConnectionError(err);
+      if (!down) this.options.health?.failed(name, err, new Date());
       this.setState(down ? 'db_down' : 'failing', err);
-      if (!down) logger.error(`${name} pass failed: ${(err as Error).message}`, { task: name });
+      if (!down) logger.error(`${name} pass failed: ${describeError(err)}`, { task: name });
       this.takeWake();
       this.schedule(Math.max(intervalMs, backoffDelay(this.failures, { baseMs: 1000, maxMs: 30000 })));
     }
@@ -83,7 +96,7 @@ export class PeriodicTask {
     if (next === this.state) return;
     const { logger, name } = this.options;
     if (next === 'db_down')
-      logger.warn(`${name}: database unreachable (${(err as Error).message}); retrying with backoff`);
+      logger.warn(`${name}: database unreachable (${describeError(err)}); retrying with backoff`);
     else if (next === 'ok') logger.info(`${name}: working again`);
     this.state = next;
     this.options.onStateChange?.(next, err);

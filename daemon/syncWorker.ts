@@ -6,6 +6,7 @@ import { syncOnce } from '../sync/syncOnce';
 import { SyncPassResult } from '../sync/types';
 import { PeriodicTask } from './periodicTask';
 import { DaemonWorker } from './worker';
+import { WorkerHealth } from './workerHealth';
 
 export interface SyncWorkerDeps {
   db: Db;
@@ -15,6 +16,7 @@ export interface SyncWorkerDeps {
   zone: string;
   /** After each pass: the daemon wakes the mail sender when events were queued, and counts metrics. */
   onPass?: (result: SyncPassResult) => void;
+  health?: WorkerHealth;
 }
 
 /**
@@ -24,10 +26,13 @@ export interface SyncWorkerDeps {
 export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
   const abort = new AbortController();
   const logger = deps.logger.child({ module: 'sync' });
+  let fatal: ((err: unknown) => void) | undefined;
   const task = new PeriodicTask({
     name: 'sync',
     intervalMs: deps.config.sync.pollIntervalMs,
     logger,
+    health: deps.health,
+    onFatal: (err) => fatal?.(err),
     run: async () => {
       // syncOnce logs its own one line when a pass did something; an idle poll stays silent.
       const result = await syncOnce(
@@ -39,7 +44,10 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
   });
   return {
     name: 'sync',
-    start: () => task.start(),
+    start(onFatal) {
+      fatal = onFatal;
+      task.start();
+    },
     async stop() {
       abort.abort();
       await task.stop();

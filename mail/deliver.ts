@@ -1,15 +1,22 @@
+import { isConnectionError } from '../daemon/dbErrors';
 import { Logger } from '../core/logger';
 import { composeMail } from './compose/composeMail';
 import { ComposeDeps } from './compose/composeDeps';
-import { describeSendError, isPermanentSendError, SkipMail } from './mailErrors';
+import { describeSendError, isPermanentSendError, NoAddressError, SkipMail } from './mailErrors';
 import type { MailDeps } from './mailOnce';
-import { markDead, markRetry, markSent, markSkipped } from './outbox/complete';
+import { ClaimBook } from './outbox/claimBook';
+import { markDead, markNoAddress, markRetry, markSentInTransaction, markSkipped } from './outbox/complete';
 import { ClaimedRow } from './outbox/outboxRow';
 import { SentMarker } from './outbox/sentMarker';
+import { SendSlots } from './sendSlots';
 import { OutgoingMail } from './transports/transport';
 import { decideRetry } from './retryPolicy';
 
-export type Outcome = 'sent' | 'retried' | 'dead' | 'skipped';
+/**
+ * 'lost': the re-check found the claim taken over (or the row finished) by another sender, so nothing
+ * was sent. 'unsent': the database could not be asked or told anything; the row is given back later.
+ */
+export type Outcome = 'sent' | 'retried' | 'dead' | 'skipped' | 'noAddress' | 'lost' | 'unsent';
 
 export interface Delivery {
   outcome: Outcome;
@@ -20,92 +27,174 @@ export interface Delivery {
   marked?: Promise<void>;
 }
 
+export interface DeliveryContext {
+  deps: MailDeps;
+  compose: ComposeDeps;
+  marker: SentMarker;
+  book: ClaimBook;
+  slots: SendSlots;
+}
+
 /**
- * One claimed row: compose, send, mark. Only a failure to compose or send is a failed delivery; once the
- * transport has accepted the mail it is sent, whatever happens to the mark (a mark lost with the database
- * leaves the row 'sending', and the reaper's resend carries the same Message-ID).
+ * One claimed row: compose, then — holding one of the transport's connections, so nothing waits between
+ * the check and the send — re-check the claim and send, then mark. Once the transport has accepted the
+ * mail it is sent, whatever happens to the mark: the marker retries it until it lands.
  */
-export async function deliver(
-  row: ClaimedRow,
-  deps: MailDeps,
-  compose: ComposeDeps,
-  marker: SentMarker,
-): Promise<Delivery> {
+export async function deliver(row: ClaimedRow, ctx: DeliveryContext): Promise<Delivery> {
+  const { deps } = ctx;
   const log = rowLogger(deps.logger, row);
   let mail: OutgoingMail;
   try {
-    mail = await composeMail(row, compose);
-    await send(mail, row, deps);
+    mail = await composeMail(row, ctx.compose);
   } catch (err) {
-    return { outcome: await settleFailure(row, err, deps, log) };
+    return { outcome: await settleFailure(row, err, ctx, log, false) };
   }
-  const marked = (deps.transport.transactional ? Promise.resolve() : marker.mark(row.id)).then(() => {
-    const to = mail.to.map((a) => a.address);
-    log.info(`mail sent: ${row.eventType} to ${to.join(', ')}`);
+  try {
+    if (deps.transport.transactional) await sendInTransaction(mail, row, deps);
+    else {
+      const release = await ctx.slots.acquire();
+      try {
+        if (!(await ctx.book.stillHeld(row))) {
+          ctx.book.letGo(row);
+          log.warn('not sent: another sender took this mail over (its claim had lapsed)');
+          return { outcome: 'lost' };
+        }
+        await sendThrough(mail, deps);
+      } finally {
+        release();
+      }
+    }
+  } catch (err) {
+    return { outcome: await settleFailure(row, err, ctx, log, err instanceof TransportError) };
+  }
+  deps.health.accepted();
+  const to = mail.to.map((a) => a.address);
+  const done = (): void => {
+    ctx.book.letGo(row);
+    log.info(`mail sent: ${row.eventType} to ${to.join(', ')}`, { messageId: mail.messageId });
     deps.events?.emit('mail:sent', {
       outboxId: row.id,
       eventKey: row.eventKey,
       to,
       messageId: mail.messageId,
     });
-  });
-  return { outcome: 'sent', marked };
+  };
+  if (deps.transport.transactional) {
+    done();
+    return { outcome: 'sent' };
+  }
+  return { outcome: 'sent', marked: ctx.marker.mark(row).then(done) };
 }
 
 /** Log lines about a row carry its id and event key (no child logger per mail: they are not free). */
-function rowLogger(logger: Logger, row: ClaimedRow): Pick<Logger, 'info' | 'warn' | 'error'> {
+type RowLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+function rowLogger(logger: Logger, row: ClaimedRow): RowLogger {
   const meta = { outboxId: row.id, event: row.eventKey };
   return {
-    info: (message: string) => logger.info(message, meta),
+    info: (message: string, extra?: Record<string, unknown>) => logger.info(message, { ...meta, ...extra }),
     warn: (message: string) => logger.warn(message, meta),
     error: (message: string) => logger.error(message, meta),
-  } as Pick<Logger, 'info' | 'warn' | 'error'>;
+  } as RowLogger;
 }
 
-async function send(mail: OutgoingMail, row: ClaimedRow, deps: MailDeps): Promise<void> {
-  if (!deps.transport.transactional) return deps.transport.send(mail, { now: deps.clock.now() });
-  // A database transport: the mail and the 'sent' mark commit together. Mark first: if another sender
-  // already finished this row, the transaction writes nothing.
-  const written = await deps.db.transaction(async (trx) => {
+/** Thrown inside the transaction when the claim is no longer ours: the mail is not written. */
+class ClaimLost extends Error {}
+
+/** The transport refused or failed: what the mail server said, as opposed to our database. */
+class TransportError extends Error {
+  constructor(readonly original: unknown) {
+    super('transport failed');
+  }
+}
+
+async function sendThrough(mail: OutgoingMail, deps: MailDeps): Promise<void> {
+  try {
+    await deps.transport.send(mail, { now: deps.clock.now() });
+  } catch (err) {
+    throw new TransportError(err);
+  }
+}
+
+/**
+ * A database transport: the mail and the 'sent' mark commit together, and only under our own claim:
+ * such a mail is delivered exactly once whatever happens.
+ */
+async function sendInTransaction(mail: OutgoingMail, row: ClaimedRow, deps: MailDeps): Promise<void> {
+  await deps.db.transaction(async (trx) => {
     const now = deps.clock.now();
-    if (!(await markSent(trx, row.id, now))) return false;
+    const mark = await markSentInTransaction(trx, row, now);
+    if (mark === 'finished') throw new SkipMail('already sent by another sender');
+    if (mark === 'lost') throw new ClaimLost();
     await deps.transport.send(mail, { trx, now });
-    return true;
   });
-  if (!written) throw new SkipMail('already sent by another sender');
 }
 
 async function settleFailure(
   row: ClaimedRow,
+  caught: unknown,
+  ctx: DeliveryContext,
+  log: RowLogger,
+  fromTransport: boolean,
+): Promise<Outcome> {
+  const { deps, book } = ctx;
+  const err = caught instanceof TransportError ? caught.original : caught;
+  if (err instanceof ClaimLost) {
+    book.letGo(row);
+    log.warn('not sent: another sender took this mail over (its claim had lapsed)');
+    return 'lost';
+  }
+  // The database went away while composing or re-checking: nothing was sent; the row is given back
+  // once it answers again.
+  if (!fromTransport && isConnectionError(err)) return 'unsent';
+  try {
+    const outcome = await settleSendFailure(row, err, deps, log, fromTransport);
+    book.letGo(row);
+    return outcome;
+  } catch (markErr) {
+    if (isConnectionError(markErr)) return 'unsent';
+    throw markErr;
+  }
+}
+
+async function settleSendFailure(
+  row: ClaimedRow,
   err: unknown,
   deps: MailDeps,
-  log: Pick<Logger, 'info' | 'warn' | 'error'>,
+  log: RowLogger,
+  fromTransport: boolean,
 ): Promise<Outcome> {
   const reason = describeSendError(err);
   if (err instanceof SkipMail) {
-    await markSkipped(deps.db, row.id, row.claimedBy, reason, deps.clock.now());
+    await markSkipped(deps.db, row, reason, deps.clock.now());
     log.info(`not mailed: ${reason}`);
     deps.events?.emit('mail:skipped', { outboxId: row.id, eventKey: row.eventKey, reason });
     return 'skipped';
   }
+  if (err instanceof NoAddressError) {
+    await markNoAddress(deps.db, row, reason);
+    log.warn(`not mailed: ${reason} (bxsup mail --retry-dead sends it once the address exists)`);
+    deps.events?.emit('mail:no-address', { outboxId: row.id, eventKey: row.eventKey, reason });
+    return 'noAddress';
+  }
   const { mail } = deps.config;
-  const decision = isPermanentSendError(err)
+  const permanent = isPermanentSendError(err);
+  const decision = permanent
     ? ({ kind: 'give_up' } as const)
     : decideRetry(
         row.attempts,
         { baseMs: mail.retryBaseMs, maxMs: mail.retryMaxMs, maxAttempts: mail.maxAttempts },
         deps.random,
       );
+  if (!permanent && fromTransport) deps.health.failed(reason);
   if (decision.kind === 'give_up') {
-    const final = isPermanentSendError(err) ? reason : `gave up after ${row.attempts} attempts: ${reason}`;
-    await markDead(deps.db, row.id, row.claimedBy, final);
+    const final = permanent ? reason : `gave up after ${row.attempts} attempts: ${reason}`;
+    await markDead(deps.db, row, final);
     log.error(`mail dead: ${final} (bxsup mail --retry-dead sends it again)`);
     deps.events?.emit('mail:dead', { outboxId: row.id, eventKey: row.eventKey, reason: final });
     return 'dead';
   }
   const availableAt = new Date(deps.clock.now().getTime() + decision.delayMs);
-  await markRetry(deps.db, row.id, row.claimedBy, availableAt, reason);
-  log.warn(`mail failed, retrying at ${availableAt.toISOString()}: ${reason}`);
+  await markRetry(deps.db, row, availableAt, reason);
   deps.events?.emit('mail:retry', {
     outboxId: row.id,
     eventKey: row.eventKey,

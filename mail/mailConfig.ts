@@ -32,8 +32,12 @@ export const mailConfigSchema = z
     concurrency: z.number().int().min(1).max(50).default(5),
     /** How often the daemon's timer wakes the sender. */
     pollIntervalMs: z.number().int().min(100).default(5000),
-    /** A claim older than this belongs to a dead process and is handed out again. */
-    claimTimeoutMs: z.number().int().min(10000).default(600000),
+    /**
+     * A claim's lease: its holder renews it every quarter of this while it holds the row; one not
+     * renewed for this long (and whose daemon's heartbeat stopped too) belongs to a dead sender and is
+     * handed out again.
+     */
+    claimTimeoutMs: z.number().int().min(5000).default(120000),
     /** Temporary failures: capped exponential backoff with jitter, then 'dead' after maxAttempts. */
     retryBaseMs: z.number().int().min(100).default(30000),
     retryMaxMs: z.number().int().min(1000).default(3600000),

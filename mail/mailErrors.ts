@@ -1,3 +1,5 @@
+import { describeError, isDriverError, shortText } from '../core/dbErrorText';
+
 /**
  * A mail that can never be delivered as it is (no address, SMTP 5xx, ticket gone): it goes to 'dead'
  * with the reason at once instead of being retried. Everything else is temporary.
@@ -6,6 +8,18 @@ export class PermanentMailError extends Error {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PermanentMailError';
+  }
+}
+
+/**
+ * The recipient has no e-mail address (a customer who never gave one, staff without one). Not a failure
+ * of the mail system: the row waits in state 'no_address' until `bxsup mail --retry-dead` once the
+ * address exists.
+ */
+export class NoAddressError extends PermanentMailError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoAddressError';
   }
 }
 
@@ -36,13 +50,17 @@ export function isPermanentSendError(err: unknown): boolean {
   return typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
 }
 
-/** One line for last_error and logs: the SMTP reply when there is one; never credentials. */
+/**
+ * One line for last_error and logs: the SMTP reply when there is one; a database error described (never
+ * its SQL); never credentials; short and cut only between characters.
+ */
 export function describeSendError(err: unknown): string {
+  if (isDriverError(err)) return describeError(err);
   const e = (err ?? {}) as SmtpLikeError;
   // The SMTP reply already starts with its code ("550 5.1.1 …"); other errors get theirs in front.
   const line = (e.response ?? `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`)
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .trim();
   // A URL with a password can appear in a connection error: mask it like the logger does.
-  return line.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1***@').slice(0, 1000);
+  return shortText(line.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1***@'), 300);
 }

@@ -8,6 +8,7 @@ export interface MailEventMap {
   'mail:retry': [{ outboxId: number; eventKey: string; attempts: number; error: string; availableAt: Date }];
   'mail:dead': [{ outboxId: number; eventKey: string; reason: string }];
   'mail:skipped': [{ outboxId: number; eventKey: string; reason: string }];
+  'mail:no-address': [{ outboxId: number; eventKey: string; reason: string }];
 }
 
 export type MailEvents = EventEmitter<MailEventMap>;

@@ -1,17 +1,26 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '../core/backoff';
 import { Clock } from '../core/clock';
 import { Config } from '../core/config';
 import { Db } from '../core/db';
+import { describeError } from '../core/dbErrorText';
+import { BxsupError } from '../core/errors';
 import { Logger } from '../core/logger';
+import { isConnectionError } from '../daemon/dbErrors';
 import { MailTemplates } from '../templates/mailTemplates';
 import { ComposeDeps } from './compose/composeDeps';
 import { MAIL_EVENT_TYPES } from './eventTypes';
 import { createFactsReader } from './facts/factsReader';
 import { MailEvents } from './mailEvents';
 import { claimDue } from './outbox/claim';
+import { ClaimBook, createClaimBook } from './outbox/claimBook';
 import { createClaimFeeder } from './outbox/claimFeeder';
+import { ClaimedRow } from './outbox/outboxRow';
 import { reapStaleClaims } from './outbox/reap';
 import { createSentMarker } from './outbox/sentMarker';
-import { deliver } from './deliver';
+import { deliver, Outcome } from './deliver';
+import { SendHealth } from './sendHealth';
+import { createSendSlots } from './sendSlots';
 import { MailTransport } from './transports/transport';
 
 export interface MailDeps {
@@ -21,15 +30,26 @@ export interface MailDeps {
   templates: MailTemplates;
   clock: Clock;
   logger: Logger;
-  /** "host:pid": written to claimed_by, so `bxsup status` can say who holds a claim. */
+  /** This sender's instance ID: the first part of its claim tokens; the daemon's heartbeat row has it. */
   instanceId: string;
   /** FOR UPDATE SKIP LOCKED is available (bridge/serverInfo.ts); else the conditional-UPDATE claim. */
   skipLocked: boolean;
   /** The site's zone (bridge/siteZone.ts): native datetimes and due times. */
   zone: string;
+  /** Whether the mail server takes mail (one log line per change), across passes. */
+  health: SendHealth;
   events?: MailEvents;
   /** Jitter source for retries; tests pin it. */
   random?: () => number;
+}
+
+export interface MailPassOptions {
+  /** Free stale claims of dead senders first (the daemon holds back for a while after a reconnect). */
+  reap?: boolean;
+  /** How long unrecorded 'sent' marks and give-backs are retried after a lost connection (default 1 min). */
+  settleForMs?: number;
+  /** Stop: take no new rows, give back what is unsent, stop retrying marks. */
+  signal?: AbortSignal;
 }
 
 export interface MailCounts {
@@ -38,22 +58,53 @@ export interface MailCounts {
   retried: number;
   dead: number;
   skipped: number;
+  /** Waiting for the recipient's address (state 'no_address'). */
+  noAddress: number;
   /** Stale claims of dead senders handed out again. */
   reaped: number;
+  /** Rows another sender took over before ours were sent (not sent by us). */
+  lost: number;
+  /** Claimed but given back unsent (the pass stopped early). */
+  givenBack: number;
+  /** 'sent' marks recorded after the claim had lapsed (mail/outbox/complete.ts). */
+  lateMarks: number;
 }
 
 /**
- * One sender pass: free stale claims, then claim and send what is due, batch after batch, until nothing
- * due is left. Each mail is marked right after its outcome; 'sent' right after the transport accepted it
- * (in the same transaction for a database transport), so a crash can at worst resend one mail, with the
- * same Message-ID.
+ * One sender pass: free the claims of dead senders, then claim and send what is due, a few rows at a
+ * time, until nothing due is left. Each mail is marked right after its outcome; 'sent' right after the
+ * transport accepted it (in the same transaction for a database transport, which makes that exactly
+ * once). For SMTP the one moment that can still send a mail twice is a crash between the server's 250
+ * and the commit of the 'sent' mark (README, "Reliability"). Everything else is fenced: claims carry a
+ * token, are renewed while held and re-checked right before the send; when marks fail the pass takes
+ * no new rows, gives back what it has not sent, and retries the marks until they land.
  */
-export async function mailOnce(deps: MailDeps): Promise<MailCounts> {
-  const counts: MailCounts = { claimed: 0, sent: 0, retried: 0, dead: 0, skipped: 0, reaped: 0 };
+export async function mailOnce(deps: MailDeps, options: MailPassOptions = {}): Promise<MailCounts> {
+  const counts: MailCounts = {
+    claimed: 0,
+    sent: 0,
+    retried: 0,
+    dead: 0,
+    skipped: 0,
+    noAddress: 0,
+    reaped: 0,
+    lost: 0,
+    givenBack: 0,
+    lateMarks: 0,
+  };
   const { mail } = deps.config;
-  counts.reaped = await reapStaleClaims(deps.db, deps.clock.now(), mail.claimTimeoutMs);
-  if (counts.reaped) deps.logger.warn(`freed ${counts.reaped} mail claims of a sender that stopped`);
-  const marker = createSentMarker(deps.db, () => deps.clock.now());
+  const now = (): Date => deps.clock.now();
+  if (options.reap ?? true) {
+    counts.reaped = await reapStaleClaims(deps.db, {
+      now: now(),
+      timeoutMs: mail.claimTimeoutMs,
+      self: deps.instanceId,
+    });
+    if (counts.reaped) deps.logger.warn(`freed ${counts.reaped} mail claims of a sender that stopped`);
+  }
+  const settleForMs = options.settleForMs ?? 60_000;
+  const book = createClaimBook(deps.db, { now, claimTimeoutMs: mail.claimTimeoutMs, logger: deps.logger });
+  const marker = createSentMarker(deps.db, { now, giveUpAfterMs: settleForMs, signal: options.signal });
   const compose: ComposeDeps = {
     db: deps.db,
     reader: createFactsReader(deps.db),
@@ -61,47 +112,104 @@ export async function mailOnce(deps: MailDeps): Promise<MailCounts> {
     config: deps.config,
     zone: deps.zone,
   };
+  // More mails in hand than connections: while some are being sent, others are read and rendered. A
+  // claim takes only what the workers are about to need, so rows do not queue up in one sender's hand
+  // while another sender idles.
+  const workerCount = mail.concurrency * 4;
   const feeder = createClaimFeeder(
     async () => {
       const rows = await claimDue(deps.db, {
         claimer: deps.instanceId,
-        limit: mail.batchSize,
-        now: deps.clock.now(),
+        limit: Math.min(mail.batchSize, workerCount),
+        now: now(),
         skipLocked: deps.skipLocked,
         eventTypes: MAIL_EVENT_TYPES,
       });
-      // One read for the batch's tickets instead of one per mail; if it fails, each mail reads its own.
+      book.hold(rows, now());
+      // One read for the claim's tickets instead of one per mail; if it fails, each mail reads its own.
       await compose.reader.prefetchTickets(rows.map((r) => r.ticketId)).catch(() => undefined);
       return rows;
     },
-    Math.floor(mail.batchSize / 2),
+    Math.floor(workerCount / 2),
   );
-  // More mails in hand than SMTP connections: while some are being sent, others are read from the
-  // database and rendered; the transport's pool queues what exceeds its connections.
+  const slots = createSendSlots(deps.transport.transactional ? workerCount : mail.concurrency);
   const marks: Array<Promise<void>> = [];
-  await workers(mail.concurrency * 4, async () => {
-    for (let row = await feeder.next(); row; row = await feeder.next()) {
-      const { outcome, marked } = await deliver(row, deps, compose, marker);
-      counts[outcome]++;
-      if (marked) {
-        // Handled now, read at the end: a mark that fails while mails are still going out must not
-        // be an unhandled rejection (which ends the process) in the meantime.
-        marked.catch(() => undefined);
-        marks.push(marked);
+  const unsent: ClaimedRow[] = [];
+  const stopping = (): boolean => marker.failing || Boolean(options.signal?.aborted);
+  try {
+    let workError: unknown = null;
+    await workers(workerCount, async () => {
+      while (!stopping()) {
+        const row = await feeder.next();
+        if (!row) return;
+        if (stopping()) {
+          unsent.push(row);
+          return;
+        }
+        const { outcome, marked } = await deliver(row, { deps, compose, marker, book, slots });
+        if (outcome === 'unsent') unsent.push(row);
+        else counts[outcome as Exclude<Outcome, 'unsent'>]++;
+        if (marked) {
+          // Handled now, read at the end: a mark that fails for good while mails are still going out
+          // must not be an unhandled rejection (which ends the process) in the meantime.
+          marked.catch(() => undefined);
+          marks.push(marked);
+        }
       }
+    }).catch((err: unknown) => (workError = err));
+    unsent.push(...(await feeder.stop()));
+    counts.claimed = feeder.claimed;
+    // The marks first: each is a mail that went out. Then what was claimed and not sent goes back.
+    const lostMarks = (await Promise.allSettled(marks)).filter((r) => r.status === 'rejected');
+    counts.lateMarks = marker.late;
+    if (counts.lateMarks)
+      deps.logger.warn(
+        `${counts.lateMarks} 'sent' mark(s) came after the claim had lapsed: recorded all the same, so the mails are not sent again`,
+      );
+    if (unsent.length) counts.givenBack = await giveBack(book, unsent, settleForMs, options.signal);
+    if (lostMarks.length) {
+      const reason = (lostMarks[0] as PromiseRejectedResult).reason;
+      throw new BxsupError(
+        'WORK_FAILED',
+        `${lostMarks.length} mail(s) went out but their 'sent' mark could not be written (${describeError(reason)}): they will be sent again once their claim lapses`,
+        { cause: reason },
+      );
     }
-  });
-  counts.claimed = feeder.claimed;
-  // A lost mark is an error of the pass (the row stays 'sending' until the reaper), never a resend now.
-  const failed = (await Promise.allSettled(marks)).find((r) => r.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return counts;
+    if (workError) throw workError;
+    if (counts.givenBack < unsent.length)
+      throw new Error(
+        `${unsent.length} claimed mail(s) could not be given back: they wait for their claim to lapse`,
+      );
+    return counts;
+  } finally {
+    book.close();
+  }
+}
+
+/** Gives unsent rows back, retrying a lost connection for up to `retryForMs`. */
+async function giveBack(
+  book: ClaimBook,
+  rows: ClaimedRow[],
+  retryForMs: number,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await book.giveBack(rows);
+      return rows.length;
+    } catch (err) {
+      if (!isConnectionError(err) || signal?.aborted || Date.now() - started > retryForMs) return 0;
+      await sleep(backoffDelay(attempt, { baseMs: 200, maxMs: 5000 }), undefined, { signal }).catch(
+        () => undefined,
+      );
+    }
+  }
 }
 
 /**
- * Runs `n` copies of `work` at once. A failure (the database went away while marking) does not abandon
- * the others in flight: all finish, then the first error is thrown; rows left 'sending' are freed by the
- * reaper.
+ * Runs `n` copies of `work` at once. A failure does not abandon the others in flight: all finish, then
+ * the first error is thrown.
  */
 async function workers(n: number, work: () => Promise<void>): Promise<void> {
   const errors: unknown[] = [];

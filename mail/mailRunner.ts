@@ -1,4 +1,6 @@
 import { PeriodicTask } from '../daemon/periodicTask';
+import { HEARTBEAT_INTERVAL_MS } from '../daemon/heartbeat';
+import { WorkerHealth } from '../daemon/workerHealth';
 import { MailCounts, MailDeps, mailOnce } from './mailOnce';
 
 /**
@@ -6,33 +8,65 @@ import { MailCounts, MailDeps, mailOnce } from './mailOnce';
  * it; which rows it sends is decided in the database by the claim, so several daemons can run it at
  * once. Passes never overlap; `wake()` asks for a pass now (the sync calls it after writing the outbox).
  * When a pass fails (the database went away) the next one waits with backoff instead of spinning.
+ *
+ * After a start or a lost connection the runner frees no other sender's claims for a while
+ * (REAP_GRACE_MS): a live daemon that was cut off as well must first get the chance to renew its claims,
+ * write its heartbeat and record the 'sent' marks it could not write, or its mails would be sent again.
+ * Marks are retried for as long as the daemon runs; stopping ends the retries.
  */
 export interface MailRunner {
   readonly name: 'mail';
-  start(): void;
+  start(onFatal?: (err: unknown) => void): void;
   wake(): void;
   /** Stop claiming, let the pass in flight finish, close the transport. */
   stop(): Promise<void>;
 }
 
+export const REAP_GRACE_MS = HEARTBEAT_INTERVAL_MS + 5000;
+
 export function createMailRunner(
   deps: MailDeps,
-  options: { intervalMs?: number; onPass?: (counts: MailCounts) => void } = {},
+  options: {
+    intervalMs?: number;
+    onPass?: (counts: MailCounts) => void;
+    reapGraceMs?: number;
+    health?: WorkerHealth;
+  } = {},
 ): MailRunner {
+  const abort = new AbortController();
+  const grace = options.reapGraceMs ?? REAP_GRACE_MS;
+  let upSince = Date.now();
+  let lastFailed = false;
+  let onFatal: ((err: unknown) => void) | undefined;
   const task = new PeriodicTask({
     name: 'mail',
     intervalMs: options.intervalMs ?? deps.config.mail.pollIntervalMs,
     logger: deps.logger,
+    health: options.health,
+    onFatal: (err) => onFatal?.(err),
     run: async () => {
-      const counts = await mailOnce(deps);
+      if (lastFailed) upSince = Date.now();
+      lastFailed = true;
+      const counts = await mailOnce(deps, {
+        reap: Date.now() - upSince >= grace,
+        settleForMs: Number.POSITIVE_INFINITY,
+        signal: abort.signal,
+      });
+      lastFailed = false;
       options.onPass?.(counts);
+      if (counts.givenBack > 0) task.wake();
     },
   });
   return {
     name: 'mail',
-    start: () => task.start(),
+    start(fatal) {
+      onFatal = fatal;
+      upSince = Date.now();
+      task.start();
+    },
     wake: () => task.wake(),
     async stop() {
+      abort.abort();
       await task.stop();
       await deps.transport.close();
     },

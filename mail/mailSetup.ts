@@ -7,6 +7,7 @@ import { readServerInfo } from '../bridge/serverInfo';
 import { resolveSiteZone } from '../bridge/siteZone';
 import { MailTemplates } from '../templates/mailTemplates';
 import { MailEvents } from './mailEvents';
+import { createSendHealth } from './sendHealth';
 import { MailDeps } from './mailOnce';
 import { createMailTransport } from './transports/createTransport';
 import { MailTransport } from './transports/transport';
@@ -30,10 +31,12 @@ export interface MailSetupInput {
 export async function createMailDeps(input: MailSetupInput): Promise<MailDeps> {
   const { db, config } = input;
   const [server, zone] = await Promise.all([readServerInfo(db), resolveSiteZone(db, config.site.timeZone)]);
+  const logger = input.logger.child({ module: 'mail' });
   return {
     db,
     config,
-    logger: input.logger.child({ module: 'mail' }),
+    logger,
+    health: createSendHealth(logger),
     clock: input.clock,
     events: input.events,
     instanceId: input.instanceId ?? `${hostname()}:${process.pid}`,

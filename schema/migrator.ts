@@ -1,4 +1,5 @@
 import { Db } from '../core/db';
+import { DbTarget } from '../core/dbUrl';
 import { BxsupError } from '../core/errors';
 import { instantToUtc } from '../core/time';
 import { Migration } from './migration';
@@ -37,6 +38,25 @@ export async function assertSchemaNotNewer(db: Db): Promise<number> {
       `the database has bxsup schema version ${installed}, newer than this bxsup (${CODE_SCHEMA_VERSION}): upgrade bxsup on this host`,
     );
   }
+  return installed;
+}
+
+/**
+ * For everything but install and status: bxsup's tables must be there and current, else one line that
+ * says to run bxsup install (exit 2) instead of the first query's "table doesn't exist".
+ */
+export async function assertInstalled(db: Db, target: DbTarget): Promise<number> {
+  const installed = await assertSchemaNotNewer(db);
+  if (installed === 0)
+    throw new BxsupError(
+      'SCHEMA_NOT_INSTALLED',
+      `bxsup is not installed in ${target.database}: run bxsup install`,
+    );
+  if (installed < CODE_SCHEMA_VERSION)
+    throw new BxsupError(
+      'SCHEMA_NOT_INSTALLED',
+      `the bxsup schema in ${target.database} is at version ${installed}, this bxsup needs ${CODE_SCHEMA_VERSION}: run bxsup install to upgrade it`,
+    );
   return installed;
 }
 

@@ -15,7 +15,9 @@ function transportLine(mail: StatusDeps['config']['mail']): string {
 
 /**
  * The mail outbox in `bxsup status`: what waits, what is being sent, what is dead and why. Dead mails
- * and a backlog older than mail.backlogAlertMinutes are problems (exit 1), each with its fix.
+ * and a backlog older than mail.backlogAlertMinutes are problems (exit 1), each with its fix. Mails
+ * whose recipient has no address are shown, not a problem: the bridge works, the customer's record
+ * lacks an address.
  */
 export const outboxSection: StatusCollector = async ({ db, config, now }) => {
   if (!(await tableExists(db, 'bl_support_outbox'))) {
@@ -39,6 +41,7 @@ export const outboxSection: StatusCollector = async ({ db, config, now }) => {
        SUM(state = 'sending' AND claimed_at < ?) AS stale,
        SUM(state = 'sent') AS sent,
        SUM(state = 'dead') AS dead,
+       SUM(state = 'no_address') AS no_address,
        SUM(state = 'skipped') AS skipped
      FROM bl_support_outbox WHERE event_type IN (${MAIL_EVENT_TYPES.map(() => '?').join(', ')})`,
     [stamp, stamp, staleBefore, ...MAIL_EVENT_TYPES],
@@ -77,7 +80,9 @@ export const outboxSection: StatusCollector = async ({ db, config, now }) => {
     );
   }
   if (n('stale'))
-    problems.push(`${n('stale')} mail claim(s) older than mail.claimTimeoutMs: the next pass frees them`);
+    problems.push(
+      `${n('stale')} mail claim(s) not renewed for mail.claimTimeoutMs: a sender stopped; the next pass of a running daemon frees them once that sender's heartbeat is gone`,
+    );
 
   const data = {
     installed: true,
@@ -91,6 +96,7 @@ export const outboxSection: StatusCollector = async ({ db, config, now }) => {
     sent: n('sent'),
     skipped: n('skipped'),
     dead: n('dead'),
+    noAddress: n('no_address'),
     lastDead: lastDead
       ? { id: Number(lastDead.id), eventKey: lastDead.event_key, reason: lastDead.last_error }
       : null,
@@ -103,6 +109,12 @@ export const outboxSection: StatusCollector = async ({ db, config, now }) => {
       [
         'mail outbox',
         `${data.pending} waiting (${data.due} due${oldestDue ? `, oldest ${waitingMinutes} min` : ''}, ${data.retrying} retrying), ${data.sending} sending, ${data.sent} sent, ${data.dead} dead`,
+      ],
+      [
+        'no address',
+        data.noAddress
+          ? `${data.noAddress} mail(s) wait for the recipient's e-mail address (bxsup mail --retry-dead once it is set)`
+          : 'none',
       ],
     ],
     problems,

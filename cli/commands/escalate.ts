@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { BxsupError } from '../../core/errors';
 import { createAgentContext } from '../../escalator/agent/context';
 import { runEscalationPass, PassResult } from '../../escalator/agent/pass';
-import { createCliContext, DbOptions, openSiteDb } from '../context';
+import { createCliContext, DbOptions, openSiteDb, WORKING } from '../context';
 import { Output, stdoutOutput } from '../output';
 
 type EscalateOptions = DbOptions & { once?: boolean; now?: string; json?: boolean };
@@ -26,7 +26,7 @@ export function escalateCommand(): Command {
       const ctx = createCliContext(opts);
       const now = opts.now === undefined ? ctx.clock.now() : parseInstant(opts.now);
       const out = stdoutOutput();
-      const { db, target } = await openSiteDb(opts, ctx, 4);
+      const { db, target } = await openSiteDb(opts, ctx, 4, WORKING);
       try {
         const agent = await createAgentContext({ db, target, logger: ctx.logger, config: ctx.config });
         const result = await runEscalationPass(agent, now);

@@ -4,7 +4,7 @@ import { createMailRunner } from '../../mail/mailRunner';
 import { mailOnce } from '../../mail/mailOnce';
 import { createMailDeps } from '../../mail/mailSetup';
 import { requeueDead } from '../../mail/outbox/retryDead';
-import { createCliContext, DbOptions, openSiteDb } from '../context';
+import { createCliContext, DbOptions, openSiteDb, WORKING } from '../context';
 import { stdoutOutput } from '../output';
 
 type MailOptions = DbOptions & {
@@ -24,7 +24,10 @@ export function mailCommand(): Command {
     .option('--bitrix-root <dir>', "the site's document root")
     .option('--config <file>', 'configuration file')
     .option('--once', 'send everything due now, then exit')
-    .option('--retry-dead', 'put dead mails back in the queue (then send them with --once or the daemon)')
+    .option(
+      '--retry-dead',
+      'put dead mails and those that had no address back in the queue (then send them with --once or the daemon)',
+    )
     .option('--id <id...>', 'with --retry-dead: only these outbox IDs')
     .option('--watch', 'keep sending until Ctrl-C (what the daemon does)')
     .option('--json', 'print the counts as JSON')
@@ -42,12 +45,12 @@ export function mailCommand(): Command {
       if (ids.length && !opts.retryDead) throw new BxsupError('USAGE', '--id goes with --retry-dead');
       const ctx = createCliContext(opts);
       const out = stdoutOutput();
-      const { db } = await openSiteDb(opts, ctx, ctx.config.mail.concurrency + 2);
+      const { db } = await openSiteDb(opts, ctx, ctx.config.mail.concurrency + 2, WORKING);
       try {
         const result: Record<string, unknown> = {};
         if (opts.retryDead) {
           result.requeued = await requeueDead(db, ctx.clock.now(), ids);
-          if (!opts.json) out.line(`requeued ${String(result.requeued)} dead mail(s)`);
+          if (!opts.json) out.line(`requeued ${String(result.requeued)} dead or address-less mail(s)`);
         }
         if (opts.once || opts.watch) {
           const deps = await createMailDeps({ db, config: ctx.config, logger: ctx.logger, clock: ctx.clock });
@@ -57,9 +60,10 @@ export function mailCommand(): Command {
             Object.assign(result, counts);
             if (!opts.json)
               out.line(
-                `sent ${counts.sent}, retrying ${counts.retried}, dead ${counts.dead}, not mailed ${counts.skipped}` +
+                `sent ${counts.sent}, retrying ${counts.retried}, dead ${counts.dead}, not mailed ${counts.skipped}, no address ${counts.noAddress}` +
                   (counts.reaped ? ` (freed ${counts.reaped} stale claims)` : ''),
               );
+            // A recipient without an address is the customer's data, not a failure of the pass.
             if (counts.dead) process.exitCode = 1;
           } finally {
             await deps.transport.close();

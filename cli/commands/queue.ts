@@ -5,7 +5,7 @@ import { formatQueue, queueSummary } from '../../queue/formatQueue';
 import { parseQueueFilter, QueueCliOptions } from '../../queue/queueOptions';
 import { colourEnabled } from '../../queue/terminalText';
 import { watch } from '../../queue/watch';
-import { createCliContext, DbOptions, openSiteDb } from '../context';
+import { createCliContext, DbOptions, openSiteDb, READING } from '../context';
 import { stdoutOutput } from '../output';
 
 type QueueOptions = QueueCliOptions & DbOptions & { json?: boolean; watch?: boolean; interval?: string };
@@ -37,7 +37,7 @@ export function queueCommand(): Command {
       }
       const ctx = createCliContext(opts);
       const out = stdoutOutput();
-      const { db } = await openSiteDb(opts, ctx, 2);
+      const { db } = await openSiteDb(opts, ctx, 2, READING);
       try {
         const frame = async (): Promise<string[]> => {
           const now = ctx.clock.now();

@@ -6,7 +6,7 @@ import { htmlReport } from '../../report/html/htmlReport';
 import { formatReport } from '../../report/printReport';
 import { REPORT_DIMENSIONS, ReportDimension } from '../../report/reportTypes';
 import { writeFileAtomic } from '../../report/writeFileAtomic';
-import { createCliContext, DbOptions, openSiteDb } from '../context';
+import { createCliContext, DbOptions, openSiteDb, READING } from '../context';
 import { stdoutOutput } from '../output';
 
 interface ReportCliOptions extends DbOptions {
@@ -41,7 +41,7 @@ export function reportCommand(): Command {
       const by = parseDimension(opts.by);
       const ctx = createCliContext(opts);
       const out = stdoutOutput();
-      const { db } = await openSiteDb(opts, ctx, 2);
+      const { db } = await openSiteDb(opts, ctx, 2, READING);
       try {
         const report = await buildReport(
           { db, config: ctx.config, now: ctx.clock.now() },

@@ -28,7 +28,10 @@ export function runCommand(): Command {
           logger: ctx.logger,
           clock: ctx.clock,
         });
-        await daemon.stopped;
+        // A worker that failed for good stopped the daemon: exit non-zero with its one line.
+        const failure = await daemon.stopped;
+        if (failure) throw failure;
+        return;
       } catch (err) {
         await db.destroy().catch(() => undefined);
         throw err;

@@ -7,7 +7,7 @@ import { Logger } from '../../core/logger';
 import { resolveSiteZone } from '../../bridge/siteZone';
 import { syncOnce } from '../../sync/syncOnce';
 import { SyncProgress } from '../../sync/types';
-import { createCliContext, openSiteDb } from '../context';
+import { createCliContext, openSiteDb, WORKING } from '../context';
 import { stdoutOutput } from '../output';
 
 interface SyncOpts {
@@ -40,7 +40,7 @@ export function syncCommand(): Command {
       }
       const ctx = createCliContext(opts);
       const out = stdoutOutput();
-      const { db, target } = await openSiteDb(opts, ctx, 2);
+      const { db, target } = await openSiteDb(opts, ctx, 2, WORKING);
       const progress = progressReporter(ctx.logger);
       try {
         const zone = await resolveSiteZone(db, ctx.config.site.timeZone);

@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { Db } from '../../core/db';
 import { BxsupError } from '../../core/errors';
-import { assertSchemaNotNewer } from '../../schema/migrator';
 import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
 import { publishTemplates, unpublishTemplates } from '../../templates/reply/publish';
 import { renderTemplateForTicket } from '../../templates/reply/renderForTicket';
 import { addTemplate, editTemplate, listTemplates, removeTemplate } from '../../templates/reply/templateRepo';
-import { CliContext, createCliContext, DbOptions, openSiteDb } from '../context';
+import { CliContext, createCliContext, DbOptions, openSiteDb, WORKING } from '../context';
 import { Output, stdoutOutput } from '../output';
 
 /** `bxsup templates …`: reply templates with #PLACEHOLDERS#, and their publication as Bitrix answers. */
@@ -154,13 +153,8 @@ async function withDb(
   fn: (deps: { db: Db; out: Output; ctx: CliContext }) => Promise<void>,
 ): Promise<void> {
   const ctx = createCliContext(opts);
-  const { db } = await openSiteDb(opts, ctx, 2);
+  const { db } = await openSiteDb(opts, ctx, 2, WORKING);
   try {
-    if ((await assertSchemaNotNewer(db)) === 0)
-      throw new BxsupError(
-        'SCHEMA_NOT_INSTALLED',
-        'bxsup is not installed in this database: run bxsup install',
-      );
     await fn({ db, out: stdoutOutput(), ctx });
   } finally {
     await db.destroy();

@@ -17,6 +17,13 @@ const ROUNDS = 3;
 export interface TicketEscalation {
   applied: number;
   recorded: number;
+  /** The levels applied, for the daemon's bxsup_escalations_fired_total. */
+  fired: AppliedLevel[];
+}
+
+export interface AppliedLevel {
+  level: string;
+  target: string;
 }
 
 /**
@@ -35,7 +42,7 @@ export async function escalateTicket(
 ): Promise<TicketEscalation> {
   return ctx.db.transaction(async (trx) => {
     const native = await lockTicket(trx, c.ticket.id);
-    const done: TicketEscalation = { applied: 0, recorded: 0 };
+    const done: TicketEscalation = { applied: 0, recorded: 0, fired: [] };
     const columns: Record<string, string | number | null> = {};
     let events: SlaEvent[] = c.events;
     let fired: FiredEscalation[] = c.fired;
@@ -84,6 +91,7 @@ export async function escalateTicket(
         const id = await recordEscalation(trx, { ...row, outcome: 'applied', actions: acted.actions }, now);
         await queuePointWebhooks(trx, ctx, id, point, acted, now);
         done.applied++;
+        done.fired.push({ level: point.level.name, target: point.target });
       }
       state = computeSla(events, ctx.policy);
       plan = planEscalations(state, ctx.levels, fired, now, ctx.installedAt);

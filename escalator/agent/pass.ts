@@ -6,7 +6,7 @@ import { AgentContext } from './context';
 import { queueInstallDigest } from './digest';
 import { distributeNewTickets } from './distribute';
 import { runDuePoints } from './processDue';
-import { TicketEscalation } from './escalateTicket';
+import { AppliedLevel, TicketEscalation } from './escalateTicket';
 import { createPassCache } from './passCache';
 import { recordPass } from './passStatus';
 
@@ -23,6 +23,8 @@ export interface PassResult {
   /** Tickets whose points were examined. */
   examined: number;
   applied: number;
+  /** Each applied level with its target (committed: a rolled-back ticket is not in it). */
+  fired: AppliedLevel[];
   /** Points recorded without action: already overdue at install, or a warning overtaken by its breach. */
   recorded: number;
   failed: number;
@@ -77,6 +79,7 @@ function emptyResult(): PassResult {
     distributed: 0,
     examined: 0,
     applied: 0,
+    fired: [],
     recorded: 0,
     failed: 0,
     digest: false,

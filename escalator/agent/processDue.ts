@@ -39,6 +39,7 @@ export async function runDuePoints(
       try {
         const done = await escalateTicket(ctx, cache, c, now);
         result.applied += done.applied;
+        result.fired.push(...done.fired);
         result.recorded += done.recorded;
         await hooks.onTicket?.(c.ticket.id, done);
       } catch (err) {

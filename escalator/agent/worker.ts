@@ -5,7 +5,9 @@ import { Db } from '../../core/db';
 import { DbTarget } from '../../core/dbUrl';
 import { BxsupError } from '../../core/errors';
 import { Logger } from '../../core/logger';
-import { isConnectionError } from '../../daemon/dbErrors';
+import { describeError } from '../../core/dbErrorText';
+import { isConnectionError, isFatalError } from '../../daemon/dbErrors';
+import { WorkerHealth } from '../../daemon/workerHealth';
 import { DaemonWorker } from '../../daemon/worker';
 import { HttpPost } from '../webhooks/http';
 import { AgentContext, createAgentContext } from './context';
@@ -13,10 +15,11 @@ import { PassResult, runEscalationPass } from './pass';
 
 /**
  * The escalation agent inside `bxsup run`. node-schedule only wakes it (escalation.cron, every 15
- * minutes by default, plus once at start so a restarted daemon catches up); the database decides who
- * runs: the pass takes the 'escalate' lock without waiting, so with several daemons one escalates and
- * the others skip. A tick while the previous pass still runs is skipped too. The agent's context
- * (policy, calendars, zone) is built on the first tick and again after a failure.
+ * minutes by default, plus once at start so a restarted daemon catches up — after the first sync pass,
+ * so that the catch-up sees what Bitrix holds rather than an empty or stale mirror); the database
+ * decides who runs: the pass takes the 'escalate' lock without waiting, so with several daemons one
+ * escalates and the others skip. A tick while the previous pass still runs is skipped too. The agent's
+ * context (policy, calendars, zone) is built on the first tick and again after a failure.
  */
 export interface EscalationWorkerDeps {
   db: Db;
@@ -27,6 +30,9 @@ export interface EscalationWorkerDeps {
   http?: HttpPost;
   /** After each pass (tests await it instead of sleeping). */
   onPass?: (result: PassResult) => void;
+  /** The catch-up pass at start waits for this (the daemon: the first sync pass). */
+  catchUpAfter?: Promise<unknown>;
+  health?: WorkerHealth;
 }
 
 export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
@@ -36,6 +42,7 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
   let inFlight: Promise<void> | null = null;
   let context: Promise<AgentContext> | null = null;
   let stopped = false;
+  let fatal: ((err: unknown) => void) | undefined;
 
   const tick = (): void => {
     if (stopped) return;
@@ -47,19 +54,29 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
       try {
         context ??= createAgentContext({ ...deps, logger });
         const result = await runEscalationPass(await context, deps.clock.now());
+        deps.health?.recovered('escalator');
         deps.onPass?.(result);
       } catch (err) {
         context = null;
-        const message = (err as Error).message;
-        if (isConnectionError(err)) logger.warn(`escalation pass skipped: database unreachable (${message})`);
-        else logger.error(`escalation pass failed: ${message}`);
+        const message = describeError(err);
+        if (fatal && isFatalError(err)) {
+          stopped = true;
+          job?.cancel();
+          fatal(err);
+        } else if (isConnectionError(err)) {
+          logger.warn(`escalation pass skipped: database unreachable (${message})`);
+        } else {
+          deps.health?.failed('escalator', err, new Date());
+          logger.error(`escalation pass failed: ${message}`);
+        }
       }
     })().finally(() => (inFlight = null));
   };
 
   return {
     name: 'escalator',
-    start() {
+    start(onFatal) {
+      fatal = onFatal;
       if (!deps.config.escalation.enabled) {
         logger.info('escalation is off (escalation.enabled is false)');
         return;
@@ -68,7 +85,7 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
       if (!job) {
         throw new BxsupError('CONFIG_INVALID', `escalation.cron "${cron}" is not a valid cron expression`);
       }
-      tick();
+      void (deps.catchUpAfter ?? Promise.resolve()).then(tick, tick);
     },
     async stop() {
       stopped = true;

@@ -1,4 +1,4 @@
-import { PermanentMailError, SkipMail } from '../mailErrors';
+import { NoAddressError, PermanentMailError, SkipMail } from '../mailErrors';
 import { MAIL_EVENTS, MailEventType } from '../eventTypes';
 import { expandMessageInPlace } from '../expandInPlace';
 import { emailInText } from '../facts/users';
@@ -34,7 +34,7 @@ export async function composeCustomerMail(
   const owner = ticket.owner ?? undefined;
   const to = customerAddress(ticket.ownerUserId, owner, ticket.ownerSid);
   if (!to) {
-    throw new PermanentMailError(
+    throw new NoAddressError(
       ticket.ownerUserId
         ? `no address: user ${ticket.ownerUserId} has no e-mail`
         : `no address: the guest's OWNER_SID holds no e-mail`,

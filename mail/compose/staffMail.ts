@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { PermanentMailError } from '../mailErrors';
+import { NoAddressError, PermanentMailError } from '../mailErrors';
 import { MAIL_EVENTS, MailEventType } from '../eventTypes';
 import { adminTicketLink, messageIdDomain } from '../facts/links';
 import { SiteFacts } from '../facts/sites';
@@ -25,7 +25,7 @@ export async function composeStaffMail(
   const users = await reader.users(notice.recipients);
   const staff = notice.recipients.map((id) => users.get(id)).filter((u) => u && u.active && u.email);
   if (staff.length === 0) {
-    throw new PermanentMailError(
+    throw new NoAddressError(
       `no address: none of the recipients [${notice.recipients.join(', ')}] is an active user with an e-mail`,
     );
   }

@@ -4,7 +4,7 @@ import { instantToUtc } from '../../core/time';
 import { ClaimedRow, OUTBOX_COLUMNS, OUTBOX_TABLE, RawOutboxRow, toOutboxRow } from './outboxRow';
 
 export interface ClaimOptions {
-  /** Who claims: "host:pid" of this sender, written to claimed_by. */
+  /** Who claims: this sender's instance ID ("host:pid:…"), the first part of every claim token. */
   claimer: string;
   limit: number;
   now: Date;
@@ -17,12 +17,17 @@ export interface ClaimOptions {
 /**
  * Claims up to `limit` due rows for one sender, atomically: no row is ever handed to two senders.
  *
+ * Every claim writes a token of its own into claimed_by (`<instance>#<random>`): the fence. Only the
+ * holder of that token may renew the claim, release it or move the row on (mail/outbox/leases.ts,
+ * complete.ts); a row whose claim was freed and taken again carries another token, so a sender that
+ * lost it finds out before sending (the re-check) and cannot overwrite the new holder's outcome.
+ *
  * With SKIP LOCKED: one transaction selects the due rows FOR UPDATE SKIP LOCKED (a second sender skips
  * them instead of waiting) and marks them 'sending'. Without it, a single conditional
- * `UPDATE … WHERE state='pending' … ORDER BY id LIMIT n` stamps a token unique to this claim; InnoDB
- * re-checks `state` on each row it locks, so a row already taken by another sender is passed over, and
- * the rows carrying our token are ours. `attempts` counts claims, so a sender that dies mid-send still
- * uses up an attempt.
+ * `UPDATE … WHERE state='pending' … ORDER BY id LIMIT n` stamps the token; InnoDB re-checks `state` on
+ * each row it locks, so a row already taken by another sender is passed over, and the rows carrying our
+ * token are ours. `attempts` counts claims, so a sender that dies mid-send still uses up an attempt (a
+ * claim given back unsent returns it).
  */
 export async function claimDue(db: Db, options: ClaimOptions): Promise<ClaimedRow[]> {
   return options.skipLocked ? claimSkipLocked(db, options) : claimByUpdate(db, options);
@@ -33,6 +38,7 @@ async function claimSkipLocked(
   { claimer, limit, now, eventTypes }: ClaimOptions,
 ): Promise<ClaimedRow[]> {
   const stamp = instantToUtc(now);
+  const token = newClaimToken(claimer);
   return db.transaction(async (trx) => {
     const [due] = (await trx.raw(
       `SELECT ${OUTBOX_COLUMNS.join(', ')} FROM ${OUTBOX_TABLE}
@@ -48,13 +54,13 @@ async function claimSkipLocked(
       )
       .update({
         state: 'sending',
-        claimed_by: claimer,
+        claimed_by: token,
         claimed_at: stamp,
         attempts: trx.raw('attempts + 1'),
       });
     return due.map((r) => ({
       ...toOutboxRow({ ...r, attempts: Number(r.attempts) + 1 }),
-      claimedBy: claimer,
+      claimedBy: token,
     }));
   });
 }
@@ -64,8 +70,7 @@ async function claimByUpdate(
   { claimer, limit, now, eventTypes }: ClaimOptions,
 ): Promise<ClaimedRow[]> {
   const stamp = instantToUtc(now);
-  // claimed_by is VARCHAR(128): the token keeps the claimer readable and makes this claim's rows findable.
-  const token = `${claimer.slice(0, 100)}#${randomBytes(8).toString('hex')}`;
+  const token = newClaimToken(claimer);
   await db.raw(
     `UPDATE ${OUTBOX_TABLE}
         SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1
@@ -78,6 +83,20 @@ async function claimByUpdate(
     .orderBy('id')
     .select(...OUTBOX_COLUMNS)) as RawOutboxRow[];
   return rows.map((r) => ({ ...toOutboxRow(r), claimedBy: token }));
+}
+
+/**
+ * `<instance>#<16 hex>`. claimed_by is VARCHAR(128); the part before '#' is the claimer's instance ID,
+ * which the reaper matches against bl_support_daemon to tell a live holder from a dead one.
+ */
+export function newClaimToken(claimer: string): string {
+  return `${claimer.slice(0, 110)}#${randomBytes(8).toString('hex')}`;
+}
+
+/** The instance part of a token (a claim written before tokens existed is all instance). */
+export function claimTokenInstance(token: string): string {
+  const hash = token.indexOf('#');
+  return hash < 0 ? token : token.slice(0, hash);
 }
 
 function placeholders(values: readonly string[]): string {

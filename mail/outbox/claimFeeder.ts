@@ -1,13 +1,16 @@
 import { ClaimedRow } from './outboxRow';
 
 /**
- * Hands claimed rows to the sender's workers one at a time and claims the next batch while the current
- * one is still being sent (when what is left in hand falls to `lowWater`), so SMTP connections do not
- * sit idle at every batch boundary. It stops claiming once a claim comes back empty: nothing more is due.
+ * Hands claimed rows to the sender's workers one at a time and claims the next few while the current
+ * ones are still being sent (when what is left in hand falls to `lowWater`), so SMTP connections do not
+ * sit idle at every claim. It stops claiming once a claim comes back empty (nothing more is due) or
+ * when told to stop; `stop()` returns what was claimed but never handed out, to be given back.
  * A failed claim (the database went away) is thrown to the next caller.
  */
 export interface ClaimFeeder {
   next(): Promise<ClaimedRow | null>;
+  /** No more claims; resolves with the rows still in hand once a claim under way has returned. */
+  stop(): Promise<ClaimedRow[]>;
   readonly claimed: number;
 }
 
@@ -45,6 +48,11 @@ export function createClaimFeeder(claim: () => Promise<ClaimedRow[]>, lowWater: 
         if (done && !inFlight) return null;
         await refill();
       }
+    },
+    async stop() {
+      done = true;
+      await inFlight;
+      return queue.splice(0);
     },
     get claimed() {
       return claimed;

@@ -1,23 +1,41 @@
 import { Db } from '../../core/db';
 import { instantToUtc } from '../../core/time';
+import { HEARTBEAT_INTERVAL_MS } from '../../daemon/heartbeat';
 import { OUTBOX_TABLE } from './outboxRow';
 
+export interface ReapOptions {
+  now: Date;
+  /** mail.claimTimeoutMs: a lease nobody renewed for this long has lost its holder. */
+  timeoutMs: number;
+  /** This sender's instance ID: its own claims are never reaped by itself. */
+  self: string;
+}
+
 /**
- * Frees claims held longer than `timeoutMs`: their sender died (kill -9, lost host) between claim and
- * send, or hangs. The row goes back to 'pending', due at once. The timeout is far longer than any send
- * may take (the SMTP transport's socket timeouts are a fraction of it), so a live sender keeps its claim.
+ * Frees the claims of senders that are gone (kill -9, a lost host): the row goes back to 'pending', due
+ * at once, and is sent by whoever claims it next. A claim is freed only when both say its holder is
+ * gone:
+ * - its lease lapsed: nobody renewed claimed_at for mail.claimTimeoutMs (a live sender renews every
+ *   quarter of that, also while its mail waits behind a slow server or its mark waits for the database);
+ * - its holder's daemon has no heartbeat in bl_support_daemon for as long (or two heartbeat intervals,
+ *   whichever is longer). A `bxsup mail --once` has no heartbeat row: its lease alone speaks for it.
+ * The token's part before '#' is the holder's instance ID (mail/outbox/claim.ts).
  */
-export async function reapStaleClaims(db: Db, now: Date, timeoutMs: number): Promise<number> {
-  const cutoff = instantToUtc(new Date(now.getTime() - timeoutMs));
-  const changed = await db(OUTBOX_TABLE)
-    .where('state', 'sending')
-    .andWhere('claimed_at', '<', cutoff)
-    .update({
-      state: 'pending',
-      available_at: instantToUtc(now),
-      claimed_by: null,
-      claimed_at: null,
-      last_error: 'claim expired: its sender stopped before finishing',
-    });
-  return Number(changed);
+export async function reapStaleClaims(db: Db, options: ReapOptions): Promise<number> {
+  const { now, timeoutMs } = options;
+  const leaseCutoff = instantToUtc(new Date(now.getTime() - timeoutMs));
+  const heartbeatCutoff = instantToUtc(
+    new Date(now.getTime() - Math.max(timeoutMs, 2 * HEARTBEAT_INTERVAL_MS)),
+  );
+  const [result] = (await db.raw(
+    `UPDATE ${OUTBOX_TABLE} o
+       LEFT JOIN bl_support_daemon d
+         ON d.instance_id = SUBSTRING_INDEX(o.claimed_by, '#', 1) AND d.heartbeat_at >= ?
+        SET o.state = 'pending', o.available_at = ?, o.claimed_by = NULL, o.claimed_at = NULL,
+            o.last_error = 'claim expired: its sender stopped before finishing'
+      WHERE o.state = 'sending' AND o.claimed_at < ? AND d.instance_id IS NULL
+        AND (o.claimed_by IS NULL OR SUBSTRING_INDEX(o.claimed_by, '#', 1) <> ?)`,
+    [heartbeatCutoff, instantToUtc(now), leaseCutoff, options.self],
+  )) as unknown as [{ affectedRows: number }];
+  return Number(result.affectedRows);
 }

@@ -1,54 +1,97 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '../../core/backoff';
 import { Db } from '../../core/db';
-import { instantToUtc } from '../../core/time';
-import { OUTBOX_TABLE } from './outboxRow';
+import { isConnectionError } from '../../daemon/dbErrors';
+import { markSent } from './complete';
+import { HeldRow } from './leases';
 
 /**
  * Marks rows 'sent' as soon as their mail is accepted, coalescing the marks that arrive while one
  * UPDATE is in flight into the next one. Every mark still starts right after its send (no timer, no
  * waiting for a batch to fill); only commits are shared, because on a real server each commit is a
- * log flush and one per mail would cost more than the SMTP send itself. Like markSent(), the update
- * applies even if a reaper has meanwhile handed the row out again.
+ * log flush and one per mail would cost more than the SMTP send itself.
+ *
+ * A mark that fails is not dropped: a mail that went out must be recorded, or it is sent again. While
+ * marks fail the marker says so (`failing`: the sender takes no new rows) and retries them with short
+ * backoff until they land — after a lost connection for as long as `giveUpAfterMs` allows (the daemon:
+ * until it stops), after any other error three times. Only then does a mark reject.
  */
 export interface SentMarker {
-  mark(id: number): Promise<void>;
+  mark(row: HeldRow): Promise<void>;
+  /** True from a failed mark until marks land again. */
+  readonly failing: boolean;
+  /** Marks recorded for rows whose claim had lapsed (see complete.ts markSent). */
+  readonly late: number;
 }
 
-export function createSentMarker(db: Db, now: () => Date): SentMarker {
-  let waiting: Array<{ id: number; resolve: () => void; reject: (err: unknown) => void }> = [];
+export interface SentMarkerOptions {
+  now: () => Date;
+  /** How long marks are retried after a lost connection before they reject; default one minute. */
+  giveUpAfterMs?: number;
+  /** Stops the retries (shutdown): waiting marks reject at once. */
+  signal?: AbortSignal;
+}
+
+const OTHER_ERROR_TRIES = 3;
+
+export function createSentMarker(db: Db, options: SentMarkerOptions): SentMarker {
+  let waiting: Array<{ row: HeldRow; resolve: () => void; reject: (err: unknown) => void }> = [];
   let flushing: Promise<void> | null = null;
+  let failing = false;
+  let late = 0;
+  const giveUpAfterMs = options.giveUpAfterMs ?? 60_000;
 
   const flush = async (): Promise<void> => {
+    let failures = 0;
+    let failingSince = 0;
     while (waiting.length) {
       const group = waiting;
       waiting = [];
       try {
-        await db(OUTBOX_TABLE)
-          .whereIn(
-            'id',
-            group.map((g) => g.id),
-          )
-          .whereIn('state', ['pending', 'sending'])
-          .update({
-            state: 'sent',
-            sent_at: instantToUtc(now()),
-            claimed_by: null,
-            claimed_at: null,
-            last_error: null,
-          });
+        const marks = await markSent(
+          db,
+          group.map((g) => g.row),
+          options.now(),
+        );
+        late += marks.late;
+        failing = false;
+        failures = 0;
         group.forEach((g) => g.resolve());
       } catch (err) {
-        group.forEach((g) => g.reject(err));
+        failing = true;
+        failures++;
+        failingSince ||= Date.now();
+        const giveUp =
+          options.signal?.aborted ||
+          (isConnectionError(err)
+            ? Date.now() - failingSince >= giveUpAfterMs
+            : failures >= OTHER_ERROR_TRIES);
+        if (giveUp) {
+          group.forEach((g) => g.reject(err));
+          continue;
+        }
+        // Back in front of the line; marks that arrived meanwhile join the next try.
+        waiting = [...group, ...waiting];
+        await sleep(backoffDelay(failures, { baseMs: 200, maxMs: 5000 }), undefined, {
+          signal: options.signal,
+        }).catch(() => undefined);
       }
     }
     flushing = null;
   };
 
   return {
-    mark(id) {
+    mark(row) {
       return new Promise<void>((resolve, reject) => {
-        waiting.push({ id, resolve, reject });
+        waiting.push({ row, resolve, reject });
         flushing ??= flush();
       });
+    },
+    get failing() {
+      return failing;
+    },
+    get late() {
+      return late;
     },
   };
 }

@@ -16,8 +16,9 @@ export function createMailTransport(config: MailConfig, deps: { db: Db; zone: st
       return createSmtpTransport({
         url: config.smtpUrl,
         maxConnections: config.concurrency,
-        // Sends must end long before a claim expires, or another sender would take the row over.
-        timeoutMs: Math.min(60000, Math.floor(config.claimTimeoutMs / 4)),
+        // A slow send keeps its claim (the sender renews it while it waits), so the socket timeouts are
+        // the mail server's business alone.
+        timeoutMs: 60000,
       });
   }
 }

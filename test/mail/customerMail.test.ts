@@ -82,7 +82,15 @@ describe('customer mails over SMTP', () => {
     await runSync(t, clock);
     deps = await mailDeps(t, { config: testConfig({ mail: { smtpUrl: sink.url } }), clock });
     const counts = await mailOnce(deps);
-    expect(counts).toEqual({ claimed: 6, sent: 5, retried: 0, dead: 1, skipped: 0, reaped: 0 });
+    expect(counts).toMatchObject({
+      claimed: 6,
+      sent: 5,
+      retried: 0,
+      dead: 0,
+      noAddress: 1,
+      skipped: 0,
+      reaped: 0,
+    });
   });
   afterAll(async () => {
     await deps.transport.close();
@@ -97,7 +105,7 @@ describe('customer mails over SMTP', () => {
       { event_key: `created:${ids.maria}`, state: 'sent' },
       { event_key: `created:${ids.john}`, state: 'sent' },
       { event_key: `created:${ids.guest}`, state: 'sent' },
-      { event_key: `created:${ids.noEmail}`, state: 'dead' },
+      { event_key: `created:${ids.noEmail}`, state: 'no_address' },
       { event_key: `reply:${ids.reply}`, state: 'sent' },
     ]);
     expect(sink.mails).toHaveLength(5);
@@ -170,9 +178,9 @@ describe('customer mails over SMTP', () => {
     expect(mail.parsed.text).toContain('Здравствуйте!');
   });
 
-  it("a customer without an address: dead with the reason 'no address', never retried", async () => {
+  it("a customer without an address: state 'no_address' with the reason, never retried", async () => {
     const row = await t.db('bl_support_outbox').where('event_key', `created:${ids.noEmail}`).first();
-    expect(row.state).toBe('dead');
+    expect(row.state).toBe('no_address');
     expect(row.last_error).toBe(`no address: user ${U.customerNoEmail} has no e-mail`);
     expect(row.attempts).toBe(1);
     clock.advance(24 * 3600_000);

@@ -178,7 +178,7 @@ describe('mail delivery', () => {
       clock.now(),
     );
     const minutesAgo = (m: number) => instantToUtc(new Date(clock.now().getTime() - m * 60_000));
-    // claimTimeoutMs is 10 minutes by default: one claim 11 minutes old, one 1 minute old (still working).
+    // claimTimeoutMs is 2 minutes by default: one claim 11 minutes old, one 1 minute old (still working).
     await t
       .db('bl_support_outbox')
       .where('id', dead)

@@ -71,7 +71,7 @@ describe('SLA mails to staff', () => {
       },
     });
     deps = await mailDeps(t, { config: testConfig({ mail: { smtpUrl: sink.url } }), clock });
-    expect(await mailOnce(deps)).toMatchObject({ claimed: 4, sent: 3, dead: 1 });
+    expect(await mailOnce(deps)).toMatchObject({ claimed: 4, sent: 3, dead: 0, noAddress: 1 });
   });
   afterAll(async () => {
     await deps.transport.close();
@@ -119,12 +119,12 @@ describe('SLA mails to staff', () => {
     expect(mail.parsed.inReplyTo).toBeUndefined();
   });
 
-  it('no usable recipient: dead with "no address"', async () => {
+  it('no usable recipient: "no address", waiting for one', async () => {
     const row = await t
       .db('bl_support_outbox')
       .where('event_key', `sla:${T.reopened.id}:first_reply:warning:1`)
       .first();
-    expect(row.state).toBe('dead');
+    expect(row.state).toBe('no_address');
     expect(row.last_error).toBe('no address: none of the recipients [4, 8] is an active user with an e-mail');
   });
 });
