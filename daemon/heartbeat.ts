@@ -11,6 +11,17 @@ import { WorkerHealth } from './workerHealth';
 
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 
+/** Whether a process of this host runs under `pid` (one of another user counts: it exists). */
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function newInstanceId(): string {
   // At most 64 + 1 + 7 + 1 + 6 characters: claim tokens (VARCHAR(128)) start with it.
   return `${hostname().slice(0, 64)}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -20,7 +31,9 @@ export function newInstanceId(): string {
  * Writes this daemon's row in bl_support_daemon every few seconds, so `bxsup status` can tell whether a
  * daemon is alive, which hosts run one, and which of its workers keep failing (`failing`, from the
  * workers' health). A live heartbeat also keeps this daemon's mail claims from being reaped. Rows of
- * daemons silent for a day are pruned.
+ * daemons silent for a day are pruned, and so at once are rows of this host whose process is gone (a
+ * daemon killed and restarted by systemd): this daemon supersedes them, `bxsup status` no longer
+ * counts them, and the mail they held is handed out as soon as its claims lapse.
  */
 export function heartbeatWorker(deps: {
   db: Db;
@@ -55,6 +68,12 @@ export function heartbeatWorker(deps: {
       await db('bl_support_daemon')
         .where('heartbeat_at', '<', instantToUtc(new Date(now.getTime() - 86_400_000)))
         .delete();
+      const neighbours = (await db('bl_support_daemon')
+        .where('host', hostname())
+        .whereNot('instance_id', instanceId)
+        .select('instance_id', 'pid')) as Array<{ instance_id: string; pid: number }>;
+      const gone = neighbours.filter((n) => !processAlive(Number(n.pid))).map((n) => n.instance_id);
+      if (gone.length) await db('bl_support_daemon').whereIn('instance_id', gone).delete();
     },
   });
   return {

@@ -17,7 +17,7 @@ import { ClaimBook, createClaimBook } from './outbox/claimBook';
 import { createClaimFeeder } from './outbox/claimFeeder';
 import { ClaimedRow } from './outbox/outboxRow';
 import { reapStaleClaims } from './outbox/reap';
-import { createSentMarker } from './outbox/sentMarker';
+import { createSentMarker, MARK_RETRY_MAX_MS } from './outbox/sentMarker';
 import { deliver, Outcome } from './deliver';
 import { SendHealth } from './sendHealth';
 import { createSendSlots } from './sendSlots';
@@ -200,9 +200,9 @@ async function giveBack(
       return rows.length;
     } catch (err) {
       if (!isConnectionError(err) || signal?.aborted || Date.now() - started > retryForMs) return 0;
-      await sleep(backoffDelay(attempt, { baseMs: 200, maxMs: 5000 }), undefined, { signal }).catch(
-        () => undefined,
-      );
+      await sleep(backoffDelay(attempt, { baseMs: 200, maxMs: MARK_RETRY_MAX_MS }), undefined, {
+        signal,
+      }).catch(() => undefined);
     }
   }
 }

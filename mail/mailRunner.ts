@@ -1,7 +1,7 @@
 import { PeriodicTask } from '../daemon/periodicTask';
-import { HEARTBEAT_INTERVAL_MS } from '../daemon/heartbeat';
 import { WorkerHealth } from '../daemon/workerHealth';
 import { MailCounts, MailDeps, mailOnce } from './mailOnce';
+import { MARK_RETRY_MAX_MS } from './outbox/sentMarker';
 
 /**
  * The mail sender as the daemon hosts it (name/start/stop, like its other workers). A timer only wakes
@@ -9,10 +9,11 @@ import { MailCounts, MailDeps, mailOnce } from './mailOnce';
  * once. Passes never overlap; `wake()` asks for a pass now (the sync calls it after writing the outbox).
  * When a pass fails (the database went away) the next one waits with backoff instead of spinning.
  *
- * After a start or a lost connection the runner frees no other sender's claims for a while
- * (REAP_GRACE_MS): a live daemon that was cut off as well must first get the chance to renew its claims,
- * write its heartbeat and record the 'sent' marks it could not write, or its mails would be sent again.
- * Marks are retried for as long as the daemon runs; stopping ends the retries.
+ * After a start or a lost connection the runner frees no other sender's claims for a while (see
+ * reapGraceMs): a live daemon that was cut off as well must first get the chance to renew its claims
+ * (every quarter of mail.claimTimeoutMs) and record the 'sent' marks it could not write (retried at
+ * least every MARK_RETRY_MAX_MS), or its mails would be sent again. Marks are retried for as long as the daemon
+ * runs; stopping ends the retries.
  */
 export interface MailRunner {
   readonly name: 'mail';
@@ -22,7 +23,10 @@ export interface MailRunner {
   stop(): Promise<void>;
 }
 
-export const REAP_GRACE_MS = HEARTBEAT_INTERVAL_MS + 5000;
+/** A renewal tick and a mark retry of every live sender, with a margin, fit into it. */
+export function reapGraceMs(claimTimeoutMs: number): number {
+  return Math.max(MARK_RETRY_MAX_MS, Math.floor(claimTimeoutMs / 4)) + 3000;
+}
 
 export function createMailRunner(
   deps: MailDeps,
@@ -34,7 +38,7 @@ export function createMailRunner(
   } = {},
 ): MailRunner {
   const abort = new AbortController();
-  const grace = options.reapGraceMs ?? REAP_GRACE_MS;
+  const grace = options.reapGraceMs ?? reapGraceMs(deps.config.mail.claimTimeoutMs);
   let upSince = Date.now();
   let lastFailed = false;
   let onFatal: ((err: unknown) => void) | undefined;

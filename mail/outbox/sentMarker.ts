@@ -33,6 +33,8 @@ export interface SentMarkerOptions {
 }
 
 const OTHER_ERROR_TRIES = 3;
+/** Failed marks are tried again at least this often (mail/mailRunner.ts's reaper grace counts on it). */
+export const MARK_RETRY_MAX_MS = 2000;
 
 export function createSentMarker(db: Db, options: SentMarkerOptions): SentMarker {
   let waiting: Array<{ row: HeldRow; resolve: () => void; reject: (err: unknown) => void }> = [];
@@ -72,7 +74,7 @@ export function createSentMarker(db: Db, options: SentMarkerOptions): SentMarker
         }
         // Back in front of the line; marks that arrived meanwhile join the next try.
         waiting = [...group, ...waiting];
-        await sleep(backoffDelay(failures, { baseMs: 200, maxMs: 5000 }), undefined, {
+        await sleep(backoffDelay(failures, { baseMs: 200, maxMs: MARK_RETRY_MAX_MS }), undefined, {
           signal: options.signal,
         }).catch(() => undefined);
       }

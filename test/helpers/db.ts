@@ -21,9 +21,9 @@ export function serverTarget(): DbTarget {
 }
 
 export async function createTestDatabase(
-  options: { charset?: string; collation?: string } = {},
+  options: { charset?: string; collation?: string; server?: DbTarget } = {},
 ): Promise<TestDatabase> {
-  const server = serverTarget();
+  const server = options.server ?? serverTarget();
   const name = `bxsup_test_${randomBytes(5).toString('hex')}`;
   const admin = openDb({ ...server, database: '' }, { poolMax: 1 });
   const charset = options.charset ?? 'utf8';

@@ -23,9 +23,7 @@ describe('bxsup sync --once', () => {
   it('refuses to run before bxsup install, in one line, exit 2', async () => {
     const result = await runCli(['sync', '--once', '--db', t.url]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe(
-      'bxsup: bxsup is not installed in this database: run bxsup install first',
-    );
+    expect(result.stderr.trim()).toBe(`bxsup: bxsup is not installed in ${t.name}: run bxsup install`);
   });
 
   it('without --once points to bxsup run', async () => {
