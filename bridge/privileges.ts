@@ -35,6 +35,16 @@ export async function currentPrivileges(db: Db): Promise<Set<string>> {
   return new Set([...globalRows, ...schemaRows].map((r) => r.p.toUpperCase()));
 }
 
+/** The account the server matched us to ('user'@'host pattern', what a GRANT names) and the database. */
+export async function currentAccount(db: Db): Promise<{ account: string; user: string; database: string }> {
+  const [rows] = (await db.raw(`SELECT DATABASE() AS db, CURRENT_USER() AS u`)) as unknown as [
+    Array<{ db: string; u: string }>,
+  ];
+  const at = rows[0].u.lastIndexOf('@');
+  const user = rows[0].u.slice(0, at);
+  return { account: `'${user}'@'${rows[0].u.slice(at + 1)}'`, user, database: rows[0].db };
+}
+
 export async function assertPrivileges(
   db: Db,
   needed: readonly string[] = INSTALL_PRIVILEGES,
@@ -42,12 +52,9 @@ export async function assertPrivileges(
   const have = await currentPrivileges(db);
   const missing = needed.filter((p) => !have.has(p));
   if (missing.length === 0) return;
-  const [rows] = (await db.raw(`SELECT DATABASE() AS db, CURRENT_USER() AS u`)) as unknown as [
-    Array<{ db: string; u: string }>,
-  ];
-  const [user, host] = rows[0].u.split('@');
+  const { account, user, database } = await currentAccount(db);
   throw new BxsupError(
     'DB_PRIVILEGES',
-    `user '${user}' lacks ${missing.join(', ')} on database '${rows[0].db}': run GRANT ${needed.join(', ')} ON \`${rows[0].db}\`.* TO '${user}'@'${host}';`,
+    `user '${user}' lacks ${missing.join(', ')} on database '${database}': run GRANT ${needed.join(', ')} ON \`${database}\`.* TO ${account};`,
   );
 }

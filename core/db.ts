@@ -23,7 +23,7 @@ export interface ConnectOptions {
  *   silent truncation, for what we write.
  */
 export function openDb(target: DbTarget, options: ConnectOptions = {}): Db {
-  return knexFactory({
+  const db = knexFactory({
     client: 'mysql2',
     connection: {
       host: target.host,
@@ -52,7 +52,19 @@ export function openDb(target: DbTarget, options: ConnectOptions = {}): Db {
     acquireConnectionTimeout: 20000,
     // knex prints pool and driver errors to the console on its own; ours reach the user as one line.
     log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
+    // Never the bound values in an error (they can be a customer's message or a password) ...
+    compileSqlOnError: false,
   });
+  // ... and not the statement either: knex puts it in front of the driver's message, which then
+  // reaches logs, last_error columns and the terminal. It stays on the error as `sql` for BXSUP_DEBUG.
+  db.on('query-error', (err: { message?: string; sql?: string }, query: { sql?: string }) => {
+    const prefix = query.sql === undefined ? null : `${query.sql} - `;
+    if (prefix && typeof err.message === 'string' && err.message.startsWith(prefix)) {
+      err.message = err.message.slice(prefix.length);
+      err.sql ??= query.sql;
+    }
+  });
+  return db;
 }
 
 function quiet(): void {}

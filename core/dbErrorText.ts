@@ -23,8 +23,15 @@ export function isDriverError(err: unknown): err is DriverError {
   );
 }
 
-/** One line for a database error; null when `err` is not one. */
-export function describeDbError(err: unknown, context: { database?: string } = {}): BxsupError | null {
+/**
+ * One line for a database error; null when `err` is not one. `context.account` is the account a GRANT
+ * must name ('user'@'host pattern' from CURRENT_USER()); the server's message only says where the
+ * connection came from.
+ */
+export function describeDbError(
+  err: unknown,
+  context: { database?: string; account?: string } = {},
+): BxsupError | null {
   if (!isDriverError(err)) return null;
   const message = err.sqlMessage ?? '';
   const table = tableName(message);
@@ -37,10 +44,10 @@ export function describeDbError(err: unknown, context: { database?: string } = {
       const user = /user '([^']*)'@'([^']*)'/i.exec(message);
       const database = context.database ?? databaseName(message) ?? '<database>';
       const privileges = [...new Set([...RUNTIME_PRIVILEGES, ...(command ? [command] : [])])];
-      const who = user ? `'${user[1]}'@'${user[2]}'` : "'<user>'@'<host>'";
+      const who = context.account ?? (user ? `'${user[1]}'@'${user[2]}'` : "'<user>'@'<host>'");
       return new BxsupError(
         'DB_PRIVILEGES',
-        `the database user ${who} may not ${command ?? 'use'} ${table ? `table ${table}` : `database ${database}`}: run GRANT ${privileges.join(', ')} ON \`${database}\`.* TO ${who};`,
+        `the database user ${who} may not ${command ?? 'use'} ${table ? `on table ${table}` : `database ${database}`}: run GRANT ${privileges.join(', ')} ON \`${database}\`.* TO ${who};`,
         { cause: err },
       );
     }

@@ -8,8 +8,8 @@ import { escalationWorker } from '../escalator/agent/worker';
 import { createMailEvents } from '../mail/mailEvents';
 import { createMailRunner } from '../mail/mailRunner';
 import { createMailDeps } from '../mail/mailSetup';
-import { assertPrivileges } from '../bridge/privileges';
-import { RUNTIME_PRIVILEGES } from '../core/dbErrorText';
+import { assertPrivileges, currentAccount } from '../bridge/privileges';
+import { describeDbError, RUNTIME_PRIVILEGES } from '../core/dbErrorText';
 import { assertInstalled } from '../schema/migrator';
 import { createDaemonMetrics } from '../service/daemonMetrics';
 import { metricsWorker } from '../service/metricsWorker';
@@ -37,6 +37,8 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
   const logger = deps.logger;
   await assertPrivileges(db, RUNTIME_PRIVILEGES);
   const installed = await assertInstalled(db, deps.target);
+  // For a privilege lost while running: the GRANT must name the account, which only the server knows.
+  const { account, database } = await currentAccount(db);
   const zone = await resolveSiteZone(db, config.site.timeZone);
   if (zone.warning) logger.warn(zone.warning);
   const instanceId = newInstanceId();
@@ -92,5 +94,9 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
   logger.info(
     `bxsup daemon ${instanceId} on ${redactDbUrl(deps.target)} (schema ${installed}, site zone ${zone.zone})`,
   );
-  return runDaemon(workers, { logger, onStopped: () => db.destroy() });
+  return runDaemon(workers, {
+    logger,
+    onStopped: () => db.destroy(),
+    explain: (err) => describeDbError(err, { account, database }) ?? err,
+  });
 }

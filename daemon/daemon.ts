@@ -18,7 +18,13 @@ export interface DaemonHandle {
  */
 export async function runDaemon(
   workers: DaemonWorker[],
-  deps: { logger: Logger; shutdownTimeoutMs?: number; onStopped?: () => Promise<void> },
+  deps: {
+    logger: Logger;
+    shutdownTimeoutMs?: number;
+    onStopped?: () => Promise<void>;
+    /** Turns a worker's fatal error into the one the person reads (e.g. a GRANT naming our account). */
+    explain?: (err: unknown) => unknown;
+  },
 ): Promise<DaemonHandle> {
   const { logger } = deps;
   let failure: unknown = null;
@@ -55,8 +61,8 @@ export async function runDaemon(
     (name: string) =>
     (err: unknown): void => {
       if (failure !== null || stopping) return;
-      failure = err;
-      logger.error(`${name} cannot go on: ${describeError(err)}; the daemon stops`);
+      failure = deps.explain?.(err) ?? err;
+      logger.error(`the daemon stops: ${name} cannot go on: ${describeError(failure)}`);
       void stop(`${name} failed`);
     };
 

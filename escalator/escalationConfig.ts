@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronProblem } from './cronRule';
 
 /**
  * The `escalation` section of bxsup.config.json: when the agent runs, and what each level does.
@@ -71,10 +72,14 @@ export const escalationConfigSchema = z
     /** node-schedule cron (5 fields, or 6 with seconds first), in the daemon host's zone. */
     cron: z
       .string()
-      .refine(
-        (v) => [5, 6].includes(v.trim().split(/\s+/).length),
-        'must be a cron expression such as "*/15 * * * *"',
-      )
+      .superRefine((v, ctx) => {
+        const problem = cronProblem(v);
+        if (problem)
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: `"${v}" is not a cron rule the daemon can run (${problem}); e.g. "*/15 * * * *" is every 15 minutes`,
+          });
+      })
       .default('*/15 * * * *'),
     /** Due tickets read per query; a pass loops until none is left. */
     batchSize: z.number().int().min(1).max(10000).default(500),

@@ -1,3 +1,4 @@
+import { BxsupError } from '../core/errors';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Clock } from '../core/clock';
@@ -82,7 +83,7 @@ export function metricsWorker(deps: MetricsWorkerDeps): MetricsWorker {
   return {
     name: 'metrics',
     listening,
-    start() {
+    start(fatal) {
       startedAt = clock.now();
       if (config.port === undefined) {
         logger.debug('metrics endpoint off (no metrics.port)');
@@ -100,9 +101,18 @@ export function metricsWorker(deps: MetricsWorkerDeps): MetricsWorker {
       s.requestTimeout = 10_000;
       s.headersTimeout = 5_000;
       s.keepAliveTimeout = 5_000;
-      s.once('error', (err: Error) => {
+      s.once('error', (err: NodeJS.ErrnoException) => {
         logger.error(`metrics endpoint not started on ${config.host}:${config.port}: ${err.message}`);
         resolveListening(null);
+        // The admin asked for metrics: a daemon without them would look healthy to nobody.
+        fatal?.(
+          new BxsupError(
+            'CONFIG_INVALID',
+            err.code === 'EADDRINUSE'
+              ? `metrics.port ${config.port} on ${config.host} is taken: choose another metrics.port, or stop what listens there`
+              : `metrics.port ${config.port} on ${config.host} cannot be used (${err.code ?? err.message}): check metrics.host and metrics.port`,
+          ),
+        );
       });
       s.listen(config.port, config.host, () => {
         const address = s.address() as AddressInfo;
