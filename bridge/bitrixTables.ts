@@ -1,5 +1,7 @@
 import { Db } from '../core/db';
 import { BxsupError } from '../core/errors';
+import { MESSAGE_COLUMNS_READ } from './nativeMessages';
+import { TICKET_COLUMNS_READ } from './nativeTickets';
 
 /** Without these the database is not a Bitrix site with the support module. */
 export const REQUIRED_TABLES = ['b_ticket', 'b_ticket_message', 'b_user', 'b_user_field'] as const;
@@ -28,11 +30,35 @@ export async function assertBitrixSupportDatabase(db: Db): Promise<BitrixCheck> 
       );
     }
   }
+  await assertColumnsWeRead(db);
   const warnings: string[] = [];
   const hasSaleModule = present.has('b_sale_order');
   if (!hasSaleModule)
     warnings.push('table b_sale_order not found: the sale module is not installed, order linking is off');
   return { hasSaleModule, warnings };
+}
+
+/**
+ * A table named b_ticket is not enough: the sync reads these columns of it and of b_ticket_message, so
+ * without one of them every pass would fail. Checked before install changes anything (and by status).
+ */
+async function assertColumnsWeRead(db: Db): Promise<void> {
+  for (const [table, columns] of [
+    ['b_ticket', TICKET_COLUMNS_READ],
+    ['b_ticket_message', MESSAGE_COLUMNS_READ],
+  ] as const) {
+    const rows = (await db('information_schema.COLUMNS')
+      .where({ TABLE_SCHEMA: db.raw('DATABASE()'), TABLE_NAME: table })
+      .select('COLUMN_NAME')) as Array<{ COLUMN_NAME: string }>;
+    const have = new Set(rows.map((r) => r.COLUMN_NAME.toUpperCase()));
+    const missing = columns.filter((c) => !have.has(c));
+    if (missing.length) {
+      throw new BxsupError(
+        'DB_NOT_BITRIX',
+        `table ${table} lacks the column(s) ${missing.join(', ')} that bxsup reads: this is not the support module's ${table} (or a version bxsup does not know); check the database, and the support module's version`,
+      );
+    }
+  }
 }
 
 export interface BitrixSite {

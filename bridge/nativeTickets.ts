@@ -55,6 +55,9 @@ const FULL_COLUMNS = [
   't.MODIFIED_MODULE_NAME',
 ];
 
+/** The b_ticket columns the sync reads: install and status check that they are there. */
+export const TICKET_COLUMNS_READ: readonly string[] = FULL_COLUMNS.map((c) => c.replace(/^t\./, ''));
+
 function select(db: Reader, columns: string[], withUf: boolean): Knex.QueryBuilder {
   const query = db('b_ticket as t');
   if (!withUf) return query.select([...columns, db.raw('NULL AS UF_ORDER_ID')]);

@@ -1,16 +1,34 @@
 import { maxMessageId } from '../bridge/nativeMessages';
 import { maxTicketId } from '../bridge/nativeTickets';
-import { utcToInstant } from '../core/time';
-import { tableExists } from '../schema/migrator';
+import { resolveSiteZone } from '../bridge/siteZone';
+import { Db } from '../core/db';
+import { nativeToInstant, utcToInstant } from '../core/time';
+import { columnExists, tableExists } from '../schema/migrator';
 import { readCursors, SYNC_CURSORS } from '../sync/store/cursors';
 import { StatusCollector } from './section';
 
 /**
- * How far the mirror is behind Bitrix (newest native IDs against the sync cursors) and whether a daemon
- * is alive (bl_support_daemon heartbeats). A database nobody has synced yet is not a problem (the schema
- * section says what to install); a daemon whose heartbeat stopped is.
+ * How far the mirror is behind Bitrix (newest native IDs against the sync cursors, and how long the
+ * oldest row not mirrored yet has waited), whether a daemon is alive (bl_support_daemon heartbeats), and
+ * whether its workers' passes keep failing. A database nobody has synced yet is not a problem (the schema
+ * section says what to install); a daemon whose heartbeat stopped is — unless a daemon started later on
+ * the same host beats (systemd restarted it: the old row is history, not a missing daemon).
  */
 const MIN_STALE_MS = 60_000;
+/** A worker whose passes have failed this long is a problem (one failed pass is not). */
+const FAILING_FOR_MS = 30_000;
+
+interface DaemonRow {
+  instanceId: string;
+  host: string;
+  pid: number;
+  startedAt: Date | null;
+  seenAt: Date | null;
+  ageMs: number | null;
+  alive: boolean;
+  supersededBy: string | null;
+  failing: Record<string, { since: string; error: string }>;
+}
 
 export const syncSection: StatusCollector = async ({ db, config, now }) => {
   if (!(await tableExists(db, 'bl_support_cursor'))) {
@@ -32,38 +50,38 @@ export const syncSection: StatusCollector = async ({ db, config, now }) => {
     tickets: Math.max(0, newestTicket - (ticketCursor ?? 0)),
     messages: Math.max(0, newestMessage - (messageCursor ?? 0)),
   };
+  const synced = ticketCursor !== null;
+
+  const oldestWaiting =
+    synced && (lag.tickets || lag.messages)
+      ? await oldestUnmirrored(db, config.site.timeZone, ticketCursor, messageCursor ?? 0)
+      : null;
+  const waitingMinutes = oldestWaiting ? Math.floor((now.getTime() - oldestWaiting.getTime()) / 60_000) : 0;
+  if (oldestWaiting && waitingMinutes >= config.sync.lagAlertMinutes) {
+    problems.push(
+      `the mirror is ${lag.tickets} ticket(s) and ${lag.messages} message(s) behind, the oldest waiting for ${waitingMinutes} min (sync.lagAlertMinutes is ${config.sync.lagAlertMinutes}): is bxsup run running, and are its sync passes failing (see its log)?`,
+    );
+  }
 
   const staleAfterMs = Math.max(MIN_STALE_MS, 10 * config.sync.pollIntervalMs);
-  const daemons = (await tableExists(db, 'bl_support_daemon'))
-    ? (
-        await db('bl_support_daemon')
-          .orderBy('heartbeat_at', 'desc')
-          .select<Array<{ instance_id: string; host: string; pid: number; heartbeat_at: string }>>(
-            'instance_id',
-            'host',
-            'pid',
-            'heartbeat_at',
-          )
-      ).map((d) => {
-        const seen = utcToInstant(d.heartbeat_at);
-        const ageMs = seen ? Math.max(0, now.getTime() - seen.getTime()) : null;
-        return {
-          instanceId: d.instance_id,
-          host: d.host,
-          pid: Number(d.pid),
-          ageMs,
-          alive: ageMs !== null && ageMs <= staleAfterMs,
-        };
-      })
-    : [];
-  for (const d of daemons.filter((x) => !x.alive)) {
+  const daemons = await readDaemons(db, now, staleAfterMs);
+  for (const d of daemons.filter((x) => !x.alive && !x.supersededBy)) {
     problems.push(
       `daemon ${d.instanceId} on ${d.host} last sent a heartbeat ${d.ageMs === null ? 'never' : `${Math.round(d.ageMs / 1000)} s ago`}: check that bxsup run is still running there`,
     );
   }
+  for (const d of daemons.filter((x) => x.alive)) {
+    for (const [worker, failure] of Object.entries(d.failing)) {
+      const since = new Date(failure.since);
+      if (now.getTime() - since.getTime() < FAILING_FOR_MS) continue;
+      problems.push(
+        `${worker} passes of the daemon on ${d.host} (pid ${d.pid}) have failed since ${since.toISOString()}: ${failure.error}`,
+      );
+    }
+  }
 
-  const synced = ticketCursor !== null;
   const alive = daemons.filter((d) => d.alive);
+  const superseded = daemons.filter((d) => d.supersededBy);
   return {
     key: 'sync',
     data: {
@@ -72,26 +90,127 @@ export const syncSection: StatusCollector = async ({ db, config, now }) => {
       cursors: { ticket: ticketCursor, message: messageCursor },
       newest: { ticket: newestTicket, message: newestMessage },
       lag,
+      oldestWaitingMinutes: oldestWaiting ? waitingMinutes : null,
       reconciledAt: reconciledMs ? new Date(reconciledMs).toISOString() : null,
-      daemons,
+      daemons: daemons.map((d) => ({
+        instanceId: d.instanceId,
+        host: d.host,
+        pid: d.pid,
+        ageMs: d.ageMs,
+        alive: d.alive,
+        supersededBy: d.supersededBy,
+        failing: d.failing,
+      })),
     },
     lines: [
       [
         'sync',
         synced
-          ? `${lag.tickets} ticket(s) and ${lag.messages} message(s) behind (cursors ${ticketCursor}/${messageCursor}, newest ${newestTicket}/${newestMessage})`
+          ? `${lag.tickets} ticket(s) and ${lag.messages} message(s) behind (cursors ${ticketCursor}/${messageCursor}, newest ${newestTicket}/${newestMessage})${oldestWaiting ? `, the oldest waiting ${waitingMinutes} min` : ''}`
           : 'never run: bxsup run (or bxsup sync --once) mirrors the tickets',
       ],
       ['reconciled', reconciledMs ? new Date(reconciledMs).toISOString() : 'not yet'],
       [
         'daemon',
-        alive.length
-          ? alive.map((d) => `${d.host} pid ${d.pid} (${Math.round((d.ageMs ?? 0) / 1000)} s ago)`).join(', ')
+        (alive.length
+          ? alive
+              .map(
+                (d) =>
+                  `${d.host} pid ${d.pid} (${Math.round((d.ageMs ?? 0) / 1000)} s ago)${Object.keys(d.failing).length ? `, failing: ${Object.keys(d.failing).join(', ')}` : ''}`,
+              )
+              .join(', ')
           : daemons.length
             ? 'none alive'
-            : 'none has run',
+            : 'none has run') +
+          (superseded.length ? `; ${superseded.length} earlier instance(s) superseded on the same host` : ''),
       ],
     ],
     problems,
   };
 };
+
+async function readDaemons(db: Db, now: Date, staleAfterMs: number): Promise<DaemonRow[]> {
+  if (!(await tableExists(db, 'bl_support_daemon'))) return [];
+  const withFailing = await columnExists(db, 'bl_support_daemon', 'failing');
+  const rows = (await db('bl_support_daemon')
+    .orderBy('heartbeat_at', 'desc')
+    .select(
+      'instance_id',
+      'host',
+      'pid',
+      'started_at',
+      'heartbeat_at',
+      ...(withFailing ? ['failing'] : []),
+    )) as Array<{
+    instance_id: string;
+    host: string;
+    pid: number;
+    started_at: string;
+    heartbeat_at: string;
+    failing?: string | null;
+  }>;
+  const daemons: DaemonRow[] = rows.map((d) => {
+    const seenAt = utcToInstant(d.heartbeat_at);
+    const ageMs = seenAt ? Math.max(0, now.getTime() - seenAt.getTime()) : null;
+    return {
+      instanceId: d.instance_id,
+      host: d.host,
+      pid: Number(d.pid),
+      startedAt: utcToInstant(d.started_at),
+      seenAt,
+      ageMs,
+      alive: ageMs !== null && ageMs <= staleAfterMs,
+      supersededBy: null,
+      failing: parseFailing(d.failing ?? null),
+    };
+  });
+  for (const dead of daemons.filter((d) => !d.alive)) {
+    const successor = daemons.find(
+      (d) => d.alive && d.host === dead.host && d.startedAt && (!dead.seenAt || d.startedAt >= dead.seenAt),
+    );
+    dead.supersededBy = successor?.instanceId ?? null;
+  }
+  return daemons;
+}
+
+function parseFailing(text: string | null): Record<string, { since: string; error: string }> {
+  if (!text) return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object'
+      ? (parsed as Record<string, { since: string; error: string }>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * When the oldest native row the mirror has not reached was written (its DATE_CREATE, read in the site's
+ * zone): one primary-key lookup after each cursor. A ticket whose date is unreadable (a zero date) counts
+ * as written now, so it raises no alarm of its own.
+ */
+async function oldestUnmirrored(
+  db: Db,
+  configuredZone: string | undefined,
+  ticketCursor: number,
+  messageCursor: number,
+): Promise<Date | null> {
+  const zone = (await resolveSiteZone(db, configuredZone)).zone;
+  const [ticket] = (await db('b_ticket')
+    .where('ID', '>', ticketCursor)
+    .orderBy('ID')
+    .limit(1)
+    .select('DATE_CREATE')) as Array<{
+    DATE_CREATE: string | null;
+  }>;
+  const [message] = (await db('b_ticket_message')
+    .where('ID', '>', messageCursor)
+    .orderBy('ID')
+    .limit(1)
+    .select('DATE_CREATE')) as Array<{ DATE_CREATE: string | null }>;
+  const dates = [ticket, message]
+    .map((r) => (r ? nativeToInstant(r.DATE_CREATE, zone) : null))
+    .filter((d): d is Date => d !== null);
+  return dates.length ? new Date(Math.min(...dates.map((d) => d.getTime()))) : null;
+}
