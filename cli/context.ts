@@ -3,6 +3,7 @@ import { Config, ConfigInput, loadConfig } from '../core/config';
 import { connectChecked, Db } from '../core/db';
 import { DbTarget, parseDbUrl } from '../core/dbUrl';
 import { BxsupError } from '../core/errors';
+import { unknownVariableWarnings } from '../core/environment';
 import { createLogger, Logger } from '../core/logger';
 import { readBitrixDbTarget } from '../bridge/bitrixSettings';
 import { assertPrivileges } from '../bridge/privileges';
@@ -27,6 +28,7 @@ export interface CliContext {
 export function createCliContext(options: { config?: string }, overrides: ConfigInput = {}): CliContext {
   const { config, file } = loadConfig({ configPath: options.config, overrides });
   const logger = createLogger({ level: config.log.level, format: config.log.format });
+  for (const warning of unknownVariableWarnings(process.env)) logger.warn(warning);
   return { config, configFile: file, logger, clock: systemClock };
 }
 

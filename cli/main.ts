@@ -43,7 +43,21 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * `bxsup status | head -1`: once the reader has gone, writing more raises EPIPE. Like any Unix tool
+ * whose pipe closed, the command ends at once and quietly (no stack trace); whatever it changed so far
+ * is crash-safe by design (install journals before it writes, passes commit batch by batch).
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

@@ -26,12 +26,24 @@ export function parseDbUrl(url: string, what = 'database URL'): DbTarget {
       `the ${what} must start with mysql:// (got ${parsed.protocol}//): write it as mysql://user:password@host:3306/database`,
     );
   }
+  const decode = (part: string, name: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch (cause) {
+      // A raw '%' (not followed by two hex digits) cannot be told from an encoded character.
+      throw new BxsupError(
+        'CONFIG_INVALID',
+        `the ${name} in the ${what} holds a '%' that is not URL-encoded: write each % as %25 (e.g. a password p%ss becomes p%25ss)`,
+        { cause },
+      );
+    }
+  };
   return {
     host: parsed.hostname || '127.0.0.1',
     port: parsed.port ? Number(parsed.port) : 3306,
-    user: decodeURIComponent(parsed.username || 'root'),
-    password: decodeURIComponent(parsed.password),
-    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+    user: decode(parsed.username || 'root', 'user'),
+    password: decode(parsed.password, 'password'),
+    database: decode(parsed.pathname.replace(/^\//, ''), 'database name'),
   };
 }
 

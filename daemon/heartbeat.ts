@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Clock } from '../core/clock';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
-import { instantToUtc } from '../core/time';
+import { instantToUtc, utcToInstant } from '../core/time';
 import { VERSION } from '../core/version';
 import { PeriodicTask } from './periodicTask';
 import { DaemonWorker } from './worker';
@@ -90,4 +90,30 @@ export function heartbeatWorker(deps: {
         .catch(() => undefined);
     },
   };
+}
+
+export interface LiveDaemon {
+  instanceId: string;
+  host: string;
+  pid: number;
+  ageMs: number;
+}
+
+/** Daemons whose heartbeat is recent (uninstall refuses to pull the tables from under them). */
+export async function liveDaemons(db: Db, now: Date, staleAfterMs = 60_000): Promise<LiveDaemon[]> {
+  const rows = (await db('bl_support_daemon')
+    .where('heartbeat_at', '>=', instantToUtc(new Date(now.getTime() - staleAfterMs)))
+    .orderBy('heartbeat_at', 'desc')
+    .select('instance_id', 'host', 'pid', 'heartbeat_at')) as Array<{
+    instance_id: string;
+    host: string;
+    pid: number;
+    heartbeat_at: string;
+  }>;
+  return rows.map((r) => ({
+    instanceId: r.instance_id,
+    host: r.host,
+    pid: Number(r.pid),
+    ageMs: Math.max(0, now.getTime() - (utcToInstant(r.heartbeat_at)?.getTime() ?? 0)),
+  }));
 }

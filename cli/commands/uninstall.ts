@@ -4,6 +4,9 @@ import { assertBitrixSupportDatabase } from '../../bridge/bitrixTables';
 import { assertPrivileges } from '../../bridge/privileges';
 import { runUninstall } from '../../schema/uninstall';
 import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
+import { BxsupError } from '../../core/errors';
+import { liveDaemons } from '../../daemon/heartbeat';
+import { tableExists } from '../../schema/migrator';
 import { confirm } from '../confirm';
 import { createCliContext, openSiteDb } from '../context';
 import { stdoutOutput } from '../output';
@@ -19,6 +22,7 @@ export function uninstallCommand(): Command {
     .option('--purge', 'also remove our tables and UF_ORDER_ID with its values')
     .option('--dry-run', 'print every statement it would run, change nothing')
     .option('--yes', 'do not ask for confirmation')
+    .option('--force', 'go ahead although a daemon (bxsup run) still works on this database')
     .action(
       async (opts: {
         db?: string;
@@ -27,6 +31,7 @@ export function uninstallCommand(): Command {
         purge?: boolean;
         dryRun?: boolean;
         yes?: boolean;
+        force?: boolean;
       }) => {
         const ctx = createCliContext(opts);
         const out = stdoutOutput();
@@ -34,6 +39,20 @@ export function uninstallCommand(): Command {
         try {
           await assertBitrixSupportDatabase(db);
           await assertPrivileges(db);
+          const running = (await tableExists(db, 'bl_support_daemon'))
+            ? await liveDaemons(db, ctx.clock.now())
+            : [];
+          if (running.length) {
+            const who = running
+              .map((d) => `${d.host} pid ${d.pid}, heartbeat ${Math.round(d.ageMs / 1000)} s ago`)
+              .join('; ');
+            if (!opts.force && !opts.dryRun)
+              throw new BxsupError(
+                'USAGE',
+                `a bxsup daemon still works on this database (${who}): stop it first (systemctl stop bxsup), or pass --force`,
+              );
+            ctx.logger.warn(`a bxsup daemon still works on this database (${who})`);
+          }
           if (opts.purge && !opts.dryRun && !opts.yes) {
             const ok = await confirm(
               `remove bxsup's tables and the UF_ORDER_ID values of every ticket from ${redactDbUrl(target)}?`,

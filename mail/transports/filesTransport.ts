@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { MailTransport, OutgoingMail } from './transport';
@@ -6,8 +6,8 @@ import { toNodemailerMessage } from './nodemailerMessage';
 
 /**
  * Writes each mail as an .eml file named after its event key (demo and dry runs). The file is written
- * under a temporary name and renamed, so a reader never sees half a mail; sending an event again
- * replaces its file instead of adding a second one.
+ * under a temporary name and renamed, so a reader never sees half a mail (and a failed write leaves no
+ * temporary file); sending an event again replaces its file instead of adding a second one.
  */
 export function createFilesTransport(dir: string): MailTransport {
   return {
@@ -18,8 +18,14 @@ export function createFilesTransport(dir: string): MailTransport {
       const raw = await new MailComposer(toNodemailerMessage(mail, now)).compile().build();
       const file = path.join(dir, emlFileName(mail));
       const temp = `${file}.${process.pid}.tmp`;
-      await writeFile(temp, raw);
-      await rename(temp, file);
+      try {
+        await writeFile(temp, raw);
+        await rename(temp, file);
+      } catch (err) {
+        // A full disk or a folder made read-only: no half-written .tmp stays behind.
+        await rm(temp, { force: true }).catch(() => undefined);
+        throw err;
+      }
     },
     async close() {},
   };

@@ -7,15 +7,10 @@ import { IdSpan, idsSql } from './idSpan';
 /**
  * Writes and reads of bl_support_message (id = b_ticket_message.ID). The body goes from table to table
  * inside the server (INSERT … SELECT): a backfill moves gigabytes of text that Node would only decode,
- * escape and send back. Node decides the other columns and passes them in as ID lists.
+ * escape and send back. Node decides the other columns and passes them in as ID lists. The body is
+ * LONGTEXT like b_ticket_message.MESSAGE (migration 004), so it is copied whole.
  */
 type Reader = Knex | Knex.Transaction;
-
-/**
- * MEDIUMTEXT holds 16 MiB: 4,194,303 characters always fit in utf8mb4. Bitrix's LONGTEXT could hold
- * more; such a body is cut, not refused.
- */
-const MAX_BODY_CHARS = 4_194_303;
 
 /**
  * created_at as SQL: DATE_CREATE minus the site zone's offset, which the caller computed in Node (the
@@ -80,7 +75,7 @@ async function insertSelect(
   };
   const [result] = (await trx.raw(
     `INSERT INTO bl_support_message (id, ticket_id, author_id, body, is_internal, is_staff, created_at)
-     SELECT m.ID, m.TICKET_ID, NULLIF(m.OWNER_USER_ID, 0), LEFT(COALESCE(m.MESSAGE, ''), ${MAX_BODY_CHARS}),
+     SELECT m.ID, m.TICKET_ID, NULLIF(m.OWNER_USER_ID, 0), COALESCE(m.MESSAGE, ''),
             m.IS_HIDDEN = 'Y', ${staffSql(messages)}, ${createdAtSql(messages, bind)}
        FROM b_ticket_message m
       WHERE ${where}

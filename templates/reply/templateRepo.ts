@@ -36,6 +36,10 @@ export async function getTemplate(db: Db, code: string, language: string): Promi
   return (await listTemplates(db, language)).find((t) => t.code === code) ?? null;
 }
 
+/** bl_support_templates.title is VARCHAR(255); body is TEXT (65,535 bytes), as b_ticket_dictionary.DESCR. */
+const TITLE_MAX_CHARS = 255;
+const BODY_MAX_BYTES = 65_535;
+
 export function assertValidTemplate(t: ReplyTemplate): void {
   const where = `template ${t.code} (${t.language})`;
   if (!CODE.test(t.code))
@@ -47,6 +51,20 @@ export function assertValidTemplate(t: ReplyTemplate): void {
     throw new BxsupError('USAGE', `${where}: the language must be a two-letter code such as ru or en`);
   if (!t.title.trim()) throw new BxsupError('TEMPLATE_INVALID', `${where}: the title is empty`);
   if (!t.body.trim()) throw new BxsupError('TEMPLATE_INVALID', `${where}: the text is empty`);
+  // What bl_support_templates and the published answer (b_ticket_dictionary) hold: a limit, not an error
+  // from the database.
+  const titleLength = Array.from(t.title).length;
+  if (titleLength > TITLE_MAX_CHARS)
+    throw new BxsupError(
+      'TEMPLATE_INVALID',
+      `${where}: the title is ${titleLength} characters long; at most ${TITLE_MAX_CHARS}: shorten it`,
+    );
+  const bodyBytes = Buffer.byteLength(t.body, 'utf8');
+  if (bodyBytes > BODY_MAX_BYTES)
+    throw new BxsupError(
+      'TEMPLATE_INVALID',
+      `${where}: the text is ${bodyBytes} bytes long (UTF-8); at most ${BODY_MAX_BYTES}: shorten it`,
+    );
   assertKnownPlaceholders(t.title, `${where}, title`);
   assertKnownPlaceholders(t.body, where);
 }

@@ -1,3 +1,7 @@
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createFilesTransport, emlFileName } from '../../mail/transports/filesTransport';
 import { FixedClock } from '../../core/clock';
 import { openDb } from '../../core/db';
 import { instantToUtc } from '../../core/time';
@@ -5,7 +9,7 @@ import { FIXTURE } from '../../fixtures/seed';
 import { mailOnce } from '../../mail/mailOnce';
 import { requeueDead } from '../../mail/outbox/retryDead';
 import { TestDatabase } from '../helpers/db';
-import { installedSite, mailDeps, msk, queueEvent, testConfig } from './helpers/mailEnv';
+import { installedSite, mailDeps, memoryLogger, msk, queueEvent, testConfig } from './helpers/mailEnv';
 import { SmtpSink, startSink } from './helpers/smtpSink';
 
 /**
@@ -41,7 +45,7 @@ describe('mail delivery', () => {
       .first('state', 'attempts', 'available_at', 'last_error');
   }
 
-  it('SMTP down for a while: retried with backoff, then every mail delivered exactly once', async () => {
+  it('SMTP down for a while: retried with backoff, then every mail delivered exactly once; logged once per change', async () => {
     const keys = MAILABLE.slice(0, 5).map((id) => `closed:${id}:down`);
     for (const [i, key] of keys.entries())
       await queueEvent(
@@ -50,7 +54,8 @@ describe('mail delivery', () => {
         clock.now(),
       );
     await sink.stop();
-    const deps = await mailDeps(t, { config: config(), clock });
+    const log = memoryLogger();
+    const deps = await mailDeps(t, { config: config(), clock, logger: log.logger });
     try {
       // Down: each attempt fails; jitter is pinned at 0.5, so the delay is 3/4 of the cap.
       expect(await mailOnce(deps)).toMatchObject({ claimed: 5, sent: 0, retried: 5 });
@@ -73,6 +78,18 @@ describe('mail delivery', () => {
     } finally {
       await deps.transport.close();
     }
+    // Ten failed attempts over two passes: one line when the server went, one when it came back.
+    const lines = log
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { message: string });
+    expect(
+      lines.filter((l) => /mail server|retrying|ECONNREFUSED/.test(l.message)).map((l) => l.message),
+    ).toEqual([
+      expect.stringMatching(/^mail server failing: .*ECONNREFUSED.*; mails are retried with backoff/),
+      'mail server accepting mail again, after 10 failed attempt(s)',
+    ]);
     for (const key of keys) expect(await state(key)).toMatchObject({ state: 'sent', last_error: null });
     const ids = sink.mails.map((m) => m.parsed.messageId).filter((id) => id?.startsWith('<closed.'));
     expect(ids.sort()).toEqual(
@@ -260,5 +277,34 @@ describe('mail delivery', () => {
       await deps.transport.close();
     }
     expect(await state('webhook:1')).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+});
+
+describe('files transport', () => {
+  it('a failed write leaves no .tmp file behind', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bxsup-files-'));
+    try {
+      const transport = createFilesTransport(dir);
+      const mail = {
+        eventKey: 'closed:1:x',
+        eventType: 'SUPPORT_TICKET_CLOSED',
+        ticketId: 1,
+        siteId: 's1',
+        languageId: 'ru',
+        from: { name: 'Shop', address: 'shop@example.ru' },
+        to: [{ name: 'Мария', address: 'maria@example.ru' }],
+        subject: 'Closed',
+        text: 'Bye',
+        html: '<p>Bye</p>',
+        messageId: '<closed.1.x@example.ru>',
+        fields: {},
+      };
+      // A folder where the mail's file should go: the rename fails.
+      await mkdir(path.join(dir, emlFileName(mail)));
+      await expect(transport.send(mail, { now: new Date() })).rejects.toThrow();
+      expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

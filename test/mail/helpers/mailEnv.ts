@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { FixedClock } from '../../../core/clock';
+import { DbTarget } from '../../../core/dbUrl';
 import { Config, ConfigInput, validateConfig } from '../../../core/config';
 import { createLogger, Logger, silentLogger } from '../../../core/logger';
 import { instantToUtc } from '../../../core/time';
@@ -17,9 +18,9 @@ import { createTestDatabase, TestDatabase } from '../../helpers/db';
 
 /** The fixture site with bxsup installed at the suite's reference time and the history mirrored. */
 export async function installedSite(
-  options: { takeOverCustomerMail?: boolean; sync?: boolean } = {},
+  options: { takeOverCustomerMail?: boolean; sync?: boolean; server?: DbTarget } = {},
 ): Promise<TestDatabase> {
-  const t = await createTestDatabase();
+  const t = await createTestDatabase({ server: options.server });
   await loadBitrixFixture(t.db, { zone: FIXTURE_ZONE });
   await runInstall(
     {

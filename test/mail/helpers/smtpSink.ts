@@ -21,6 +21,8 @@ export class SmtpSink {
   private server: SMTPServer | null = null;
   private waiters: Array<() => void> = [];
 
+  constructor(private readonly sizeLimit = 10 * 1024 * 1024) {}
+
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
   }
@@ -30,7 +32,7 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
-      size: 10 * 1024 * 1024,
+      size: this.sizeLimit,
       onRcptTo: (address: SMTPServerAddress, _session, callback) => {
         const reject = this.rejectRecipients.get(address.address);
         if (!reject) return callback();
@@ -82,8 +84,8 @@ export class SmtpSink {
   }
 }
 
-export async function startSink(): Promise<SmtpSink> {
-  const sink = new SmtpSink();
+export async function startSink(sizeLimit?: number): Promise<SmtpSink> {
+  const sink = new SmtpSink(sizeLimit);
   await sink.start();
   return sink;
 }
