@@ -23,7 +23,8 @@ export async function runDemo(print: (line?: string) => void): Promise<void> {
   let daemon: ChildProcess | null = null;
   try {
     print(`Bitrix-shaped shop database: ${redactDbUrl(site.target)}`);
-    await loadBitrixFixture(site.db, { zone: FIXTURE.zone });
+    // Dated relative to now: the queue and the report read as a shop of this week, not of 2024.
+    await loadBitrixFixture(site.db, { zone: FIXTURE.zone, datedRelativeTo: new Date() });
     print(
       '  two sites (s1 Russian, s2 English), staff and customers, orders with shipments, 11 tickets in every state',
     );

@@ -21,5 +21,10 @@ describe('bxsup demo', () => {
     expect(out).toMatch(/1 action\(s\) applied/);
     expect(out).toMatch(/criticality now "High"; log line: .*first reply deadline missed/);
     expect(out).toMatch(/\n {2}healthy\n/);
+    // The shop is dated relative to now: its queue shows tickets hours or days overdue, never years.
+    const queue = out.slice(out.indexOf('$ bxsup queue'), out.indexOf('$ bxsup status'));
+    const overdueDays = [...queue.matchAll(/ -(\d+)d \d+h$/gm)].map((m) => Number(m[1]));
+    expect(overdueDays.length).toBeGreaterThan(0);
+    expect(Math.max(...overdueDays)).toBeLessThan(15);
   }, 120000);
 });
