@@ -125,10 +125,13 @@ export async function mailOnce(deps: MailDeps, options: MailPassOptions = {}): P
         skipLocked: deps.skipLocked,
         eventTypes: MAIL_EVENT_TYPES,
       });
-      book.hold(rows, now());
+      // A row this pass still has in flight under an earlier claim (its lease was taken away and the
+      // row handed out again) is not sent a second time: the send under way records it.
+      const fresh = rows.filter((r) => !book.holds(r.id));
+      book.hold(fresh, now());
       // One read for the claim's tickets instead of one per mail; if it fails, each mail reads its own.
-      await compose.reader.prefetchTickets(rows.map((r) => r.ticketId)).catch(() => undefined);
-      return rows;
+      await compose.reader.prefetchTickets(fresh.map((r) => r.ticketId)).catch(() => undefined);
+      return fresh;
     },
     Math.floor(workerCount / 2),
   );

@@ -14,6 +14,7 @@ import { confirmClaims, HeldRow, releaseClaims, renewClaims } from './leases';
  */
 export interface ClaimBook {
   hold(rows: HeldRow[], now: Date): void;
+  holds(id: number): boolean;
   stillHeld(row: HeldRow): Promise<boolean>;
   letGo(row: HeldRow): void;
   /** Gives unsent rows back to the queue (and lets go of them). */
@@ -49,8 +50,11 @@ export function createClaimBook(db: Db, options: ClaimBookOptions): ClaimBook {
       if (rows.length === 0) return;
       const at = options.now();
       try {
-        await renewClaims(db, [...new Set(rows.map((h) => h.row.claimedBy))], at);
-        for (const h of rows) h.confirmedAt = Math.max(h.confirmedAt, at.getTime());
+        const renewed = await renewClaims(db, [...new Set(rows.map((h) => h.row.claimedBy))], at);
+        // Only when every held row was renewed does it count as confirmed: a row lost meanwhile (taken
+        // over, or marked by a late mark) must not skip its re-check before the send.
+        if (renewed === rows.length)
+          for (const h of rows) h.confirmedAt = Math.max(h.confirmedAt, at.getTime());
       } catch (err) {
         // The next tick tries again; three more come before a lease could lapse.
         options.logger.debug(`renewing mail claims failed: ${(err as Error).message}`);
@@ -94,6 +98,9 @@ export function createClaimBook(db: Db, options: ClaimBookOptions): ClaimBook {
     hold(rows, now) {
       for (const row of rows) held.set(row.id, { row, confirmedAt: now.getTime() });
       syncTimer();
+    },
+    holds(id) {
+      return held.has(id);
     },
     stillHeld(row) {
       const h = held.get(row.id);

@@ -1,4 +1,7 @@
+type Holder = { __bxsupServer?: { stop(): Promise<void> }; __bxsupContainer?: { stop(): Promise<unknown> } };
+
 export default async function globalTeardown(): Promise<void> {
-  const container = (globalThis as { __bxsupContainer?: { stop(): Promise<unknown> } }).__bxsupContainer;
-  if (container) await container.stop();
+  const holder = globalThis as Holder;
+  await holder.__bxsupServer?.stop();
+  await holder.__bxsupContainer?.stop();
 }

@@ -16,17 +16,18 @@ import { SmtpSink, startSink } from './helpers/smtpSink';
 const CLAIM_TIMEOUT_MS = 5000;
 
 /** A transport in front of the sink whose sends wait until let through, to hold a mail "in flight". */
-function gatedTransport(inner: MailTransport): MailTransport & { open(): void; sending: Promise<void> } {
+function gatedTransport(inner: MailTransport): MailTransport & { open(): void; sending: Promise<string> } {
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
-  let started!: () => void;
-  const sending = new Promise<void>((resolve) => (started = resolve));
+  let started!: (eventKey: string) => void;
+  // The event key of the first mail that reached the transport.
+  const sending = new Promise<string>((resolve) => (started = resolve));
   return {
     ...inner,
     open,
     sending,
     async send(mail, ctx) {
-      started();
+      started(mail.eventKey);
       await gate;
       return inner.send(mail, ctx);
     },
@@ -53,35 +54,31 @@ describe('mail claims', () => {
     t.db('bl_support_outbox').where('event_key', key).first('state', 'claimed_by', 'claimed_at', 'attempts');
 
   it('a claim taken over while its mail waited for a connection is not sent: re-checked right before', async () => {
-    await queueEvent(
-      t,
-      { eventKey: 'closed:1:first', eventType: 'SUPPORT_TICKET_CLOSED', ticketId: 1 },
-      clock.now(),
-    );
-    await queueEvent(
-      t,
-      { eventKey: 'closed:2:taken', eventType: 'SUPPORT_TICKET_CLOSED', ticketId: 2 },
-      clock.now(),
-    );
+    const keys = ['closed:1:first', 'closed:2:taken'];
+    await queueEvent(t, { eventKey: keys[0], eventType: 'SUPPORT_TICKET_CLOSED', ticketId: 1 }, clock.now());
+    await queueEvent(t, { eventKey: keys[1], eventType: 'SUPPORT_TICKET_CLOSED', ticketId: 2 }, clock.now());
     const deps = await mailDeps(t, { config: config(), clock });
     const gated = gatedTransport(deps.transport);
     const pass = mailOnce({ ...deps, transport: gated });
-    await gated.sending; // the first mail holds the only connection; the second waits for it
-    // Meanwhile its claim lapsed and another sender took the row over (as a reaper and a second
-    // daemon would), and more time passed than a re-check allows without asking.
+    // One mail holds the only connection; the other waits for it.
+    const first = await gated.sending;
+    const waiting = keys.find((k) => k !== first)!;
+    // Meanwhile the waiting one's claim lapsed and another sender took the row over (as a reaper and a
+    // second daemon would); then more time passed than a re-check allows without asking.
+    await t.db('bl_support_outbox').where('event_key', waiting).update({ claimed_by: 'other:9:ff#0123' });
     clock.advance(2 * CLAIM_TIMEOUT_MS);
-    await t
-      .db('bl_support_outbox')
-      .where('event_key', 'closed:2:taken')
-      .update({ claimed_by: 'other:9:ff#0123' });
     gated.open();
     expect(await pass).toMatchObject({ claimed: 2, sent: 1, lost: 1 });
     await deps.transport.close();
-    expect(sink.byMessageId('<closed.1.first.ticket-1@shop.example.ru>')).toHaveLength(1);
-    expect(sink.byMessageId('<closed.2.taken.ticket-2@shop.example.com>')).toHaveLength(0);
+    const messageId = (key: string) => {
+      const [, ticket, tag] = key.split(':');
+      return `<closed.${ticket}.${tag}.ticket-${ticket}@shop.example.${ticket === '2' ? 'com' : 'ru'}>`;
+    };
+    expect(sink.byMessageId(messageId(first))).toHaveLength(1);
+    expect(sink.byMessageId(messageId(waiting))).toHaveLength(0);
     // The new holder's row is left as it is.
-    expect(await row('closed:2:taken')).toMatchObject({ state: 'sending', claimed_by: 'other:9:ff#0123' });
-    await t.db('bl_support_outbox').where('event_key', 'closed:2:taken').delete();
+    expect(await row(waiting)).toMatchObject({ state: 'sending', claimed_by: 'other:9:ff#0123' });
+    await t.db('bl_support_outbox').where('event_key', waiting).delete();
   });
 
   it("a 'sent' mark that comes after the claim lapsed is still recorded, so the mail is not sent again", async () => {
