@@ -22,20 +22,6 @@ export interface NativeMessage {
   CREATED_MODULE_NAME: string | null;
 }
 
-/** The b_ticket_message columns the sync reads (MESSAGE too: bodies are copied by the server). */
-export const MESSAGE_COLUMNS_READ: readonly string[] = [
-  'ID',
-  'TICKET_ID',
-  'DATE_CREATE',
-  'TIMESTAMP_X',
-  'IS_HIDDEN',
-  'IS_LOG',
-  'OWNER_USER_ID',
-  'MESSAGE_BY_SUPPORT_TEAM',
-  'CREATED_MODULE_NAME',
-  'MESSAGE',
-];
-
 const COLUMNS = [
   'ID',
   'TICKET_ID',
@@ -47,6 +33,9 @@ const COLUMNS = [
   'MESSAGE_BY_SUPPORT_TEAM',
   'CREATED_MODULE_NAME',
 ];
+
+/** The b_ticket_message columns the sync reads (MESSAGE too: bodies are copied by the server). */
+export const MESSAGE_COLUMNS_READ: readonly string[] = [...COLUMNS, 'MESSAGE'];
 
 export async function readMessagesAfter(
   db: Reader,
