@@ -81,9 +81,11 @@ export function describeDbError(
       );
     case 'ER_LOCK_WAIT_TIMEOUT':
     case 'ER_LOCK_DEADLOCK':
-      return new BxsupError('WORK_FAILED', `the database was busy (${err.code}): the work is tried again`, {
-        cause: err,
-      });
+      return new BxsupError(
+        'WORK_FAILED',
+        `the database was busy (${err.code}): run it again (the daemon retries by itself)`,
+        { cause: err },
+      );
     case 'ER_PARSE_ERROR':
       // Its message quotes the statement ("near '…'"): none of it goes out.
       return new BxsupError(

@@ -40,7 +40,8 @@ export function isFatalError(err: unknown): boolean {
   if (e.code && FATAL_CODES.has(e.code)) return true;
   // knex after destroy(): the pool is gone and will not come back.
   if (typeof e.message === 'string' && e.message.startsWith('Unable to acquire a connection')) return true;
-  return e.name === 'BxsupError' && e.exitCode === 2;
+  // Our own environment errors (not installed, privileges), but not "unreachable": that one is waited out.
+  return e.name === 'BxsupError' && e.exitCode === 2 && e.code !== 'DB_UNREACHABLE';
 }
 
 export function isConnectionError(err: unknown): boolean {

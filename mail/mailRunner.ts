@@ -12,8 +12,8 @@ import { MARK_RETRY_MAX_MS } from './outbox/sentMarker';
  * After a start or a lost connection the runner frees no other sender's claims for a while (see
  * reapGraceMs): a live daemon that was cut off as well must first get the chance to renew its claims
  * (every quarter of mail.claimTimeoutMs) and record the 'sent' marks it could not write (retried at
- * least every MARK_RETRY_MAX_MS), or its mails would be sent again. Marks are retried for as long as the daemon
- * runs; stopping ends the retries.
+ * least every MARK_RETRY_MAX_MS), or its mails would be sent again. Marks are retried for as long as
+ * the daemon runs; stopping ends the retries.
  */
 export interface MailRunner {
   readonly name: 'mail';

@@ -93,12 +93,6 @@ export function newClaimToken(claimer: string): string {
   return `${claimer.slice(0, 110)}#${randomBytes(8).toString('hex')}`;
 }
 
-/** The instance part of a token (a claim written before tokens existed is all instance). */
-export function claimTokenInstance(token: string): string {
-  const hash = token.indexOf('#');
-  return hash < 0 ? token : token.slice(0, hash);
-}
-
 function placeholders(values: readonly string[]): string {
   return values.map(() => '?').join(', ');
 }
