@@ -1,142 +1,173 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Engine } from 'php-parser';
 import { DbTarget } from '../core/dbUrl';
 import { BxsupError } from '../core/errors';
+import {
+  dig,
+  isUnknown,
+  parsePhpFile,
+  PhpFile,
+  PhpValue,
+  returnedValue,
+  topLevelAssignments,
+  topLevelDefines,
+  Unknown,
+} from './phpLiterals';
 
 /**
- * Reads the site's database connection from its own PHP config with a real PHP parser:
- * `bitrix/.settings.php` (`'connections' => ['value' => ['default' => [host, database, login, password]]]`)
- * or, on old sites, `bitrix/php_interface/dbconn.php` (`$DBHost`, `$DBLogin`, `$DBPassword`, `$DBName`).
- * Only literal values (and concatenations of literals) are understood; PHP is never executed.
+ * What bxsup reads from a site's own PHP config under its document root (`--bitrix-root`, db.bitrixRoot):
+ * the database connection and the cache setup. Bitrix takes the connection from bitrix/.settings.php
+ * (`'connections' => ['value' => ['default' => [host, database, login, password]]]`) and, on old sites
+ * that were never converted, from bitrix/php_interface/dbconn.php ($DBHost, $DBLogin, $DBPassword,
+ * $DBName). Only literal values are understood (bridge/phpLiterals.ts); PHP is never executed.
  */
-type PhpValue = string | number | boolean | null | PhpValue[] | { [key: string]: PhpValue };
-
-interface PhpNode {
-  kind: string;
-  [key: string]: unknown;
+export interface BitrixSiteFiles {
+  /** The document root (the folder holding bitrix/). */
+  root: string;
+  settings: PhpFile | null;
+  dbconn: PhpFile | null;
 }
 
-const parser = new Engine({ parser: { php8: true, suppressErrors: false }, ast: { withPositions: false } });
+export function siteRootOf(bitrixRoot: string): string {
+  return path.basename(path.resolve(bitrixRoot)) === 'bitrix'
+    ? path.dirname(path.resolve(bitrixRoot))
+    : path.resolve(bitrixRoot);
+}
 
-export function readBitrixDbTarget(bitrixRoot: string): DbTarget {
-  const root = path.basename(bitrixRoot) === 'bitrix' ? path.dirname(bitrixRoot) : bitrixRoot;
+export function readSiteFiles(bitrixRoot: string): BitrixSiteFiles {
+  const root = siteRootOf(bitrixRoot);
   const settings = path.join(root, 'bitrix', '.settings.php');
   const dbconn = path.join(root, 'bitrix', 'php_interface', 'dbconn.php');
-  if (existsSync(settings)) {
-    const fromSettings = targetFromSettings(settings);
-    if (fromSettings) return fromSettings;
-  }
-  if (existsSync(dbconn)) return targetFromDbconn(dbconn);
-  throw new BxsupError(
-    'BITRIX_SETTINGS',
-    `no database settings under ${root}: expected bitrix/.settings.php or bitrix/php_interface/dbconn.php; pass the site's document root to --bitrix-root, or use --db`,
-  );
+  return {
+    root,
+    settings: existsSync(settings) ? parsePhpFile(settings) : null,
+    dbconn: existsSync(dbconn) ? parsePhpFile(dbconn) : null,
+  };
 }
 
-function parse(file: string): PhpNode {
-  try {
-    return parser.parseCode(readFileSync(file, 'utf8'), path.basename(file)) as unknown as PhpNode;
-  } catch (cause) {
-    throw new BxsupError('BITRIX_SETTINGS', `cannot parse ${file}: ${(cause as Error).message}`, { cause });
-  }
-}
-
-function targetFromSettings(file: string): DbTarget | null {
-  const program = parse(file);
-  const ret = (program.children as PhpNode[]).find((n) => n.kind === 'return');
-  if (!ret)
-    throw new BxsupError(
-      'BITRIX_SETTINGS',
-      `${file} does not return an array: is it a Bitrix .settings.php?`,
-    );
-  const settings = evaluate(ret.expr as PhpNode, file);
-  const conn = dig(settings, ['connections', 'value', 'default']);
-  if (!conn || typeof conn !== 'object' || Array.isArray(conn)) return null;
-  return toTarget(
-    { host: conn.host, database: conn.database, login: conn.login, password: conn.password },
-    file,
-  );
-}
-
-function targetFromDbconn(file: string): DbTarget {
-  const program = parse(file);
-  const vars: Record<string, PhpValue> = {};
-  for (const node of program.children as PhpNode[]) {
-    const expr = node.kind === 'expressionstatement' ? (node.expression as PhpNode) : null;
-    if (expr?.kind !== 'assign') continue;
-    const left = expr.left as PhpNode;
-    if (left.kind === 'variable' && typeof left.name === 'string') {
-      try {
-        vars[left.name] = evaluate(expr.right as PhpNode, file);
-      } catch {
-        // Other assignments in dbconn.php (constants, ini_set results) are not our business.
-      }
+export function readBitrixDbTarget(bitrixRoot: string): DbTarget {
+  const site = readSiteFiles(bitrixRoot);
+  if (site.settings) {
+    const conn = dig(returnedValue(site.settings), ['connections', 'value', 'default']);
+    if (conn && typeof conn === 'object' && !Array.isArray(conn) && !isUnknown(conn)) {
+      return toTarget(
+        { host: conn.host, database: conn.database, login: conn.login, password: conn.password },
+        site.settings.file,
+        (key) => `'${key}'`,
+      );
     }
   }
-  return toTarget(
-    { host: vars.DBHost, database: vars.DBName, login: vars.DBLogin, password: vars.DBPassword },
-    file,
+  if (site.dbconn) {
+    const vars = topLevelAssignments(site.dbconn);
+    return toTarget(
+      {
+        host: vars.get('DBHost'),
+        database: vars.get('DBName'),
+        login: vars.get('DBLogin'),
+        password: vars.get('DBPassword'),
+      },
+      site.dbconn.file,
+      (key) => `$${{ host: 'DBHost', database: 'DBName', login: 'DBLogin', password: 'DBPassword' }[key]}`,
+    );
+  }
+  throw new BxsupError(
+    'BITRIX_SETTINGS',
+    `no database settings under ${site.root}: expected bitrix/.settings.php or bitrix/php_interface/dbconn.php; pass the site's document root to --bitrix-root, or use --db`,
   );
 }
 
-function toTarget(raw: Record<string, PhpValue | undefined>, file: string): DbTarget {
+type ConnectionKey = 'host' | 'database' | 'login' | 'password';
+
+function toTarget(
+  raw: Record<ConnectionKey, PhpValue | undefined>,
+  file: string,
+  nameOf: (key: ConnectionKey) => string,
+): DbTarget {
+  for (const key of ['host', 'database', 'login', 'password'] as const) {
+    const value = raw[key];
+    if (isUnknown(value)) throw notLiteral(file, nameOf(key), value);
+  }
   for (const key of ['host', 'database', 'login'] as const) {
     if (typeof raw[key] !== 'string' || raw[key] === '') {
       throw new BxsupError(
         'BITRIX_SETTINGS',
-        `${file} has no ${key} for the default connection: use --db instead`,
+        `${file} has no ${nameOf(key)} for the default connection: use --db instead`,
       );
     }
   }
-  // "localhost:3307" is a port; "localhost:/path/mysql.sock" a socket, which we cannot use over TCP.
-  const [host, portPart] = String(raw.host).split(':');
-  const port = portPart && /^\d+$/.test(portPart) ? Number(portPart) : 3306;
   return {
-    host: host === 'localhost' ? '127.0.0.1' : host,
-    port,
+    ...parseHost(String(raw.host)),
     user: String(raw.login),
     password: raw.password === undefined || raw.password === null ? '' : String(raw.password),
     database: String(raw.database),
   };
 }
 
-function dig(value: PhpValue, keys: string[]): { [key: string]: PhpValue } | null {
-  let current: PhpValue = value;
-  for (const key of keys) {
-    if (!current || typeof current !== 'object' || Array.isArray(current)) return null;
-    current = current[key];
-  }
-  return current && typeof current === 'object' && !Array.isArray(current) ? current : null;
+function notLiteral(file: string, name: string, value: Unknown): BxsupError {
+  const where = value.line === null ? file : `${file} line ${value.line}`;
+  return new BxsupError(
+    'BITRIX_SETTINGS',
+    `${where}: ${name} is ${value.what}, not a literal value; bxsup reads literal settings only (it never runs PHP): pass the connection with --db mysql://user:password@host:3306/database`,
+  );
 }
 
-function evaluate(node: PhpNode, file: string): PhpValue {
-  switch (node.kind) {
-    case 'string':
-      return String(node.value);
-    case 'number':
-      return Number(node.value);
-    case 'boolean':
-      return Boolean(node.value);
-    case 'nullkeyword':
-      return null;
-    case 'bin':
-      if (node.type === '.')
-        return `${evaluate(node.left as PhpNode, file)}${evaluate(node.right as PhpNode, file)}`;
-      break;
-    case 'array': {
-      const out: { [key: string]: PhpValue } = {};
-      let index = 0;
-      for (const item of node.items as PhpNode[]) {
-        const entry = item.kind === 'entry' ? item : { key: null, value: item };
-        const key = entry.key ? String(evaluate(entry.key as PhpNode, file)) : String(index++);
-        out[key] = evaluate(entry.value as PhpNode, file);
-      }
-      return out;
-    }
+/**
+ * The host forms mysqli accepts in Bitrix settings: "host", "host:3307", "[::1]:3307", a socket as
+ * "localhost:/var/lib/mysqld/mysqld.sock" (or ":/path"), each optionally prefixed "p:" (persistent).
+ * A plain "localhost" is reached over TCP at 127.0.0.1 (mysqli would use its default socket; name the
+ * socket in the settings or pass --db when the server does not listen on TCP).
+ */
+export function parseHost(text: string): Pick<DbTarget, 'host' | 'port' | 'socketPath'> {
+  const host = text.trim().replace(/^p:/i, '');
+  const socket = /^([^/]*):(\/.+)$/.exec(host);
+  if (socket) return { host: 'localhost', port: 3306, socketPath: socket[2] };
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(host);
+  if (bracketed) return { host: bracketed[1], port: bracketed[2] ? Number(bracketed[2]) : 3306 };
+  const [name, port] = host.split(':');
+  return {
+    host: name === 'localhost' || name === '' ? '127.0.0.1' : name,
+    port: port && /^\d+$/.test(port) ? Number(port) : 3306,
+  };
+}
+
+/**
+ * Where and how the site caches (for bridge/bitrixCache.ts). The kernel takes the engine from
+ * `.settings.php` 'cache' => ['value' => ['type' => …]], and uses files when that key is absent (a
+ * BX_CACHE_TYPE constant left in dbconn.php is then ignored: checked on main 20, whose harness site
+ * defines it as "none" and caches in files). Only a site with no .settings.php at all still goes by
+ * BX_CACHE_TYPE. Files live under BX_PERSONAL_ROOT (/bitrix) of the document root.
+ */
+export interface BitrixCacheSettings {
+  /** 'files', 'memcache', 'redis', 'apc', 'none', or the class name of a custom engine. */
+  type: string;
+  /** BX_PERSONAL_ROOT: where managed_cache/ lives, relative to the document root. */
+  personalRoot: string;
+}
+
+export function readBitrixCacheSettings(bitrixRoot: string): BitrixCacheSettings {
+  const site = readSiteFiles(bitrixRoot);
+  const defines = site.dbconn ? topLevelDefines(site.dbconn) : new Map<string, PhpValue>();
+  const personal = defines.get('BX_PERSONAL_ROOT');
+  const personalRoot = typeof personal === 'string' && personal.startsWith('/') ? personal : '/bitrix';
+  const configured = site.settings
+    ? dig(returnedValue(site.settings), ['cache', 'value', 'type'])
+    : defines.get('BX_CACHE_TYPE');
+  return { type: cacheTypeName(configured), personalRoot };
+}
+
+function cacheTypeName(value: PhpValue | undefined): string {
+  if (value === undefined || value === null || value === '') return 'files';
+  if (isUnknown(value)) return `unknown (${value.what})`;
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const extension = value.extension;
+    if (typeof extension === 'string' && extension) return extension;
+    return typeof value.class_name === 'string' ? value.class_name : 'custom';
   }
-  throw new BxsupError(
-    'BITRIX_SETTINGS',
-    `${file}: a ${node.kind} expression is not a plain value; bxsup reads literal settings only: use --db instead`,
-  );
+  const name = String(value)
+    .toLowerCase()
+    .replace(/^cphpcache/, '');
+  // The old constant knew a few engines by name; anything else meant files.
+  return ['memcache', 'redis', 'apc', 'xcache', 'eaccelerator', 'files', 'none'].includes(name)
+    ? name
+    : 'files';
 }

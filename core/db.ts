@@ -28,6 +28,7 @@ export function openDb(target: DbTarget, options: ConnectOptions = {}): Db {
     connection: {
       host: target.host,
       port: target.port,
+      ...(target.socketPath ? { socketPath: target.socketPath } : {}),
       user: target.user,
       password: target.password,
       database: target.database || undefined,

@@ -7,6 +7,8 @@ export interface DbTarget {
   user: string;
   password: string;
   database: string;
+  /** A Unix socket to connect through instead of host:port (?socket=/path, or a socket host in the site's settings). */
+  socketPath?: string;
 }
 
 export function parseDbUrl(url: string, what = 'database URL'): DbTarget {
@@ -38,12 +40,14 @@ export function parseDbUrl(url: string, what = 'database URL'): DbTarget {
       );
     }
   };
+  const socketPath = parsed.searchParams.get('socket');
   return {
     host: parsed.hostname || '127.0.0.1',
     port: parsed.port ? Number(parsed.port) : 3306,
     user: decode(parsed.username || 'root', 'user'),
     password: decode(parsed.password, 'password'),
     database: decode(parsed.pathname.replace(/^\//, ''), 'database name'),
+    ...(socketPath ? { socketPath } : {}),
   };
 }
 
@@ -51,11 +55,13 @@ export function formatDbUrl(target: DbTarget): string {
   const auth = target.password
     ? `${encodeURIComponent(target.user)}:${encodeURIComponent(target.password)}`
     : encodeURIComponent(target.user);
-  return `mysql://${auth}@${target.host}:${target.port}/${encodeURIComponent(target.database)}`;
+  const socket = target.socketPath ? `?socket=${encodeURIComponent(target.socketPath)}` : '';
+  return `mysql://${auth}@${target.host}:${target.port}/${encodeURIComponent(target.database)}${socket}`;
 }
 
 /** The URL with the password replaced, for logs and messages: passwords are never printed. */
 export function redactDbUrl(target: DbTarget): string {
   const auth = target.password ? `${target.user}:***` : target.user;
-  return `mysql://${auth}@${target.host}:${target.port}/${target.database}`;
+  const socket = target.socketPath ? `?socket=${target.socketPath}` : '';
+  return `mysql://${auth}@${target.host}:${target.port}/${target.database}${socket}`;
 }
