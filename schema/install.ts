@@ -10,8 +10,9 @@ import { seedDictionaries } from './dictionaries';
 import { migrate, tableExists } from './migrator';
 import { recordHistoryBaseline } from './historyBaseline';
 import { SqlRunner } from './sqlRunner';
-import { registerUserField, UF_ORDER_ID, UserFieldSpec } from './userFields';
-import { UF_SLA_DEADLINE, UF_TICKET_NUMBER } from './slaUserFields';
+import { bitrixCacheOf } from '../bridge/bitrixCache';
+import { registerUserField } from './userFields';
+import { INSTALLED_USER_FIELDS } from './ticketUserFields';
 
 export interface InstallOptions {
   dryRun: boolean;
@@ -25,6 +26,8 @@ export interface InstallDeps {
   target: DbTarget;
   runner: SqlRunner;
   now: Date;
+  /** The site's document root (--bitrix-root / db.bitrixRoot), when known: Bitrix's caches are cleared there. */
+  bitrixRoot?: string;
   /** Called once per step, as it ends: "[2/4] our tables: created (schema version 1)". */
   onStep: (index: number, total: number, title: string, result: string) => void;
 }
@@ -34,13 +37,18 @@ export interface InstallReport {
   warnings: string[];
 }
 
-/** The user fields the installer registers on tickets; later capabilities append theirs. */
-export const INSTALLED_USER_FIELDS: UserFieldSpec[] = [UF_ORDER_ID, UF_SLA_DEADLINE, UF_TICKET_NUMBER];
+export interface StepOutcome {
+  result: string;
+  /** Whether anything was (or, in a dry run, would be) changed. */
+  changed: boolean;
+  /** What the admin should know (printed as warnings after the steps). */
+  warnings?: string[];
+}
 
 export interface InstallStep {
   title: string;
-  /** Returns the one-line result, and whether anything was (or, in a dry run, would be) changed. */
-  run(deps: InstallDeps, options: InstallOptions): Promise<{ result: string; changed: boolean }>;
+  /** Returns the one-line result. */
+  run(deps: InstallDeps, options: InstallOptions): Promise<StepOutcome>;
 }
 
 const STEPS: InstallStep[] = [
@@ -58,16 +66,26 @@ const STEPS: InstallStep[] = [
   },
   {
     title: 'ticket user fields',
-    async run({ db, runner, now }) {
+    async run({ db, runner, now, bitrixRoot }) {
       const changed: string[] = [];
+      const warnings: string[] = [];
+      let metadataChanged = false;
       for (const spec of INSTALLED_USER_FIELDS) {
-        if (await registerUserField(db, runner, spec, now)) changed.push(spec.fieldName);
+        const outcome = await registerUserField(db, runner, spec, now);
+        if (outcome.changed) changed.push(spec.fieldName);
+        metadataChanged ||= outcome.metadataChanged;
+        warnings.push(...outcome.notes);
       }
-      if (changed.length === 0) return { result: 'present', changed: false };
-      return {
-        result: `${runner.dryRun ? 'would register' : 'registered'} ${changed.join(', ')}`,
-        changed: true,
-      };
+      if (changed.length === 0) return { result: 'present', changed: false, warnings };
+      let result = `${runner.dryRun ? 'would register' : 'registered'} ${changed.join(', ')}`;
+      if (metadataChanged) {
+        // Bitrix lists user fields from its cache for up to an hour: ours appear once it is cleared.
+        const cleared = bitrixCacheOf(bitrixRoot).clearUserFields({ dryRun: runner.dryRun });
+        if (cleared.cleared) result += `; cleared ${cleared.what}`;
+        else
+          warnings.push(`the ticket forms may not show the new fields for up to an hour: ${cleared.advice}`);
+      }
+      return { result, changed: true, warnings };
     },
   },
   {
@@ -107,6 +125,7 @@ export async function runInstall(deps: InstallDeps, options: InstallOptions): Pr
     for (const [i, step] of STEPS.entries()) {
       const outcome = await step.run(deps, options);
       changed ||= outcome.changed;
+      warnings.push(...(outcome.warnings ?? []));
       deps.onStep(i + 2, total, step.title, outcome.result);
     }
     return changed;

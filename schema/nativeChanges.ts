@@ -8,7 +8,13 @@ import { SqlRunner } from './sqlRunner';
  * (an intent), so that a crash right after the change still leaves a record uninstall can reverse.
  */
 export type NativeChangeKind =
-  'uts_table' | 'user_field' | 'dictionary' | 'event_type' | 'event_message' | 'native_template_off';
+  | 'uts_table'
+  | 'utm_table'
+  | 'user_field'
+  | 'dictionary'
+  | 'event_type'
+  | 'event_message'
+  | 'native_template_off';
 
 export interface NativeChange {
   id: number;
@@ -48,6 +54,19 @@ export async function listNativeChanges(db: Db): Promise<NativeChange[]> {
 export async function hasNativeChange(db: Db, kind: NativeChangeKind, target: string): Promise<boolean> {
   if (!(await tableExists(db, TABLE))) return false;
   return (await db(TABLE).where({ kind, target }).first()) !== undefined;
+}
+
+/** Replaces the detail of a journal entry (uninstall notes what it has done so far). */
+export async function updateNativeChange(
+  runner: SqlRunner,
+  change: Pick<NativeChange, 'kind' | 'target'>,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await runner.run(`UPDATE ${TABLE} SET detail = ? WHERE kind = ? AND target = ?`, [
+    JSON.stringify(detail),
+    change.kind,
+    change.target,
+  ]);
 }
 
 export async function forgetNativeChange(

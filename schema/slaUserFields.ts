@@ -3,7 +3,8 @@ import { UserFieldSpec } from './userFields';
 /**
  * Ticket user fields the escalator keeps current (escalator/state/storeState.ts), so operators see the
  * SLA deadline and the ticket number in the standard ticket form and list. Computed values, not
- * customer data: uninstall removes them (holdsCustomerData false).
+ * customer data: uninstall removes them (holdsCustomerData false), the forms do not post them back and
+ * the daemon restores them when one did (computed true, see UserFieldSpec).
  */
 export const UF_SLA_DEADLINE: UserFieldSpec = {
   fieldName: 'UF_SLA_DEADLINE',
@@ -17,6 +18,7 @@ export const UF_SLA_DEADLINE: UserFieldSpec = {
     ru: { edit: 'Срок по SLA', list: 'Срок SLA' },
   },
   holdsCustomerData: false,
+  computed: true,
 };
 
 export const UF_TICKET_NUMBER: UserFieldSpec = {
@@ -31,4 +33,5 @@ export const UF_TICKET_NUMBER: UserFieldSpec = {
     ru: { edit: 'Номер обращения', list: 'Номер' },
   },
   holdsCustomerData: false,
+  computed: true,
 };

@@ -10,9 +10,24 @@ import {
 import { dictionaryEntryUsage, findSeededDictionaryId } from './dictionaries';
 import { OUR_TABLE_PREFIX } from './migration';
 import { tableExists } from './migrator';
-import { forgetNativeChange, listNativeChanges, NativeChange, NativeChangeKind } from './nativeChanges';
+import { BITRIX_CACHE_TTL_SECONDS, BitrixCache } from '../bridge/bitrixCache';
+import { instantToUtc, utcToInstant } from '../core/time';
+import {
+  forgetNativeChange,
+  listNativeChanges,
+  NativeChange,
+  NativeChangeKind,
+  updateNativeChange,
+} from './nativeChanges';
 import { SqlRunner } from './sqlRunner';
-import { removeUserField, UTS_TABLE, utsTableIsEmptyOfFields } from './userFields';
+import {
+  dropUserFieldColumn,
+  removeUserFieldDefinition,
+  supportFieldCount,
+  UTM_TABLE,
+  UTS_TABLE,
+  utsTableIsEmptyOfFields,
+} from './userFields';
 
 export interface UninstallOptions {
   purge: boolean;
@@ -22,6 +37,9 @@ export interface UninstallDeps {
   db: Db;
   target: DbTarget;
   runner: SqlRunner;
+  /** Bitrix's caches of the site (bridge/bitrixCache.ts): a column goes only once no cache lists its field. */
+  cache: BitrixCache;
+  now: Date;
 }
 
 export interface UninstallReport {
@@ -38,18 +56,21 @@ type Reverser = (
   deps: UninstallDeps,
   change: NativeChange,
   options: UninstallOptions,
-) => Promise<{ removed?: string; kept?: string }>;
+) => Promise<{ removed?: string; kept?: string; pending?: boolean }>;
 
 export const REVERSERS: Partial<Record<NativeChangeKind, Reverser>> = {
-  async user_field({ db, runner }, change, { purge }) {
-    if (change.detail.holdsCustomerData && !purge) {
-      const filled = await countFilledValues(db, change.target);
+  user_field: reverseUserField,
+  async utm_table({ db, runner }, _change, { purge }) {
+    if (!(await tableExists(db, UTM_TABLE))) return { removed: `table ${UTM_TABLE} (already gone)` };
+    // CTicket::Delete needs it while the entity has any field Bitrix may list (a definition, or a column
+    // whose definition is gone but may still be cached); without --purge UF_ORDER_ID stays anyway.
+    const listed = (await supportFieldCount(db)) > 0 || !(await utsTableIsEmptyOfFields(db));
+    if (!purge || listed)
       return {
-        kept: `user field ${change.target} with its values (${filled} tickets have one); --purge removes it`,
+        kept: `table ${UTM_TABLE} (bxsup created it): Bitrix needs it while tickets have user fields${purge ? '' : '; --purge removes it with UF_ORDER_ID'}`,
       };
-    }
-    await removeUserField(db, runner, change.target);
-    return { removed: `user field ${change.target}` };
+    await runner.run(`DROP TABLE ${UTM_TABLE}`);
+    return { removed: `table ${UTM_TABLE}` };
   },
   async uts_table({ db, runner }) {
     if (!(await tableExists(db, UTS_TABLE))) return { removed: `table ${UTS_TABLE} (already gone)` };
@@ -86,6 +107,8 @@ export async function runUninstall(deps: UninstallDeps, options: UninstallOption
 
 async function reverseAll(deps: UninstallDeps, options: UninstallOptions): Promise<UninstallReport> {
   const report: UninstallReport = { removed: [], kept: [] };
+  const done: NativeChange[] = [];
+  let waiting = false;
   // Newest first: b_uts_support is dropped only after the fields in it are gone.
   for (const change of await listNativeChanges(deps.db)) {
     const reverser = REVERSERS[change.kind];
@@ -96,16 +119,26 @@ async function reverseAll(deps: UninstallDeps, options: UninstallOptions): Promi
       continue;
     }
     const outcome = await reverser(deps, change, options);
+    waiting ||= outcome.pending === true;
     if (outcome.removed) {
       report.removed.push(outcome.removed);
-      if (!options.purge) await forgetNativeChange(deps.runner, change);
+      done.push(change);
     }
     if (outcome.kept) report.kept.push(outcome.kept);
   }
+  // Undone changes leave the journal, unless --purge is about to drop it whole.
+  if (!options.purge || waiting) for (const change of done) await forgetNativeChange(deps.runner, change);
   const ours = await ourTables(deps.db);
   if (options.purge) {
-    for (const table of ours) await deps.runner.run(`DROP TABLE IF EXISTS \`${table}\``);
-    if (ours.length) report.removed.push(`our tables (${ours.join(', ')})`);
+    // A change still waiting (a column Bitrix may still list) keeps its journal for the next run.
+    const pending = waiting ? [JOURNAL_TABLE] : [];
+    const dropped = ours.filter((t) => !pending.includes(t));
+    for (const table of dropped) await deps.runner.run(`DROP TABLE IF EXISTS \`${table}\``);
+    if (dropped.length) report.removed.push(`our tables (${dropped.join(', ')})`);
+    if (pending.length && ours.includes(JOURNAL_TABLE))
+      report.kept.push(
+        `${JOURNAL_TABLE}: it still lists what is left to undo; the next bxsup uninstall --purge finishes`,
+      );
   } else if (ours.length) {
     const mirrored = (await tableExists(deps.db, 'bl_support_ticket'))
       ? Number((await deps.db('bl_support_ticket').count<{ n: number }[]>({ n: '*' }))[0].n)
@@ -117,12 +150,56 @@ async function reverseAll(deps: UninstallDeps, options: UninstallOptions): Promi
   return report;
 }
 
+const JOURNAL_TABLE = 'bl_support_native_change';
+
 async function ourTables(db: Db): Promise<string[]> {
   const rows = await db('information_schema.TABLES')
     .where('TABLE_SCHEMA', db.raw('DATABASE()'))
     .andWhere('TABLE_NAME', 'like', `${OUR_TABLE_PREFIX.replace(/_/g, '\\_')}%`)
     .select<{ TABLE_NAME: string }[]>('TABLE_NAME');
   return rows.map((r) => r.TABLE_NAME);
+}
+
+/**
+ * A field goes in two steps, as Bitrix's own CUserTypeEntity::Delete orders them: its definition first,
+ * then its column, and the column only once Bitrix cannot list the field from its cache any more (a
+ * cached field whose column is gone breaks every ticket page with "Unknown column"). With a file cache
+ * bxsup clears it itself; otherwise the column waits for the cache to expire (an hour after the
+ * definition went, noted in the journal) and a later uninstall drops it.
+ */
+async function reverseUserField(
+  deps: UninstallDeps,
+  change: NativeChange,
+  { purge }: UninstallOptions,
+): ReturnType<Reverser> {
+  const { db, runner } = deps;
+  if (change.detail.holdsCustomerData && !purge) {
+    const filled = await countFilledValues(db, change.target);
+    return {
+      kept: `user field ${change.target} with its values (${filled} tickets have one); --purge removes it`,
+    };
+  }
+  const removedNow = await removeUserFieldDefinition(db, runner, change.target);
+  const since =
+    typeof change.detail.definitionRemovedAt === 'string'
+      ? utcToInstant(change.detail.definitionRemovedAt)
+      : null;
+  const expired = since !== null && deps.now.getTime() - since.getTime() >= BITRIX_CACHE_TTL_SECONDS * 1000;
+  const cleared = expired ? null : deps.cache.clearUserFields({ dryRun: runner.dryRun });
+  if (expired || cleared?.cleared) {
+    await dropUserFieldColumn(db, runner, change.target);
+    return { removed: `user field ${change.target}` };
+  }
+  const removedAt = removedNow || since === null ? deps.now : since;
+  await updateNativeChange(runner, change, {
+    ...change.detail,
+    definitionRemovedAt: instantToUtc(removedAt),
+  });
+  const after = new Date(removedAt.getTime() + BITRIX_CACHE_TTL_SECONDS * 1000);
+  return {
+    pending: true,
+    kept: `column ${change.target} of ${UTS_TABLE}: the field is removed, but Bitrix may list it from its cache until ${after.toISOString()} (${cleared && !cleared.cleared ? cleared.advice : ''}); run bxsup uninstall again after that to drop the column`,
+  };
 }
 
 async function countFilledValues(db: Db, fieldName: string): Promise<number> {

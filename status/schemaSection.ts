@@ -2,7 +2,7 @@ import { assertBitrixSupportDatabase } from '../bridge/bitrixTables';
 import { isBxsupError } from '../core/errors';
 import { installedSchemaVersion } from '../schema/migrator';
 import { CODE_SCHEMA_VERSION } from '../schema/migrations';
-import { INSTALLED_USER_FIELDS } from '../schema/install';
+import { INSTALLED_USER_FIELDS } from '../schema/ticketUserFields';
 import { userFieldInstalled } from '../schema/userFields';
 import { StatusCollector } from './section';
 

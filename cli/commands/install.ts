@@ -63,6 +63,7 @@ export function installCommand(): Command {
               target,
               runner,
               now: ctx.clock.now(),
+              bitrixRoot: opts.bitrixRoot ?? ctx.config.db.bitrixRoot,
               onStep: (i, n, title, result) => out.step(i, n, title, result),
             },
             {

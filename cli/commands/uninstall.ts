@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { redactDbUrl } from '../../core/dbUrl';
 import { assertBitrixSupportDatabase } from '../../bridge/bitrixTables';
 import { assertPrivileges } from '../../bridge/privileges';
+import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { runUninstall } from '../../schema/uninstall';
 import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
 import { BxsupError } from '../../core/errors';
@@ -17,7 +18,10 @@ export function uninstallCommand(): Command {
       'reverse the native changes that hold no customer data; keep our tables and UF_ORDER_ID unless --purge',
     )
     .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
-    .option('--bitrix-root <dir>', "the site's document root")
+    .option(
+      '--bitrix-root <dir>',
+      "the site's document root: its settings, and Bitrix's field cache to clear before columns are dropped",
+    )
     .option('--config <file>', 'configuration file')
     .option('--purge', 'also remove our tables and UF_ORDER_ID with its values')
     .option('--dry-run', 'print every statement it would run, change nothing')
@@ -63,7 +67,16 @@ export function uninstallCommand(): Command {
             }
           }
           const runner = opts.dryRun ? recordingRunner(db, (s) => out.line(`  ${s}`)) : executingRunner(db);
-          const report = await runUninstall({ db, target, runner }, { purge: Boolean(opts.purge) });
+          const report = await runUninstall(
+            {
+              db,
+              target,
+              runner,
+              cache: bitrixCacheOf(opts.bitrixRoot ?? ctx.config.db.bitrixRoot),
+              now: ctx.clock.now(),
+            },
+            { purge: Boolean(opts.purge) },
+          );
           const verb = opts.dryRun ? 'would remove' : 'removed';
           for (const item of report.removed) out.line(`${verb}: ${item}`);
           for (const item of report.kept) out.line(`kept: ${item}`);

@@ -1,18 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseHost, readBitrixCacheSettings, readBitrixDbTarget } from '../../bridge/bitrixSettings';
 import { loadBitrixFixture } from '../../fixtures/seed';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-
-function siteRoot(files: Record<string, string>): string {
-  const root = mkdtempSync('/tmp/bxsup-site-');
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    writeFileSync(path.join(root, rel), text);
-  }
-  return root;
-}
+import { siteRoot } from '../helpers/siteRoot';
 
 describe('--bitrix-root reads the site own PHP settings', () => {
   let t: TestDatabase;

@@ -2,16 +2,20 @@ import { loadBitrixFixture } from '../../fixtures/seed';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { dumpDatabase } from '../helpers/dump';
+import { bitrixSite } from '../helpers/siteRoot';
 
 describe('bxsup uninstall', () => {
   let t: TestDatabase;
   let beforeInstall: string;
   let ticket3Category: number | null;
+  // The site root with Bitrix's file cache: uninstall clears the field cache before it drops columns.
+  let root: string;
 
   beforeAll(async () => {
     t = await createTestDatabase();
     await loadBitrixFixture(t.db);
     beforeInstall = await dumpDatabase(t.db);
+    root = bitrixSite(t.target);
     const installed = await runCli(['install', '--db', t.url, '--yes', '--seed-dictionaries']);
     expect(installed.code).toBe(0);
   });
@@ -44,7 +48,7 @@ describe('bxsup uninstall', () => {
     ticket3Category = (await t.db('b_ticket').where('ID', 3).first('CATEGORY_ID')).CATEGORY_ID;
     await t.db('b_ticket').where('ID', 3).update({ CATEGORY_ID: delivery.ID });
 
-    const result = await runCli(['uninstall', '--db', t.url]);
+    const result = await runCli(['uninstall', '--db', t.url, '--bitrix-root', root]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/kept: user field UF_ORDER_ID with its values \(1 tickets have one\)/);
     expect(result.stdout).toMatch(
@@ -74,7 +78,7 @@ describe('bxsup uninstall', () => {
     // Put back what the test itself did to native data (a category chosen, an order number typed in).
     await t.db('b_ticket').where('ID', 3).update({ CATEGORY_ID: ticket3Category });
     await t.db('b_uts_support').delete();
-    const result = await runCli(['uninstall', '--db', t.url, '--purge', '--yes']);
+    const result = await runCli(['uninstall', '--db', t.url, '--bitrix-root', root, '--purge', '--yes']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/removed: user field UF_ORDER_ID/);
     expect(result.stdout).toMatch(/removed: table b_uts_support/);

@@ -1,3 +1,4 @@
+import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { loadBitrixFixture } from '../../fixtures/seed';
 import { runInstall } from '../../schema/install';
 import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
@@ -141,7 +142,13 @@ describe('installer: Bitrix mail events and the take-over of customer mail', () 
 
   it('uninstall restores the mail tables exactly', async () => {
     const report = await runUninstall(
-      { db: t.db, target: t.target, runner: executingRunner(t.db) },
+      {
+        db: t.db,
+        target: t.target,
+        runner: executingRunner(t.db),
+        cache: bitrixCacheOf(undefined),
+        now: referenceClock().now(),
+      },
       { purge: false },
     );
     expect(report.removed).toEqual(

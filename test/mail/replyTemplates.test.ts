@@ -1,3 +1,4 @@
+import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { BxsupError } from '../../core/errors';
 import { FIXTURE } from '../../fixtures/seed';
 import { executingRunner } from '../../schema/sqlRunner';
@@ -189,7 +190,13 @@ describe('reply templates', () => {
       await editTemplate(t.db, 'resolved', 'ru', { active: true }, now);
       await publishTemplates(t.db, executingRunner(t.db), now);
       const report = await runUninstall(
-        { db: t.db, target: t.target, runner: executingRunner(t.db) },
+        {
+          db: t.db,
+          target: t.target,
+          runner: executingRunner(t.db),
+          cache: bitrixCacheOf(undefined),
+          now: now,
+        },
         { purge: false },
       );
       expect(report.removed).toEqual(
