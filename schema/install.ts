@@ -11,7 +11,10 @@ import { migrate, tableExists } from './migrator';
 import { recordHistoryBaseline } from './historyBaseline';
 import { SqlRunner } from './sqlRunner';
 import { bitrixCacheOf } from '../bridge/bitrixCache';
-import { registerUserField } from './userFields';
+import { NativeColumns } from '../bridge/nativeColumns';
+import { nonTransactionalTables, nonTransactionalWarning } from '../bridge/nativeEngines';
+import { hasNativeChange } from './nativeChanges';
+import { readUserField, registerUserField, userFieldFlags, UTM_TABLE, UTS_TABLE } from './userFields';
 import { INSTALLED_USER_FIELDS } from './ticketUserFields';
 
 export interface InstallOptions {
@@ -49,6 +52,11 @@ export interface InstallStep {
   title: string;
   /** Returns the one-line result. */
   run(deps: InstallDeps, options: InstallOptions): Promise<StepOutcome>;
+  /**
+   * What of this step's work is missing from the database now (an install stopped half-way, a row
+   * removed by hand), for `bxsup status`; empty when complete. Steps whose work is optional have none.
+   */
+  verify?(db: Db): Promise<string[]>;
 }
 
 const STEPS: InstallStep[] = [
@@ -87,6 +95,22 @@ const STEPS: InstallStep[] = [
       }
       return { result, changed: true, warnings };
     },
+    async verify(db) {
+      const missing: string[] = [];
+      for (const table of [UTS_TABLE, UTM_TABLE])
+        if (!(await tableExists(db, table))) missing.push(`table ${table}`);
+      for (const spec of INSTALLED_USER_FIELDS) {
+        const field = await readUserField(db, spec.fieldName);
+        if (!field) continue; // the schema section names missing fields
+        if (!(await hasNativeChange(db, 'user_field', spec.fieldName))) continue;
+        const wrong = Object.entries(userFieldFlags(spec)).filter(
+          ([flag, value]) => flag in field && field[flag] !== value,
+        );
+        if (wrong.length)
+          missing.push(`${spec.fieldName} flags ${wrong.map(([f, v]) => `${f}='${v}'`).join(', ')}`);
+      }
+      return missing;
+    },
   },
   {
     title: 'history baseline',
@@ -100,6 +124,12 @@ const STEPS: InstallStep[] = [
         result: `${runner.dryRun ? 'would record' : 'recorded'} the newest ticket and message: older ones are mirrored without mail`,
         changed: true,
       };
+    },
+    async verify(db) {
+      const recorded =
+        (await tableExists(db, 'bl_support_cursor')) &&
+        (await db('bl_support_cursor').where('name', 'baseline_ticket').first());
+      return recorded ? [] : ['the history baseline'];
     },
   },
   {
@@ -139,10 +169,42 @@ export async function runInstall(deps: InstallDeps, options: InstallOptions): Pr
   return { changed: locked.value, warnings };
 }
 
+/** What an interrupted or damaged install left out, step by step (empty when complete). */
+export async function missingInstallParts(db: Db): Promise<Array<{ step: string; missing: string[] }>> {
+  const out: Array<{ step: string; missing: string[] }> = [];
+  for (const step of STEPS) {
+    const missing = step.verify ? await step.verify(db) : [];
+    if (missing.length) out.push({ step: step.title, missing });
+  }
+  return out;
+}
+
+/**
+ * Columns of native tables bxsup writes that older Bitrix versions lack; their rows are written without
+ * them (bridge/nativeColumns.ts), which the check says so the admin knows why a dry run omits them.
+ */
+const OPTIONAL_NATIVE_COLUMNS: Record<string, string[]> = {
+  b_event_type: ['EVENT_TYPE', 'SORT'],
+  b_event_message: ['LANGUAGE_ID', 'IN_REPLY_TO', 'BODY_TYPE'],
+  b_event: ['LANGUAGE_ID', 'DUPLICATE'],
+  b_user_field: ['SHOW_FILTER', 'SHOW_IN_LIST', 'EDIT_IN_LIST', 'IS_SEARCHABLE'],
+  b_user_field_lang: ['LIST_FILTER_LABEL', 'ERROR_MESSAGE', 'HELP_MESSAGE'],
+};
+
 /** Everything is checked before anything is touched. */
 export async function verifyDatabase(db: Db): Promise<string[]> {
   assertSupportedServer(await readServerInfo(db));
   const { warnings } = await assertBitrixSupportDatabase(db);
   await assertPrivileges(db);
+  const columns = await NativeColumns.read(db, Object.keys(OPTIONAL_NATIVE_COLUMNS));
+  const older = Object.entries(OPTIONAL_NATIVE_COLUMNS)
+    .filter(([table]) => columns.hasTable(table))
+    .map(([table, wanted]) => [table, columns.missing(table, wanted)] as const)
+    .filter(([, missing]) => missing.length > 0)
+    .map(([table, missing]) => `${table} without ${missing.join(', ')}`);
+  if (older.length)
+    warnings.push(`an older Bitrix schema (${older.join('; ')}): rows are written without those columns`);
+  const engines = nonTransactionalWarning(await nonTransactionalTables(db));
+  if (engines) warnings.push(engines);
   return warnings;
 }

@@ -1,5 +1,6 @@
 import { databaseSection } from './databaseSection';
 import { escalationSection } from './escalationSection';
+import { installSection } from './installSection';
 import { outboxSection } from './outboxSection';
 import { schemaSection } from './schemaSection';
 import { StatusCollector, StatusDeps, StatusSection } from './section';
@@ -10,6 +11,7 @@ import { syncSection } from './syncSection';
 export const STATUS_SECTIONS: StatusCollector[] = [
   databaseSection,
   schemaSection,
+  installSection,
   syncSection,
   outboxSection,
   escalationSection,
@@ -19,6 +21,7 @@ export const STATUS_SECTIONS: StatusCollector[] = [
 export interface StatusReport {
   healthy: boolean;
   problems: string[];
+  warnings: string[];
   sections: StatusSection[];
 }
 
@@ -26,5 +29,6 @@ export async function collectStatus(deps: StatusDeps): Promise<StatusReport> {
   const sections: StatusSection[] = [];
   for (const collect of STATUS_SECTIONS) sections.push(await collect(deps));
   const problems = sections.flatMap((s) => s.problems);
-  return { healthy: problems.length === 0, problems, sections };
+  const warnings = sections.flatMap((s) => s.warnings ?? []);
+  return { healthy: problems.length === 0, problems, warnings, sections };
 }

@@ -7,6 +7,8 @@ export interface StatusSection {
   data: Record<string, unknown>;
   lines: Array<[label: string, value: string]>;
   problems: string[];
+  /** Worth knowing, not a reason to call the bridge unhealthy (e.g. MyISAM tables). */
+  warnings?: string[];
 }
 
 export interface StatusDeps {

@@ -24,6 +24,7 @@ export function statusCommand(): Command {
             healthy: report.healthy,
             connection: redactDbUrl(target),
             problems: report.problems,
+            warnings: report.warnings,
             ...Object.fromEntries(report.sections.map((s) => [s.key, s.data])),
           });
         } else {
@@ -44,6 +45,7 @@ function printStatus(out: Output, connection: string, report: StatusReport): voi
   const width = Math.max(...rows.map(([label]) => label.length));
   for (const [label, value] of rows) out.line(`${label.padEnd(width)}  ${value}`);
   out.line();
+  for (const warning of report.warnings) out.line(`warning: ${warning}`);
   if (report.healthy) out.line('healthy');
   else for (const problem of report.problems) out.line(`problem: ${problem}`);
 }

@@ -1,6 +1,6 @@
 import { seedReplyTemplates } from '../../templates/reply/seedTemplates';
 import type { InstallStep } from '../../schema/install';
-import { registerMailEvents } from './registerMailEvents';
+import { missingMailEvents, registerMailEvents } from './registerMailEvents';
 import { takeOverCustomerMail } from './takeOverCustomerMail';
 
 /** The installer's mail steps (schema/install.ts runs them after our tables exist). */
@@ -15,6 +15,7 @@ export const MAIL_INSTALL_STEPS: InstallStep[] = [
         changed: true,
       };
     },
+    verify: missingMailEvents,
   },
   {
     title: 'reply templates',

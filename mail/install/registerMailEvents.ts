@@ -1,5 +1,6 @@
 import { Db } from '../../core/db';
-import { existingTables, readSites } from '../../bridge/bitrixTables';
+import { readSites } from '../../bridge/bitrixTables';
+import { insertStatement, NativeColumns } from '../../bridge/nativeColumns';
 import { recordNativeChange } from '../../schema/nativeChanges';
 import { inTransaction, SqlRunner } from '../../schema/sqlRunner';
 import { eventFieldsDescription, eventText } from '../../templates/bitrix/eventMessages';
@@ -12,9 +13,15 @@ import { columnCharset, fitToCharset } from '../nativeText';
  * transport. Each addition is journaled first (kinds event_type / event_message); uninstall removes
  * them. A site that already has a template for one of our events (an admin's) is left alone.
  */
+export const MAIL_EVENT_TABLES = ['b_event_type', 'b_event_message', 'b_event_message_site'] as const;
+
+/**
+ * Each row is cut down to the columns the site's tables have (main 18.x's b_event_type has no
+ * EVENT_TYPE, older b_event_message no LANGUAGE_ID): what is printed by a dry run is what runs.
+ */
 export async function registerMailEvents(db: Db, runner: SqlRunner, now: Date): Promise<string[]> {
-  const present = await existingTables(db, ['b_event_type', 'b_event_message', 'b_event_message_site']);
-  if (present.size < 3) return [];
+  const columns = await NativeColumns.read(db, MAIL_EVENT_TABLES);
+  if (!MAIL_EVENT_TABLES.every((t) => columns.hasTable(t))) return [];
   const added: string[] = [];
   const sites = await readSites(db);
   const fit = await textFitter(db);
@@ -30,15 +37,18 @@ export async function registerMailEvents(db: Db, runner: SqlRunner, now: Date): 
           { languageId: language, eventName: type },
           now,
         );
-        await tx.run(
-          `INSERT INTO b_event_type (LID, EVENT_NAME, NAME, DESCRIPTION, SORT, EVENT_TYPE) VALUES (?, ?, ?, ?, 150, 'email')`,
-          [
-            language,
-            type,
-            fit(eventText(language, type).name).slice(0, 100),
-            fit(eventFieldsDescription(language, type)),
-          ],
+        const insert = insertStatement(
+          'b_event_type',
+          columns.pick('b_event_type', {
+            LID: language,
+            EVENT_NAME: type,
+            NAME: fit(eventText(language, type).name).slice(0, 100),
+            DESCRIPTION: fit(eventFieldsDescription(language, type)),
+            SORT: 150,
+            EVENT_TYPE: 'email',
+          }),
         );
+        await tx.run(insert.sql, insert.bindings);
       });
       added.push(`event type ${type} (${language})`);
     }
@@ -56,18 +66,24 @@ export async function registerMailEvents(db: Db, runner: SqlRunner, now: Date): 
           { siteId: site.id, eventName: type },
           now,
         );
-        await tx.run(
-          `INSERT INTO b_event_message (EVENT_NAME, LID, ACTIVE, EMAIL_FROM, EMAIL_TO, SUBJECT, MESSAGE, BODY_TYPE, IN_REPLY_TO, LANGUAGE_ID)
-           VALUES (?, ?, 'Y', '#DEFAULT_EMAIL_FROM#', '#EMAIL_TO#', ?, ?, 'text', ?, ?)`,
-          [
-            type,
-            site.id,
-            fit(text.subject),
-            fit(text.message),
-            type.startsWith('SUPPORT_TICKET_') ? '#IN_REPLY_TO#' : null,
-            language,
-          ],
+        // LANGUAGE_ID is the site's: our b_event rows carry the same (mail/transports/bitrixTransport.ts),
+        // and Bitrix sends a row only with a template of its language or of none.
+        const insert = insertStatement(
+          'b_event_message',
+          columns.pick('b_event_message', {
+            EVENT_NAME: type,
+            LID: site.id,
+            ACTIVE: 'Y',
+            EMAIL_FROM: '#DEFAULT_EMAIL_FROM#',
+            EMAIL_TO: '#EMAIL_TO#',
+            SUBJECT: fit(text.subject),
+            MESSAGE: fit(text.message),
+            BODY_TYPE: 'text',
+            IN_REPLY_TO: type.startsWith('SUPPORT_TICKET_') ? '#IN_REPLY_TO#' : null,
+            LANGUAGE_ID: language,
+          }),
         );
+        await tx.run(insert.sql, insert.bindings);
         await tx.run(
           'INSERT INTO b_event_message_site (EVENT_MESSAGE_ID, SITE_ID) VALUES (LAST_INSERT_ID(), ?)',
           [site.id],
@@ -77,6 +93,31 @@ export async function registerMailEvents(db: Db, runner: SqlRunner, now: Date): 
     }
   }
   return added;
+}
+
+/** What registerMailEvents would still add: "SUPPORT_TICKET_REPLY (en)", "template … (site s2)". */
+export async function missingMailEvents(db: Db): Promise<string[]> {
+  const columns = await NativeColumns.read(db, MAIL_EVENT_TABLES);
+  if (!MAIL_EVENT_TABLES.every((t) => columns.hasTable(t))) return [];
+  const sites = await readSites(db);
+  const types = new Set(
+    (await db('b_event_type').whereIn('EVENT_NAME', MAIL_EVENT_TYPES).select('EVENT_NAME', 'LID')).map(
+      (r: { EVENT_NAME: string; LID: string }) => `${r.EVENT_NAME}|${r.LID.toLowerCase()}`,
+    ),
+  );
+  const messages = new Set(
+    (await db('b_event_message').whereIn('EVENT_NAME', MAIL_EVENT_TYPES).select('EVENT_NAME', 'LID')).map(
+      (r: { EVENT_NAME: string; LID: string }) => `${r.EVENT_NAME}|${r.LID}`,
+    ),
+  );
+  const missing: string[] = [];
+  for (const language of new Set(sites.map((s) => s.languageId.toLowerCase())))
+    for (const type of MAIL_EVENT_TYPES)
+      if (!types.has(`${type}|${language}`)) missing.push(`mail event type ${type} (${language})`);
+  for (const site of sites)
+    for (const type of MAIL_EVENT_TYPES)
+      if (!messages.has(`${type}|${site.id}`)) missing.push(`mail template ${type} (site ${site.id})`);
+  return missing;
 }
 
 /** Undo of one `event_type` journal entry. */
