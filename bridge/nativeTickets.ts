@@ -20,8 +20,13 @@ export interface NativeTicketState {
   OWNER_USER_ID: number | null;
   LAST_MESSAGE_BY_SUPPORT_TEAM: string | null;
   REOPEN: string | null;
-  /** b_uts_support.UF_ORDER_ID; null when the table, the column or the row is missing. */
-  UF_ORDER_ID: number | null;
+  /**
+   * b_uts_support.UF_ORDER_ID as stored: a number for the integer field, text for a string field made
+   * before bxsup; null when the table, the column or the row is missing.
+   */
+  UF_ORDER_ID: number | string | null;
+  /** The computed fields asked for (UfColumns.computed), as b_uts_support holds them. */
+  computed?: Record<string, string | null>;
 }
 
 export interface NativeTicket extends NativeTicketState {
@@ -58,38 +63,74 @@ const FULL_COLUMNS = [
 /** The b_ticket columns the sync reads: install and status check that they are there. */
 export const TICKET_COLUMNS_READ: readonly string[] = FULL_COLUMNS.map((c) => c.replace(/^t\./, ''));
 
-function select(db: Reader, columns: string[], withUf: boolean): Knex.QueryBuilder {
+/** Which b_uts_support columns to read with the tickets (see NativeCapabilities). */
+export interface UfColumns {
+  orderId: boolean;
+  /** Computed fields' columns, e.g. UF_SLA_DEADLINE: read so a form's overwrite is seen and undone. */
+  computed: readonly string[];
+}
+
+export const NO_UF: UfColumns = { orderId: false, computed: [] };
+
+function select(db: Reader, columns: string[], uf: UfColumns): Knex.QueryBuilder {
   const query = db('b_ticket as t');
-  if (!withUf) return query.select([...columns, db.raw('NULL AS UF_ORDER_ID')]);
+  if (!uf.orderId && uf.computed.length === 0)
+    return query.select([...columns, db.raw('NULL AS UF_ORDER_ID')]);
   // eq_ref on b_uts_support's primary key: one extra lookup per ticket, no extra round trip.
-  return query.leftJoin('b_uts_support as u', 'u.VALUE_ID', 't.ID').select([...columns, 'u.UF_ORDER_ID']);
+  return query
+    .leftJoin('b_uts_support as u', 'u.VALUE_ID', 't.ID')
+    .select([
+      ...columns,
+      uf.orderId ? 'u.UF_ORDER_ID' : db.raw('NULL AS UF_ORDER_ID'),
+      ...uf.computed.map((c) => `u.${c}`),
+    ]);
+}
+
+/** Moves the computed fields' columns of rows read with `uf` into `computed`. */
+function withComputed<T extends NativeTicketState>(rows: T[], uf: UfColumns): T[] {
+  if (uf.computed.length === 0) return rows;
+  for (const row of rows) {
+    const raw = row as unknown as Record<string, string | null>;
+    row.computed = Object.fromEntries(uf.computed.map((c) => [c, raw[c] ?? null]));
+    for (const c of uf.computed) delete raw[c];
+  }
+  return rows;
 }
 
 export async function readTicketsAfter(
   db: Reader,
   afterId: number,
   limit: number,
-  withUf: boolean,
+  uf: UfColumns,
 ): Promise<NativeTicket[]> {
-  return select(db, FULL_COLUMNS, withUf).where('t.ID', '>', afterId).orderBy('t.ID').limit(limit);
+  return withComputed(
+    await select(db, FULL_COLUMNS, uf).where('t.ID', '>', afterId).orderBy('t.ID').limit(limit),
+    uf,
+  );
 }
 
-export async function readTicketsByIds(db: Reader, ids: number[], withUf: boolean): Promise<NativeTicket[]> {
+export async function readTicketsByIds(db: Reader, ids: number[], uf: UfColumns): Promise<NativeTicket[]> {
   if (ids.length === 0) return [];
-  return select(db, FULL_COLUMNS, withUf)
-    .whereRaw(`t.ID IN (${idList(ids)})`)
-    .orderBy('t.ID');
+  return withComputed(
+    await select(db, FULL_COLUMNS, uf)
+      .whereRaw(`t.ID IN (${idList(ids)})`)
+      .orderBy('t.ID'),
+    uf,
+  );
 }
 
 export async function readTicketStates(
   db: Reader,
   ids: number[],
-  withUf: boolean,
+  uf: UfColumns,
 ): Promise<NativeTicketState[]> {
   if (ids.length === 0) return [];
-  return select(db, STATE_COLUMNS, withUf)
-    .whereRaw(`t.ID IN (${idList(ids)})`)
-    .orderBy('t.ID');
+  return withComputed(
+    await select(db, STATE_COLUMNS, uf)
+      .whereRaw(`t.ID IN (${idList(ids)})`)
+      .orderBy('t.ID'),
+    uf,
+  );
 }
 
 /** A slice of the table by primary key, for the slow reconciliation. */
@@ -97,9 +138,12 @@ export async function readTicketStateRange(
   db: Reader,
   afterId: number,
   limit: number,
-  withUf: boolean,
+  uf: UfColumns,
 ): Promise<NativeTicketState[]> {
-  return select(db, STATE_COLUMNS, withUf).where('t.ID', '>', afterId).orderBy('t.ID').limit(limit);
+  return withComputed(
+    await select(db, STATE_COLUMNS, uf).where('t.ID', '>', afterId).orderBy('t.ID').limit(limit),
+    uf,
+  );
 }
 
 /** Optimised away by the server (read from the end of the primary key): the idle poll's probe. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { UF_SLA_DEADLINE, UF_TICKET_NUMBER } from './slaUserFields';
 import { UF_ORDER_ID, UserFieldSpec } from './userFields';
 
@@ -13,3 +14,16 @@ export const INSTALLED_USER_FIELDS: readonly UserFieldSpec[] = [
  * what the daemon last wrote is compared with what b_uts_support holds, and restored when they differ.
  */
 export const COMPUTED_USER_FIELDS: readonly UserFieldSpec[] = INSTALLED_USER_FIELDS.filter((f) => f.computed);
+
+/**
+ * The signature of computed values, as bl_support_ticket.uf_state keeps it (VARCHAR(64)): the values in
+ * COMPUTED_USER_FIELDS order, '|'-joined ('' for none); past 64 characters a SHA-1 of that text, so a
+ * longer list of fields still compares exactly. The daemon signs what it writes, the sync signs what
+ * b_uts_support holds, and a difference is a form's overwrite to undo.
+ */
+export function computedFieldSignature(values: Readonly<Record<string, string | null | undefined>>): string {
+  const text = COMPUTED_USER_FIELDS.filter((f) => f.fieldName in values)
+    .map((f) => values[f.fieldName] ?? '')
+    .join('|');
+  return text.length <= 64 ? text : `sha1:${createHash('sha1').update(text).digest('hex')}`;
+}

@@ -1,6 +1,7 @@
 import { databaseSection } from './databaseSection';
 import { escalationSection } from './escalationSection';
 import { installSection } from './installSection';
+import { setAsideSection } from './setAsideSection';
 import { outboxSection } from './outboxSection';
 import { schemaSection } from './schemaSection';
 import { StatusCollector, StatusDeps, StatusSection } from './section';
@@ -13,6 +14,7 @@ export const STATUS_SECTIONS: StatusCollector[] = [
   schemaSection,
   installSection,
   syncSection,
+  setAsideSection,
   outboxSection,
   escalationSection,
   serviceSection,

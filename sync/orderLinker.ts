@@ -1,24 +1,35 @@
 import { Knex } from 'knex';
-import { findOrders, NativeOrder } from '../bridge/orders';
+import { findOrders, NativeOrder, UfOrderWrite, writeUfOrderIds } from '../bridge/orders';
 import { Logger } from '../core/logger';
 import { extractOrderMentions, matchMentions, OrderIndex, orderLookupOf } from './mapping/orderMentions';
 
 /**
- * Decides the order link of many tickets with one b_sale_order query. The operator's UF_ORDER_ID wins
- * when it names an order of the ticket's owner; else a link the mirror already has stays; else the
- * first mention in the given texts (title, opening message) of an order of that owner. An order of
- * another customer is never linked, whatever names it: it is logged instead.
+ * Decides the order link of many tickets with one b_sale_order query. A link only ever names an order
+ * of the ticket's current owner:
+ * - a link the mirror holds whose order is not the owner's (an admin changed the owner) is dropped, or
+ *   the new owner would be mailed the old owner's order and tracking numbers;
+ * - UF_ORDER_ID wins when it names an order of the owner, by ID or by the number customers see
+ *   (ACCOUNT_NUMBER: the form's label says "Order Number"); a number is replaced by the order's ID;
+ * - UF_ORDER_ID naming another customer's order is cleared from b_uts_support, logged with both users;
+ * - else a link the mirror already has stays; else the first mention in the given texts (title, opening
+ *   message) of an order of the owner, written to an empty UF_ORDER_ID.
  */
 export type OrderSource = 'uf' | 'title' | 'message';
 
 export interface OrderLinkInput {
   ticketId: number;
   ownerId: number | null;
-  /** b_uts_support.UF_ORDER_ID (0/NULL: none). */
-  ufValue: number | null;
+  /** b_uts_support.UF_ORDER_ID as stored: a number, or text for a string field (0, NULL, '': none). */
+  ufValue: number | string | null;
   texts: Array<{ source: 'title' | 'message'; text: string | null }>;
   current: { orderId: number | null; orderSource: string | null };
 }
+
+/** What to do to b_uts_support.UF_ORDER_ID; `expected` is the value read, written only if still there. */
+export type UfWrite =
+  | { kind: 'fill'; orderId: number }
+  | { kind: 'replace'; orderId: number; expected: number | string }
+  | { kind: 'clear'; expected: number | string };
 
 export interface OrderLinkDecision {
   ticketId: number;
@@ -26,7 +37,17 @@ export interface OrderLinkDecision {
   orderSource: string | null;
   /** Found by the bridge in the text: to be written to UF_ORDER_ID when that is empty. */
   writeBack: boolean;
+  ufWrite: UfWrite | null;
   changed: boolean;
+}
+
+/** UF_ORDER_ID as something to look an order up by; null when it holds nothing. */
+export function ufOrderText(value: number | string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value)
+    .trim()
+    .replace(/^(?:№|#|no\.?|n)\s*/i, '');
+  return text === '' || /^0+$/.test(text) ? null : text.slice(0, 100);
 }
 
 export async function decideOrderLinks(
@@ -45,19 +66,16 @@ export async function decideOrderLinks(
       mentions.set(input.ticketId, list);
     }
   }
-  const ufIds = inputs.map((i) => i.ufValue).filter((v): v is number => Boolean(v));
+  const ufTexts = inputs.map((i) => ufOrderText(i.ufValue)).filter((v): v is string => v !== null);
+  const linked = inputs.map((i) => i.current.orderId).filter((v): v is number => v !== null);
   const allMentions = [...mentions.values()].flatMap((list) => list.flatMap((m) => m.found));
-  const lookup = orderLookupOf(allMentions);
+  const lookup = orderLookupOf([...ufTexts, ...allMentions]);
   const orders = new OrderIndex(
-    await findOrders(db, {
-      ids: [...ufIds, ...lookup.ids],
-      accountNumbers: lookup.accountNumbers,
-    }),
+    await findOrders(db, { ids: [...linked, ...lookup.ids], accountNumbers: lookup.accountNumbers }),
   );
   const decisions = new Map<number, OrderLinkDecision>();
   for (const input of inputs) {
-    const decision = decide(input, mentions.get(input.ticketId) ?? [], orders, logger);
-    decisions.set(input.ticketId, decision);
+    decisions.set(input.ticketId, decide(input, mentions.get(input.ticketId) ?? [], orders, logger));
   }
   return decisions;
 }
@@ -68,48 +86,113 @@ function decide(
   orders: OrderIndex,
   logger: Logger,
 ): OrderLinkDecision {
-  const { current } = input;
-  const keep = { ticketId: input.ticketId, ...current, writeBack: false, changed: false };
-  const link = (orderId: number, orderSource: OrderSource, writeBack: boolean): OrderLinkDecision => ({
-    ticketId: input.ticketId,
+  const { ticketId, ownerId } = input;
+  let current = input.current;
+  const result = (
+    orderId: number | null,
+    orderSource: string | null,
+    ufWrite: UfWrite | null,
+  ): OrderLinkDecision => ({
+    ticketId,
     orderId,
     orderSource,
-    writeBack,
-    changed: current.orderId !== orderId || current.orderSource !== orderSource,
+    writeBack: ufWrite?.kind === 'fill',
+    ufWrite,
+    changed: input.current.orderId !== orderId || input.current.orderSource !== orderSource,
   });
-  if (input.ufValue) {
-    if (current.orderId === input.ufValue) return keep;
-    const order = orders.byOrderId(input.ufValue);
-    if (order && input.ownerId !== null && order.userId === input.ownerId) return link(order.id, 'uf', false);
-    warnForeign(logger, input.ticketId, input.ownerId, order ?? null, 'UF_ORDER_ID', input.ufValue);
+  if (current.orderId !== null) {
+    const linked = orders.byOrderId(current.orderId);
+    if (!linked || ownerId === null || linked.userId !== ownerId) {
+      logger.warn(
+        `ticket ${ticketId}: linked order ${current.orderId} is not an order of its owner ${ownerId ?? '(guest)'} (it belongs to ${linked ? `user ${linked.userId}` : 'nobody: it no longer exists'}); the link is dropped`,
+        { ticketId, orderId: current.orderId, orderUserId: linked?.userId ?? null, ownerUserId: ownerId },
+      );
+      current = { orderId: null, orderSource: null };
+    }
   }
-  if (current.orderId !== null) return keep;
+  const ufText = ufOrderText(input.ufValue);
+  let clearUf: UfWrite | null = null;
+  if (ufText !== null && input.ufValue !== null) {
+    const named = orders.named(ufText);
+    const own = ownerId !== null ? named.find((o) => o.userId === ownerId) : undefined;
+    if (own) {
+      // The number customers see resolves to the order's ID, which is what the field is for.
+      const replace: UfWrite | null =
+        String(input.ufValue).trim() === String(own.id)
+          ? null
+          : { kind: 'replace', orderId: own.id, expected: input.ufValue };
+      return result(own.id, 'uf', replace);
+    }
+    if (named.length > 0) {
+      for (const order of named) warnForeign(logger, ticketId, ownerId, order, 'UF_ORDER_ID', ufText);
+      clearUf = { kind: 'clear', expected: input.ufValue };
+    } else {
+      logger.warn(`ticket ${ticketId}: UF_ORDER_ID names order ${ufText}, which does not exist; not linked`, {
+        ticketId,
+        ufValue: ufText,
+      });
+    }
+  }
+  if (current.orderId !== null) return result(current.orderId, current.orderSource, clearUf);
   for (const { source, found } of mentions) {
-    const match = matchMentions(found, orders, input.ownerId);
-    for (const order of match.foreign)
-      warnForeign(logger, input.ticketId, input.ownerId, order, source, order.id);
-    if (match.own) return link(match.own.id, source, !input.ufValue);
+    const match = matchMentions(found, orders, ownerId);
+    for (const order of match.foreign) warnForeign(logger, ticketId, ownerId, order, source, order.id);
+    if (match.own) {
+      const id = match.own.id;
+      // An empty field gets the order; one naming another customer's order gets the owner's instead.
+      const write: UfWrite | null =
+        clearUf?.kind === 'clear'
+          ? { kind: 'replace', orderId: id, expected: clearUf.expected }
+          : ufText === null
+            ? { kind: 'fill', orderId: id }
+            : null;
+      return result(id, source, write);
+    }
   }
-  return keep;
+  return result(null, null, clearUf);
 }
 
 function warnForeign(
   logger: Logger,
   ticketId: number,
   ownerId: number | null,
-  order: NativeOrder | null,
+  order: NativeOrder,
   where: string,
-  value: number,
+  value: number | string,
 ): void {
-  if (order === null) {
-    logger.warn(`ticket ${ticketId}: ${where} names order ${value}, which does not exist; not linked`, {
-      ticketId,
-      orderId: value,
-    });
-    return;
-  }
+  const cleared = where === 'UF_ORDER_ID' ? 'cleared from UF_ORDER_ID' : 'not linked';
   logger.warn(
-    `ticket ${ticketId}: order ${order.id} named in its ${where} belongs to user ${order.userId}, not to the ticket's owner ${ownerId ?? '(guest)'}; not linked`,
+    `ticket ${ticketId}: order ${order.id} named in its ${where} (${value}) belongs to user ${order.userId}, not to the ticket's owner ${ownerId ?? '(guest)'}; ${cleared}`,
     { ticketId, orderId: order.id, orderUserId: order.userId, ownerUserId: ownerId },
   );
+}
+
+/**
+ * What UF_ORDER_ID holds once the decision's write is made (the change signature must include it);
+ * `column` null: the site has no such column, nothing is written.
+ */
+export function ufValueAfter(
+  decision: OrderLinkDecision | undefined,
+  read: number | string | null,
+  column: 'int' | 'text' | null,
+): number | string | null {
+  const write = decision?.ufWrite;
+  if (!write || column === null) return read;
+  return write.kind === 'clear'
+    ? null
+    : write.kind === 'fill' && ufOrderText(read) !== null
+      ? read
+      : write.orderId;
+}
+
+/** Makes the decisions' UF_ORDER_ID writes (none when the site has no such column). */
+export async function applyUfWrites(
+  trx: Knex.Transaction,
+  decisions: Iterable<OrderLinkDecision>,
+  column: 'int' | 'text' | null,
+): Promise<void> {
+  if (column === null) return;
+  const writes: UfOrderWrite[] = [];
+  for (const d of decisions) if (d.ufWrite) writes.push({ ticketId: d.ticketId, ...d.ufWrite });
+  await writeUfOrderIds(trx, writes, column);
 }

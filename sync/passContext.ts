@@ -1,5 +1,8 @@
+import { Knex } from 'knex';
 import { readDictionary } from '../bridge/dictionaries';
 import { detectNativeCapabilities, NativeCapabilities } from '../bridge/nativeCapabilities';
+import { UfColumns } from '../bridge/nativeTickets';
+import { COMPUTED_USER_FIELDS } from '../schema/ticketUserFields';
 import { instantToNative } from '../core/time';
 import { buildCategoryResolver, CategoryResolver } from './mapping/category';
 import { buildPriorityResolver, PriorityResolver } from './mapping/priority';
@@ -7,6 +10,7 @@ import { buildStatusResolver, StatusResolver } from './mapping/status';
 import { createNativeTimeReader, NativeTimeReader } from './nativeTime';
 import { HistoryBaseline } from './preflight';
 import { SYNC_CURSORS } from './store/cursors';
+import { setAside as recordSetAside, SetAsideEntry } from './store/setAside';
 import { TicketLane } from './ticketLane';
 import { SyncDeps, SyncEventMap, SyncOptions, SyncPassResult } from './types';
 
@@ -30,6 +34,8 @@ export interface PassContext {
   baseline: HistoryBaseline;
   toInstant: NativeTimeReader;
   capabilities(): Promise<NativeCapabilities>;
+  /** The b_uts_support columns to read with tickets; `computed`: also the computed fields (change checks). */
+  ufColumns(computed: boolean): Promise<UfColumns>;
   mappers(): Promise<DictionaryMappers>;
   /**
    * Loads both lookups. Phases call it before opening a batch transaction: loading them inside would
@@ -48,6 +54,13 @@ export interface PassContext {
   /** The ticket phase as the message phase running alongside it sees it. */
   lane: TicketLane;
   emit<K extends keyof SyncEventMap>(event: K, ...args: SyncEventMap[K]): void;
+  /**
+   * Sets a ticket aside (store/setAside.ts) in `db` (a transaction that also moves a cursor, or the
+   * pool), and remembers it: the reconciliation clears only set-aside tickets that went through.
+   */
+  setAside(db: Knex | Knex.Transaction, entry: Omit<SetAsideEntry, never>): Promise<void>;
+  /** Tickets this pass set aside. */
+  readonly setAsideNow: ReadonlySet<number>;
   /** Stops the pass between batches, as the signal does: one phase failed, the other must not go on. */
   halt(): void;
   stopped(): boolean;
@@ -66,6 +79,7 @@ export function createPassContext(
 ): PassContext {
   const now = deps.clock.now();
   const known = new Map(cursors);
+  const setAsideNow = new Set<number>();
   let halted = false;
   const ctx: PassContext = {
     deps,
@@ -75,7 +89,13 @@ export function createPassContext(
     batchSize: options.batchSize ?? deps.config.sync.batchSize,
     baseline,
     toInstant: createNativeTimeReader(deps.zone),
-    capabilities: memo(() => detectNativeCapabilities(deps.db)),
+    capabilities: memo(() =>
+      detectNativeCapabilities(deps.db, { computedFields: COMPUTED_USER_FIELDS.map((f) => f.fieldName) }),
+    ),
+    async ufColumns(computed) {
+      const caps = await ctx.capabilities();
+      return { orderId: caps.ufOrderId !== null, computed: computed ? caps.computedFields : [] };
+    },
     mappers: memo(async () => {
       const entries = await readDictionary(deps.db);
       return {
@@ -93,6 +113,7 @@ export function createPassContext(
       events: 0,
       changedTickets: 0,
       deletedTickets: 0,
+      restoredFields: 0,
       reconciled: false,
       complete: true,
       durationMs: 0,
@@ -112,6 +133,11 @@ export function createPassContext(
         ...args,
       );
     },
+    async setAside(db, entry) {
+      await recordSetAside(db, entry, now);
+      setAsideNow.add(entry.ticketId);
+    },
+    setAsideNow,
     halt() {
       halted = true;
     },

@@ -38,7 +38,9 @@ export async function syncOnce(deps: SyncDeps, options: SyncOptions = {}): Promi
   if (!ctx.stopped()) await runReconcilePhase(ctx);
   // The SLA engine recomputes what this (or a killed earlier) pass changed: one indexed probe when idle.
   const r = ctx.result;
-  const changed = Boolean(r.tickets || r.messages || r.changedTickets || r.deletedTickets);
+  const changed = Boolean(
+    r.tickets || r.messages || r.changedTickets || r.deletedTickets || r.restoredFields,
+  );
   if (!ctx.stopped()) await refreshAfterSync(deps, ctx.now, ctx.batchSize, changed);
 
   const result = ctx.result;

@@ -64,6 +64,8 @@ export interface SyncPassResult {
   changedTickets: number;
   /** Tickets found gone from b_ticket and marked deleted. */
   deletedTickets: number;
+  /** Tickets whose computed user fields a form overwrote: marked for the refresh to write them again. */
+  restoredFields: number;
   /** Whether a reconciliation cycle ran to its end in this pass. */
   reconciled: boolean;
   /** False when the pass stopped early (signal): more is waiting. */

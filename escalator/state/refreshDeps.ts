@@ -2,11 +2,12 @@ import { Knex } from 'knex';
 import { existingUserFieldColumns } from '../../bridge/userFieldValues';
 import { Config } from '../../core/config';
 import { BASELINE_CURSORS } from '../../schema/historyBaseline';
+import { COMPUTED_USER_FIELDS } from '../../schema/ticketUserFields';
 import { loadSlaPolicy } from '../loadPolicy';
 import { SlaRefreshDeps } from './refreshSla';
 
 /** The ticket user fields the SLA refresh keeps current when the installer has registered them. */
-export const SLA_USER_FIELDS = ['UF_SLA_DEADLINE', 'UF_TICKET_NUMBER'] as const;
+export const SLA_USER_FIELDS = COMPUTED_USER_FIELDS.map((f) => f.fieldName);
 
 /**
  * What an SLA refresh needs, read from the database once: the policy (native schedules included), the

@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { instantToNative, instantToUtc } from '../../core/time';
 import { upsertManyUserFieldValues, upsertUserFieldValues } from '../../bridge/userFieldValues';
 import { updateTicketsJoined } from '../../sync/store/tickets';
+import { COMPUTED_USER_FIELDS, computedFieldSignature } from '../../schema/ticketUserFields';
 import { TicketComputation } from './computeState';
 
 /**
@@ -162,21 +163,18 @@ function userFieldChange(
   deps: StoreDeps,
 ): { values: Record<string, string | null>; signature: string } | null {
   const values = userFieldValues(c, deps);
-  const signature = Object.values(values)
-    .map((v) => v ?? '')
-    .join('|')
-    .slice(0, 64);
+  const signature = computedFieldSignature(values);
   return Object.keys(values).length > 0 && signature !== c.ticket.uf_state ? { values, signature } : null;
 }
 
 /**
+ * How each computed field's value follows from the computation; one entry per field of
+ * COMPUTED_USER_FIELDS (a field added there needs its entry here).
  * UF_SLA_DEADLINE: the deadline operators must meet next: the first reply's until someone answered,
  * then the resolution's; empty while the clock is stopped (paused, closed).
  */
-export function userFieldValues(c: TicketComputation, deps: StoreDeps): Record<string, string | null> {
-  const { state } = c;
-  const values: Record<string, string | null> = {};
-  if (deps.userFields.has('UF_SLA_DEADLINE')) {
+const COMPUTED_VALUES: Record<string, (c: TicketComputation, deps: StoreDeps) => string | null> = {
+  UF_SLA_DEADLINE({ state }, deps) {
     const deadline = state.closed
       ? null
       : state.firstReplyAt === null
@@ -184,13 +182,35 @@ export function userFieldValues(c: TicketComputation, deps: StoreDeps): Record<s
         : state.paused
           ? null
           : state.resolutionDeadline;
-    values.UF_SLA_DEADLINE = deadline ? instantToNative(deadline, deps.zone) : null;
+    return deadline ? instantToNative(deadline, deps.zone) : null;
+  },
+  UF_TICKET_NUMBER: (c) => c.ticket.number,
+};
+
+/** The values of the installed computed fields, in COMPUTED_USER_FIELDS order. */
+export function userFieldValues(c: TicketComputation, deps: StoreDeps): Record<string, string | null> {
+  const values: Record<string, string | null> = {};
+  for (const { fieldName } of COMPUTED_USER_FIELDS) {
+    if (deps.userFields.has(fieldName)) values[fieldName] = COMPUTED_VALUES[fieldName](c, deps);
   }
-  if (deps.userFields.has('UF_TICKET_NUMBER')) values.UF_TICKET_NUMBER = c.ticket.number;
   return values;
 }
 
 /** The next_due_at to store when nothing is acted on now: due points first, then the plan's next. */
 export function pendingDueAt(c: TicketComputation): Date | null {
   return c.plan.due[0]?.at ?? c.plan.nextDueAt;
+}
+
+/**
+ * Computed fields a form overwrote (the sync compared b_uts_support with uf_state): what was written is
+ * forgotten and the ticket marked stale, so the next refresh computes and writes the values again.
+ */
+export async function forgetWrittenFields(
+  db: Knex | Knex.Transaction,
+  ticketIds: readonly number[],
+): Promise<void> {
+  if (ticketIds.length === 0) return;
+  await db('bl_support_ticket')
+    .whereIn('id', ticketIds)
+    .update({ uf_state: null, sla_stale: 1, sla_version: db.raw('sla_version + 1') });
 }

@@ -32,6 +32,8 @@ export interface SaleTables {
 
 /** The statement for a site's tables and `count` ticket IDs, built once per reader and size. */
 export function ticketFactsSql(sale: SaleTables, count = 1): string {
+  // The order only while it is the current owner's: an owner changed after the link was made must not
+  // be mailed another customer's order and tracking numbers, even before the sync drops the link.
   // The newest shipment with a tracking number; SYSTEM='Y' shipments are internal and skipped.
   const shipment = (column: string, alias: string): string =>
     `(SELECT d.${column} FROM b_sale_order_delivery d
@@ -49,7 +51,7 @@ export function ticketFactsSql(sale: SaleTables, count = 1): string {
        FROM b_ticket t
        LEFT JOIN bl_support_ticket m ON m.id = t.ID
        LEFT JOIN b_user u ON u.ID = t.OWNER_USER_ID
-       ${sale.order ? 'LEFT JOIN b_sale_order o ON o.ID = m.order_id' : ''}
+       ${sale.order ? 'LEFT JOIN b_sale_order o ON o.ID = m.order_id AND o.USER_ID = t.OWNER_USER_ID' : ''}
       WHERE t.ID IN (${Array.from({ length: count }, () => '?').join(', ')})`;
 }
 

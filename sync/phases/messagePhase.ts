@@ -5,7 +5,9 @@ import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { lockCursor, setCursor, SYNC_CURSORS } from '../store/cursors';
 import { BatchInfo } from '../types';
-import { mirrorMessages } from './mirrorMessages';
+import { MessageBatchResult, mirrorMessages } from './mirrorMessages';
+import { isolateFailures, isRowError } from '../isolate';
+import { emptyOutcome, mergeOutcome } from '../outcome';
 
 /**
  * Messages per batch, as a multiple of sync.batchSize (which counts tickets): a message batch holds
@@ -48,6 +50,9 @@ export async function runMessagePhase(ctx: PassContext): Promise<number | null> 
         await ctx.options.onBatch?.(info);
       }
       return { result, info, read: rows.length };
+    }).catch(async (err: unknown) => {
+      if (!isRowError(err)) throw err;
+      return mirrorOneByOne(ctx, ahead);
     });
     if (batch === null) break;
     applyOutcome(ctx, batch.result.outcome, batch.info.rows > 0 ? batch.info : null);
@@ -71,6 +76,68 @@ export async function runMessagePhase(ctx: PassContext): Promise<number | null> 
     if (batch.read < limit) break;
   }
   return null;
+}
+
+/**
+ * A message batch failed on one message's data: the same messages one per transaction, the cursor moved
+ * past each; a message that fails alone is skipped and its ticket set aside with the reason (the
+ * reconciliation retries it). Stops where a message waits for its ticket, as a batch does.
+ */
+async function mirrorOneByOne(
+  ctx: PassContext,
+  rows: NativeMessage[],
+): Promise<{ result: MessageBatchResult; info: BatchInfo; read: number }> {
+  const { db, logger } = ctx.deps;
+  const outcome = emptyOutcome();
+  let consumed = 0;
+  let reached = ctx.cursor(SYNC_CURSORS.message);
+  let blockedTicketId: number | null = null;
+  const pending = [...rows];
+  await isolateFailures(
+    pending,
+    async (row) => {
+      if (blockedTicketId !== null) return;
+      const id = Number(row.ID);
+      const one = await inBatchTransaction(db, logger, async (trx) => {
+        const cursor = await lockCursor(trx, SYNC_CURSORS.message);
+        if (cursor >= id) return null;
+        const result = await mirrorMessages(trx, ctx, [row], cursor);
+        if (result.blockedTicketId !== null) return result;
+        await setCursor(trx, SYNC_CURSORS.message, id, ctx.now);
+        await ctx.options.onBatch?.({ phase: 'messages', rows: 1, cursor: id });
+        return result;
+      });
+      if (one?.blockedTicketId != null) {
+        blockedTicketId = one.blockedTicketId;
+        return;
+      }
+      if (one) mergeOutcome(outcome, one.outcome);
+      consumed++;
+      reached = id;
+    },
+    async (row, reason) => {
+      const id = Number(row.ID);
+      await inBatchTransaction(db, logger, async (trx) => {
+        const cursor = await lockCursor(trx, SYNC_CURSORS.message);
+        await ctx.setAside(trx, {
+          ticketId: Number(row.TICKET_ID),
+          phase: 'messages',
+          messageId: id,
+          reason,
+        });
+        if (cursor < id) await setCursor(trx, SYNC_CURSORS.message, id, ctx.now);
+      });
+      consumed++;
+      reached = id;
+    },
+    logger,
+    (row) => `message ${row.ID} of ticket ${row.TICKET_ID}`,
+  );
+  return {
+    result: { outcome, consumed, blockedTicketId },
+    info: { phase: 'messages', rows: consumed, cursor: reached },
+    read: rows.length,
+  };
 }
 
 function highestTicketId(rows: NativeMessage[]): number {

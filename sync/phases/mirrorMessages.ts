@@ -1,7 +1,6 @@
 import { Knex } from 'knex';
 import { NativeMessage, readMessageBodies } from '../../bridge/nativeMessages';
 import { existingTicketIds, stateWithUfOrder } from '../../bridge/nativeTickets';
-import { writeBackOrderIds } from '../../bridge/orders';
 import { staffAmong } from '../../bridge/staff';
 import {
   authorsToClassify,
@@ -10,13 +9,14 @@ import {
   mapMessage,
   MirrorMessage,
 } from '../mapping/messageRow';
-import { decideOrderLinks } from '../orderLinker';
+import { applyUfWrites, decideOrderLinks } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { anyMirroredMessageIn, copyMessages } from '../store/messages';
 import { insertOutbox, OutboxEvent, replyEvent } from '../store/outbox';
 import { MessageTicketState, readMessageTickets } from '../store/messageTickets';
 import { applyMessageFacts, applyOrderLinks } from '../store/tickets';
+import { setAsideIds } from '../store/setAside';
 
 export interface MessageBatchResult {
   outcome: BatchOutcome;
@@ -45,6 +45,9 @@ export async function mirrorMessages(
   const tickets = await readMessageTickets(trx, ticketIds);
   const unmirrored = ticketIds.filter((id) => !tickets.has(id));
   const waiting = await existingTicketIds(trx, unmirrored);
+  // A ticket the sync set aside is not waited for: its messages are skipped, and mirrored by the
+  // reconciliation once the ticket is (reconcilePhase.ts).
+  for (const id of await setAsideIds(trx, [...waiting])) waiting.delete(id);
   let consumed = rows.length;
   let blockedTicketId: number | null = null;
   let skipped = false;
@@ -60,7 +63,7 @@ export async function mirrorMessages(
       break;
     } else {
       skipped = true;
-      ctx.deps.logger.debug('message of a ticket Bitrix no longer has: skipped', {
+      ctx.deps.logger.debug('message of a ticket Bitrix no longer has (or set aside): skipped', {
         messageId: row.ID,
         ticketId,
       });
@@ -186,10 +189,5 @@ async function linkFromOpeningMessages(
       nativeState: caps.ufOrderId ? stateWithUfOrder(tickets.get(d.ticketId)!.nativeState, d.orderId!) : null,
     })),
   );
-  if (caps.ufOrderId) {
-    await writeBackOrderIds(
-      trx,
-      found.map((d) => ({ ticketId: d.ticketId, orderId: d.orderId! })),
-    );
-  }
+  await applyUfWrites(trx, found, caps.ufOrderId);
 }

@@ -1,11 +1,10 @@
 import { Knex } from 'knex';
-import { writeBackOrderIds } from '../../bridge/orders';
 import { NativeTicket } from '../../bridge/nativeTickets';
 import { recordNewTickets } from '../../escalator/history/syncHistory';
 import { supportGroupsOf } from '../../bridge/staff';
 import { assignNumbers, countByDay } from '../mapping/ticketNumber';
 import { mapTicket, MirrorTicket, someId, TicketMappers } from '../mapping/ticketRow';
-import { decideOrderLinks, OrderLinkDecision } from '../orderLinker';
+import { applyUfWrites, decideOrderLinks, OrderLinkDecision, ufValueAfter } from '../orderLinker';
 import { emptyOutcome, BatchOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { reserveNumbersByDay } from '../store/numbers';
@@ -38,10 +37,12 @@ export async function mirrorNewTickets(
   const mappers = await ticketMappers(trx, ctx, fresh);
   const links = await linkOrders(trx, ctx, fresh);
   const mapped: MirrorTicket[] = fresh.map((row) => {
-    const link = links.get(Number(row.ID));
     // The state signature must include the UF value we are about to write, or the next poll would
-    // take our own write-back for an operator's change.
-    const signed = caps.ufOrderId && link?.writeBack ? { ...row, UF_ORDER_ID: link.orderId } : row;
+    // take our own write for an operator's change.
+    const signed = {
+      ...row,
+      UF_ORDER_ID: ufValueAfter(links.get(Number(row.ID)), row.UF_ORDER_ID, caps.ufOrderId),
+    };
     return mapTicket(signed, mappers, null, ctx.now);
   });
   const reserved = await reserveNumbersByDay(trx, countByDay(mapped));
@@ -61,13 +62,7 @@ export async function mirrorNewTickets(
   // A span that held no mirror row now holds exactly the new ones.
   const history = span && existing.size === 0 ? span : mapped.map((t) => t.id);
   await recordNewTickets(trx, history, ctx.now);
-  const writeBacks = [...links.values()].filter((l) => l.writeBack && l.orderId !== null);
-  if (writeBacks.length && caps.ufOrderId) {
-    await writeBackOrderIds(
-      trx,
-      writeBacks.map((l) => ({ ticketId: l.ticketId, orderId: l.orderId! })),
-    );
-  }
+  await applyUfWrites(trx, links.values(), caps.ufOrderId);
   const events: OutboxEvent[] = [];
   for (const row of fresh) {
     const id = Number(row.ID);
@@ -126,7 +121,7 @@ async function linkOrders(
     rows.map((r) => ({
       ticketId: Number(r.ID),
       ownerId: someId(r.OWNER_USER_ID),
-      ufValue: someId(r.UF_ORDER_ID),
+      ufValue: r.UF_ORDER_ID,
       texts: [{ source: 'title', text: r.TITLE }],
       current: { orderId: null, orderSource: null },
     })),

@@ -1,5 +1,5 @@
 import { nonLogMessageIds, readMessagesByIds } from '../../bridge/nativeMessages';
-import { nativeState, readTicketStateRange } from '../../bridge/nativeTickets';
+import { nativeState, NativeTicketState, readTicketStateRange } from '../../bridge/nativeTickets';
 import { inBatchTransaction } from '../batchTransaction';
 import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
@@ -7,7 +7,10 @@ import { lockCursor, readCursors, setCursor, SYNC_CURSORS } from '../store/curso
 import { deleteMessages, mirroredMessageIds } from '../store/messages';
 import { readStateRange } from '../store/ticketStates';
 import { BatchInfo } from '../types';
-import { remapInBatches } from './changePhase';
+import { fieldsOverwritten, remapInBatches, restoreOverwrittenFields } from './changePhase';
+import { isolateFailures, isRowError } from '../isolate';
+import { mergeOutcome } from '../outcome';
+import { clearSetAside, setAsideInRange } from '../store/setAside';
 import { mirrorMessages } from './mirrorMessages';
 import { mirrorMissingTickets } from './ticketPhase';
 
@@ -38,10 +41,10 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
   }
   const ticketCursor = ctx.cursor(SYNC_CURSORS.ticket);
   const messageCursor = ctx.cursor(SYNC_CURSORS.message);
-  const caps = await ctx.capabilities();
+  const uf = await ctx.ufColumns(true);
   for (let ranges = 0; mode === 'full' || ranges < AUTO_RANGES; ranges++) {
     if (ctx.stopped()) return;
-    const states = await readTicketStateRange(db, position, ctx.batchSize, caps.ufOrderId);
+    const states = await readTicketStateRange(db, position, ctx.batchSize, uf);
     const last = states.length === ctx.batchSize;
     // The last range reaches to the ticket cursor, so mirror rows past the last native ID are seen too.
     const lastId = states.length ? Number(states[states.length - 1].ID) : 0;
@@ -62,7 +65,7 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
 
 async function reconcileRange(
   ctx: PassContext,
-  states: Array<Parameters<typeof nativeState>[0]>,
+  states: NativeTicketState[],
   from: number,
   to: number,
   cursors: { ticketCursor: number; messageCursor: number },
@@ -72,17 +75,31 @@ async function reconcileRange(
   const native = new Set(states.map((s) => Number(s.ID)));
   const missing: number[] = [];
   const suspects: number[] = [];
+  const overwritten: number[] = [];
   for (const state of states) {
     const id = Number(state.ID);
     const known = mirror.get(id);
     if (!known) {
       if (id <= cursors.ticketCursor) missing.push(id);
-    } else if (known.deleted || known.nativeState !== nativeState(state)) suspects.push(id);
+      continue;
+    }
+    if (known.deleted || known.nativeState !== nativeState(state)) suspects.push(id);
+    if (!known.deleted && fieldsOverwritten(state, known.ufState)) overwritten.push(id);
   }
+  await restoreOverwrittenFields(ctx, overwritten);
   for (const known of mirror.values()) if (!known.deleted && !native.has(known.id)) suspects.push(known.id);
+  // Tickets set aside are tried again here, once a cycle; those that go through leave the list.
+  const setAsideHere = await setAsideInRange(db, from, to);
+  for (const id of setAsideHere) if (mirror.has(id) && !suspects.includes(id)) suspects.push(id);
   await mirrorMissingTickets(ctx, missing);
   await remapInBatches(ctx, suspects, 'reconcile');
   await reconcileMessages(ctx, from, to, cursors.messageCursor, native);
+  const cleared = await clearSetAside(
+    db,
+    setAsideHere.filter((id) => !ctx.setAsideNow.has(id)),
+  );
+  if (cleared > 0)
+    ctx.deps.logger.info(`${cleared} ticket(s) set aside earlier went through now`, { from, to });
 }
 
 /** Messages the cursor passed by are mirrored; mirrored ones Bitrix deleted (from live tickets) removed. */
@@ -106,16 +123,31 @@ async function reconcileMessages(
     .map((m) => m.id);
   if (missing.length === 0 && vanished.length === 0) return;
   await ctx.preload();
-  const batch = await inBatchTransaction(db, logger, async (trx) => {
-    await lockCursor(trx, SYNC_CURSORS.message);
-    // Checked again under the lock before anything is deleted.
-    const stillThere = new Set((await readMessagesByIds(trx, vanished)).map((m) => Number(m.ID)));
-    const removed = vanished.filter((id) => !stillThere.has(id));
-    await deleteMessages(trx, removed);
-    const result = await mirrorMessages(trx, ctx, await readMessagesByIds(trx, missing), null);
-    const info: BatchInfo = { phase: 'reconcile', rows: missing.length + removed.length, cursor: 0 };
-    await ctx.options.onBatch?.(info);
-    return { result, info, removed: removed.length };
+  const repair = (toMirror: number[], toCheck: number[]) =>
+    inBatchTransaction(db, logger, async (trx) => {
+      await lockCursor(trx, SYNC_CURSORS.message);
+      // Checked again under the lock before anything is deleted.
+      const stillThere = new Set((await readMessagesByIds(trx, toCheck)).map((m) => Number(m.ID)));
+      const removed = toCheck.filter((id) => !stillThere.has(id));
+      await deleteMessages(trx, removed);
+      const result = await mirrorMessages(trx, ctx, await readMessagesByIds(trx, toMirror), null);
+      const info: BatchInfo = { phase: 'reconcile', rows: toMirror.length + removed.length, cursor: 0 };
+      await ctx.options.onBatch?.(info);
+      return { result, info, removed: removed.length };
+    });
+  const batch = await repair(missing, vanished).catch(async (err: unknown) => {
+    if (!isRowError(err)) throw err;
+    const first = await repair([], vanished);
+    const ticketOf = new Map(nativeIds.map((m) => [Number(m.ID), Number(m.TICKET_ID)]));
+    await isolateFailures(
+      missing,
+      async (id) => void mergeOutcome(first.result.outcome, (await repair([id], [])).result.outcome),
+      (id, reason) =>
+        ctx.setAside(db, { ticketId: ticketOf.get(id) ?? 0, phase: 'messages', messageId: id, reason }),
+      logger,
+      (id) => `message ${id} of ticket ${ticketOf.get(id)}`,
+    );
+    return first;
   });
   logger.info('reconciliation repaired messages', {
     mirrored: batch.result.outcome.messages,

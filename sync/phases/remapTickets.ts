@@ -1,9 +1,8 @@
 import { Knex } from 'knex';
 import { nativeState, readTicketsByIds } from '../../bridge/nativeTickets';
-import { writeBackOrderIds } from '../../bridge/orders';
 import { readTicketFacts, recordTicketChanges } from '../../escalator/history/syncHistory';
 import { mapTicket, someId } from '../mapping/ticketRow';
-import { decideOrderLinks, OrderLinkDecision } from '../orderLinker';
+import { applyUfWrites, decideOrderLinks, OrderLinkDecision, ufValueAfter } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { insertOutbox, OutboxEvent } from '../store/outbox';
@@ -25,7 +24,7 @@ export async function remapTickets(
 ): Promise<BatchOutcome> {
   const outcome = emptyOutcome();
   const caps = await ctx.capabilities();
-  const native = await readTicketsByIds(trx, ids, caps.ufOrderId);
+  const native = await readTicketsByIds(trx, ids, await ctx.ufColumns(false));
   const mirror = await readMirrorTickets(trx, ids);
   const present = new Set(native.map((r) => Number(r.ID)));
 
@@ -55,9 +54,10 @@ export async function remapTickets(
           return {
             ticketId: known.id,
             ownerId: someId(row.OWNER_USER_ID),
-            ufValue: someId(row.UF_ORDER_ID),
-            // The title is searched again only while nothing is linked (it may have been edited).
-            texts: known.orderId === null ? [{ source: 'title' as const, text: row.TITLE }] : [],
+            ufValue: row.UF_ORDER_ID,
+            // The title is weighed only when nothing stays linked (it may have been edited, or the
+            // owner changed and the old link is dropped).
+            texts: [{ source: 'title' as const, text: row.TITLE }],
             current: { orderId: known.orderId, orderSource: known.orderSource },
           };
         }),
@@ -67,8 +67,10 @@ export async function remapTickets(
 
   const rows = changed.map((row) => {
     const known = mirror.get(Number(row.ID))!;
-    const link = links.get(known.id);
-    const signed = caps.ufOrderId && link?.writeBack ? { ...row, UF_ORDER_ID: link.orderId } : row;
+    const signed = {
+      ...row,
+      UF_ORDER_ID: ufValueAfter(links.get(known.id), row.UF_ORDER_ID, caps.ufOrderId),
+    };
     const ticket = mapTicket(
       signed,
       mappers,
@@ -98,13 +100,7 @@ export async function remapTickets(
     trx,
     relinked.map((l) => ({ id: l.ticketId, orderId: l.orderId, orderSource: l.orderSource })),
   );
-  const writeBacks = relinked.filter((l) => l.writeBack && l.orderId !== null);
-  if (caps.ufOrderId && writeBacks.length) {
-    await writeBackOrderIds(
-      trx,
-      writeBacks.map((l) => ({ ticketId: l.ticketId, orderId: l.orderId! })),
-    );
-  }
+  await applyUfWrites(trx, links.values(), caps.ufOrderId);
 
   const events = changed.map((row) => closeEventOf(ctx, row)).filter((e): e is OutboxEvent => e !== null);
   outcome.events = await insertOutbox(trx, events, ctx.now);

@@ -1,6 +1,7 @@
-import { readTicketsAfter, readTicketsByIds } from '../../bridge/nativeTickets';
+import { readTicketsAfter, readTicketsByIds, UfColumns } from '../../bridge/nativeTickets';
 import { inBatchTransaction } from '../batchTransaction';
-import { applyOutcome } from '../outcome';
+import { isolateFailures, isRowError } from '../isolate';
+import { applyOutcome, BatchOutcome, emptyOutcome, mergeOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { lockCursor, setCursor, SYNC_CURSORS } from '../store/cursors';
 import { BatchInfo } from '../types';
@@ -15,11 +16,11 @@ export async function runTicketPhase(ctx: PassContext, max: number): Promise<voi
   const start = ctx.cursor(SYNC_CURSORS.ticket);
   if (max <= start) return;
   await ctx.preload();
-  const caps = await ctx.capabilities();
+  const uf = await ctx.ufColumns(false);
   while (!ctx.stopped()) {
     const batch = await inBatchTransaction(db, logger, async (trx) => {
       const cursor = await lockCursor(trx, SYNC_CURSORS.ticket);
-      const rows = await readTicketsAfter(trx, cursor, ctx.batchSize, caps.ufOrderId);
+      const rows = await readTicketsAfter(trx, cursor, ctx.batchSize, uf);
       if (rows.length === 0) return null;
       const last = Number(rows[rows.length - 1].ID);
       const outcome = await mirrorNewTickets(trx, ctx, rows, { after: cursor, upTo: last });
@@ -27,6 +28,9 @@ export async function runTicketPhase(ctx: PassContext, max: number): Promise<voi
       await setCursor(trx, SYNC_CURSORS.ticket, info.cursor, ctx.now);
       await ctx.options.onBatch?.(info);
       return { outcome, info };
+    }).catch(async (err: unknown) => {
+      if (!isRowError(err)) throw err;
+      return mirrorOneByOne(ctx, uf);
     });
     if (batch === null) break;
     applyOutcome(ctx, batch.outcome, batch.info);
@@ -41,6 +45,50 @@ export async function runTicketPhase(ctx: PassContext, max: number): Promise<voi
 }
 
 /**
+ * A batch of new tickets failed on one ticket's data: the same rows one ticket per transaction, the cursor
+ * moved past each; a ticket that fails alone is set aside with its reason (store/setAside.ts), and its
+ * messages are skipped until a reconciliation mirrors it.
+ */
+async function mirrorOneByOne(
+  ctx: PassContext,
+  uf: UfColumns,
+): Promise<{ outcome: BatchOutcome; info: BatchInfo } | null> {
+  const { db, logger } = ctx.deps;
+  const rows = await readTicketsAfter(db, ctx.cursor(SYNC_CURSORS.ticket), ctx.batchSize, uf);
+  if (rows.length === 0) return null;
+  const outcome = emptyOutcome();
+  let reached = 0;
+  await isolateFailures(
+    rows,
+    async (row) => {
+      const id = Number(row.ID);
+      const done = await inBatchTransaction(db, logger, async (trx) => {
+        const cursor = await lockCursor(trx, SYNC_CURSORS.ticket);
+        if (cursor >= id) return emptyOutcome();
+        const one = await mirrorNewTickets(trx, ctx, [row], { after: cursor, upTo: id });
+        await setCursor(trx, SYNC_CURSORS.ticket, id, ctx.now);
+        await ctx.options.onBatch?.({ phase: 'tickets', rows: 1, cursor: id });
+        return one;
+      });
+      mergeOutcome(outcome, done);
+      reached = id;
+    },
+    async (row, reason) => {
+      const id = Number(row.ID);
+      await inBatchTransaction(db, logger, async (trx) => {
+        const cursor = await lockCursor(trx, SYNC_CURSORS.ticket);
+        await ctx.setAside(trx, { ticketId: id, phase: 'tickets', reason });
+        if (cursor < id) await setCursor(trx, SYNC_CURSORS.ticket, id, ctx.now);
+      });
+      reached = id;
+    },
+    logger,
+    (row) => `ticket ${row.ID}`,
+  );
+  return { outcome, info: { phase: 'tickets', rows: rows.length, cursor: reached } };
+}
+
+/**
  * Tickets the cursor passed by without mirroring: an ID Bitrix took before a higher one but committed
  * after we read past it. Found by the message phase (a message waits for its ticket) and by the
  * reconciliation; mirrored under the same lock as new tickets, so numbers stay unique.
@@ -49,14 +97,27 @@ export async function mirrorMissingTickets(ctx: PassContext, ids: number[]): Pro
   if (ids.length === 0) return;
   const { db, logger } = ctx.deps;
   await ctx.preload();
-  const caps = await ctx.capabilities();
-  const batch = await inBatchTransaction(db, logger, async (trx) => {
-    await lockCursor(trx, SYNC_CURSORS.ticket);
-    const rows = await readTicketsByIds(trx, ids, caps.ufOrderId);
-    const outcome = await mirrorNewTickets(trx, ctx, rows, null);
-    const info: BatchInfo = { phase: 'tickets', rows: rows.length, cursor: 0 };
-    await ctx.options.onBatch?.(info);
-    return { outcome, info };
+  const uf = await ctx.ufColumns(false);
+  const mirror = (some: number[]) =>
+    inBatchTransaction(db, logger, async (trx) => {
+      await lockCursor(trx, SYNC_CURSORS.ticket);
+      const rows = await readTicketsByIds(trx, some, uf);
+      const outcome = await mirrorNewTickets(trx, ctx, rows, null);
+      const info: BatchInfo = { phase: 'tickets', rows: rows.length, cursor: 0 };
+      await ctx.options.onBatch?.(info);
+      return { outcome, info };
+    });
+  const batch = await mirror(ids).catch(async (err: unknown) => {
+    if (!isRowError(err)) throw err;
+    const outcome = emptyOutcome();
+    await isolateFailures(
+      ids,
+      async (id) => void mergeOutcome(outcome, (await mirror([id])).outcome),
+      (id, reason) => ctx.setAside(db, { ticketId: id, phase: 'tickets', reason }),
+      logger,
+      (id) => `ticket ${id}`,
+    );
+    return { outcome, info: { phase: 'tickets' as const, rows: ids.length, cursor: 0 } };
   });
   if (batch.outcome.tickets > 0)
     logger.info(`mirrored ${batch.outcome.tickets} ticket(s) the cursor had passed by`, { ids });

@@ -12,28 +12,42 @@ export async function readOpenChunk(
   afterId: number,
   upToId: number,
   limit: number,
-): Promise<Array<{ id: number; nativeState: string | null }>> {
+): Promise<MirrorState[]> {
   const rows = await db('bl_support_ticket')
     .where('is_open', 1)
     .andWhere('id', '>', afterId)
     .andWhere('id', '<=', upToId)
     .orderBy('id')
     .limit(limit)
-    .select<Array<{ id: number; native_state: string | null }>>('id', 'native_state');
-  return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state }));
+    .select<Array<{ id: number; native_state: string | null; uf_state: string | null }>>(
+      'id',
+      'native_state',
+      'uf_state',
+    );
+  return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state, ufState: r.uf_state }));
+}
+
+export interface MirrorState {
+  id: number;
+  nativeState: string | null;
+  /** The computed fields' signature as the daemon last wrote them (null: never written). */
+  ufState: string | null;
 }
 
 export async function readStateRange(
   db: Reader,
   fromId: number,
   toId: number,
-): Promise<Array<{ id: number; nativeState: string | null; deleted: boolean }>> {
+): Promise<Array<MirrorState & { deleted: boolean }>> {
   const rows = await db('bl_support_ticket')
     .whereBetween('id', [fromId, toId])
-    .select<Array<{ id: number; native_state: string | null; deleted_at: string | null }>>(
-      'id',
-      'native_state',
-      'deleted_at',
-    );
-  return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state, deleted: r.deleted_at !== null }));
+    .select<
+      Array<{ id: number; native_state: string | null; uf_state: string | null; deleted_at: string | null }>
+    >('id', 'native_state', 'uf_state', 'deleted_at');
+  return rows.map((r) => ({
+    id: Number(r.id),
+    nativeState: r.native_state,
+    ufState: r.uf_state,
+    deleted: r.deleted_at !== null,
+  }));
 }

@@ -52,7 +52,7 @@ describe('order links with UF_ORDER_ID', () => {
     expect(await link(t, T.orderInTitle.id)).toEqual({ order_id: O.mariaDelivered.id, order_source: 'uf' });
   });
 
-  it("refuses an operator's UF_ORDER_ID of another customer, and leaves it alone", async () => {
+  it("refuses a UF_ORDER_ID naming another customer's order and clears it, logging both users", async () => {
     await t
       .db('b_uts_support')
       .insert({ VALUE_ID: T.answered.id, UF_ORDER_ID: O.mariaDelivered.id })
@@ -60,7 +60,8 @@ describe('order links with UF_ORDER_ID', () => {
       .merge(['UF_ORDER_ID']);
     await syncOnce(syncDeps(t, { logger: log.logger }));
     expect(await link(t, T.answered.id)).toEqual({ order_id: null, order_source: null });
-    expect(await uf(t, T.answered.id)).toBe(O.mariaDelivered.id);
+    // Cleared, so that operators do not trust it (and placeholders never mail it).
+    expect(await uf(t, T.answered.id)).toBeNull();
     const warning = log
       .lines()
       .map((l) => JSON.parse(l))
@@ -72,7 +73,7 @@ describe('order links with UF_ORDER_ID', () => {
     });
   });
 
-  it('a new ticket: UF wins over the title; a text link never overwrites an operator value', async () => {
+  it("a new ticket: UF wins over the title; another customer's order in UF gives way to the owner's", async () => {
     const withUf = await createTicket(t.db, FIXTURE_ZONE, {
       siteId: 's1',
       ownerUserId: U.customerMaria,
@@ -92,7 +93,7 @@ describe('order links with UF_ORDER_ID', () => {
     await syncOnce(syncDeps(t));
     expect(await link(t, withUf)).toEqual({ order_id: O.mariaDelivered.id, order_source: 'uf' });
     expect(await link(t, foreignUf)).toEqual({ order_id: O.mariaDelivered.id, order_source: 'message' });
-    expect(await uf(t, foreignUf)).toBe(O.johnDelivered.id);
+    expect(await uf(t, foreignUf)).toBe(O.mariaDelivered.id);
   });
 
   it('a guest ticket links nothing, whatever it names', async () => {
