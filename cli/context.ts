@@ -25,8 +25,18 @@ export interface CliContext {
   clock: Clock;
 }
 
-export function createCliContext(options: { config?: string }, overrides: ConfigInput = {}): CliContext {
-  const { config, file } = loadConfig({ configPath: options.config, overrides });
+/**
+ * `--bitrix-root`, when a command has it, is db.bitrixRoot for that run: the same site root then names
+ * the database (unless --db or a URL is given) and the caches bxsup clears (bridge/bitrixCache.ts).
+ */
+export function createCliContext(
+  options: { config?: string; bitrixRoot?: string },
+  overrides: ConfigInput = {},
+): CliContext {
+  const withRoot: ConfigInput = options.bitrixRoot
+    ? { ...overrides, db: { ...overrides.db, bitrixRoot: options.bitrixRoot } }
+    : overrides;
+  const { config, file } = loadConfig({ configPath: options.config, overrides: withRoot });
   const logger = createLogger({ level: config.log.level, format: config.log.format });
   for (const warning of unknownVariableWarnings(process.env)) logger.warn(warning);
   return { config, configFile: file, logger, clock: systemClock };

@@ -14,7 +14,7 @@ import { MailTransport } from './transports/transport';
 
 export interface MailSetupInput {
   db: Db;
-  config: Pick<Config, 'site' | 'mail'>;
+  config: Pick<Config, 'site' | 'mail'> & { db?: Config['db'] };
   logger: Logger;
   clock: Clock;
   events?: MailEvents;
@@ -43,6 +43,13 @@ export async function createMailDeps(input: MailSetupInput): Promise<MailDeps> {
     skipLocked: server.supportsSkipLocked,
     zone: zone.zone,
     templates: new MailTemplates(config.mail.templatesDir),
-    transport: input.transport ?? createMailTransport(config.mail, { db, zone: zone.zone }),
+    transport:
+      input.transport ??
+      createMailTransport(config.mail, {
+        db,
+        zone: zone.zone,
+        bitrixRoot: config.db?.bitrixRoot,
+        logger: input.logger,
+      }),
   };
 }

@@ -1,4 +1,5 @@
 import { databaseSection } from './databaseSection';
+import { bitrixMailSection } from './bitrixMailSection';
 import { escalationSection } from './escalationSection';
 import { installSection } from './installSection';
 import { setAsideSection } from './setAsideSection';
@@ -16,6 +17,7 @@ export const STATUS_SECTIONS: StatusCollector[] = [
   syncSection,
   setAsideSection,
   outboxSection,
+  bitrixMailSection,
   escalationSection,
   serviceSection,
 ];

@@ -1,7 +1,10 @@
-import { serialize } from 'php-serialize';
+import { bitrixCacheOf } from '../../bridge/bitrixCache';
+import { NativeColumns } from '../../bridge/nativeColumns';
 import { Db } from '../../core/db';
+import { Logger } from '../../core/logger';
 import { instantToNative } from '../../core/time';
-import { columnCharset, fitToCharset } from '../nativeText';
+import { fitToCharset } from '../nativeText';
+import { serializeStringMap } from '../phpSerialize';
 import { MailTransport, OutgoingMail } from './transport';
 
 /**
@@ -11,32 +14,81 @@ import { MailTransport, OutgoingMail } from './transport';
  * SUCCESS_EXEC 'N' (waiting). The row is written in the transaction that marks the outbox row 'sent', so
  * each event is queued exactly once.
  *
- * PITFALL: Bitrix sends b_event from page hits or cron, a few rows per run, and caches "the queue is
- * empty" (managed cache, up to an hour); only its own PHP CEvent::Send clears that flag. A row inserted
- * by SQL, as here, can therefore wait up to an hour on a quiet site. SMTP is the dependable default; use
- * this transport when mail must go through Bitrix's templates and mail settings.
+ * LANGUAGE_ID is the language of the site, the one our templates are registered in
+ * (mail/install/registerMailEvents.ts): Bitrix sends a row only with a template of the row's language
+ * or of none, and drops it otherwise (SUCCESS_EXEC '0'). The row is cut to the columns b_event has.
+ *
+ * Bitrix caches "the queue is empty" (managed cache "events", up to an hour) and only its own
+ * CEvent::Send clears that flag. Like CEvent::Send, the transport clears it before adding the row when
+ * the site root is known and the cache is in files (bridge/bitrixCache.ts); otherwise a row can wait up
+ * to an hour on a quiet site, which `bxsup status` says. SMTP is the dependable default.
  */
 export interface BitrixTransportOptions {
   db: Db;
   /** The zone native DATETIMEs are written in (DATE_INSERT is local wall-clock time). */
   zone: string;
+  /** The site's document root (db.bitrixRoot), for Bitrix's mail queue flag. */
+  bitrixRoot?: string;
+  logger?: Logger;
 }
 
-export function createBitrixTransport({ db, zone }: BitrixTransportOptions): MailTransport {
-  let charset: Promise<string | null> | null = null;
+export function createBitrixTransport({
+  db,
+  zone,
+  bitrixRoot,
+  logger,
+}: BitrixTransportOptions): MailTransport {
+  let shape: Promise<EventTableShape> | null = null;
+  const cache = bitrixCacheOf(bitrixRoot);
+  let adviceGiven = false;
   return {
     name: 'bitrix',
     transactional: true,
     async send(mail, { trx, now }) {
-      charset ??= columnCharset(db, 'b_event', 'C_FIELDS');
-      const row = bitrixEventRow(mail, await charset, instantToNative(now, zone));
-      await (trx ?? db)('b_event').insert(row);
+      shape ??= readEventTableShape(db);
+      const { columns, languages } = await shape;
+      const row = bitrixEventRow(
+        { ...mail, languageId: languages.get(mail.siteId) ?? mail.languageId },
+        columns.column('b_event', 'C_FIELDS')?.charset ?? null,
+        instantToNative(now, zone),
+      );
+      const cleared = cache.clearMailQueueFlag();
+      if (!cleared.cleared && !adviceGiven) {
+        adviceGiven = true;
+        logger?.warn(`Bitrix may hold mails in b_event for up to an hour: ${cleared.advice}`, {
+          module: 'mail',
+        });
+      }
+      await (trx ?? db)('b_event').insert(columns.pick('b_event', row));
     },
     async close() {},
   };
 }
 
-/** The b_event row of a mail; C_FIELDS values are fitted to the column's charset before serializing. */
+interface EventTableShape {
+  columns: NativeColumns;
+  /** Each site's language (b_lang.LANGUAGE_ID), lower case. */
+  languages: Map<string, string>;
+}
+
+async function readEventTableShape(db: Db): Promise<EventTableShape> {
+  const [columns, sites] = await Promise.all([
+    NativeColumns.read(db, ['b_event']),
+    db('b_lang').select('LID', 'LANGUAGE_ID') as Promise<Array<{ LID: string; LANGUAGE_ID: string | null }>>,
+  ]);
+  return {
+    columns,
+    languages: new Map(
+      sites.filter((s) => s.LANGUAGE_ID).map((s) => [s.LID, String(s.LANGUAGE_ID).toLowerCase()]),
+    ),
+  };
+}
+
+/**
+ * The b_event row of a mail. C_FIELDS values are fitted to the column's charset, then serialized with
+ * lengths in that charset's bytes (mail/phpSerialize.ts), so PHP's unserialize() reads them on a cp1251
+ * site as on a UTF-8 one. `languageId` is the site's (see above).
+ */
 export function bitrixEventRow(
   mail: Pick<OutgoingMail, 'eventType' | 'siteId' | 'languageId' | 'fields'>,
   charset: string | null,
@@ -48,7 +100,7 @@ export function bitrixEventRow(
     EVENT_NAME: mail.eventType,
     MESSAGE_ID: null,
     LID: mail.siteId,
-    C_FIELDS: serialize(fields),
+    C_FIELDS: serializeStringMap(fields, charset),
     DATE_INSERT: dateInsert,
     DATE_EXEC: null,
     SUCCESS_EXEC: 'N',

@@ -1,4 +1,5 @@
 import { Db } from '../../core/db';
+import { Logger } from '../../core/logger';
 import { MailConfig } from '../mailConfig';
 import { createBitrixTransport } from './bitrixTransport';
 import { createFilesTransport } from './filesTransport';
@@ -6,10 +7,13 @@ import { createSmtpTransport } from './smtpTransport';
 import { MailTransport } from './transport';
 
 /** The transport mail.transport names; the composition roots (daemon, CLI) call this once. */
-export function createMailTransport(config: MailConfig, deps: { db: Db; zone: string }): MailTransport {
+export function createMailTransport(
+  config: MailConfig,
+  deps: { db: Db; zone: string; bitrixRoot?: string; logger?: Logger },
+): MailTransport {
   switch (config.transport) {
     case 'bitrix':
-      return createBitrixTransport({ db: deps.db, zone: deps.zone });
+      return createBitrixTransport(deps);
     case 'files':
       return createFilesTransport(config.dir);
     case 'smtp':

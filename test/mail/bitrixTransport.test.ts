@@ -1,9 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { unserialize } from 'php-serialize';
 import { FixedClock } from '../../core/clock';
 import { FIXTURE } from '../../fixtures/seed';
 import { mailOnce } from '../../mail/mailOnce';
 import { bitrixEventRow } from '../../mail/transports/bitrixTransport';
+import { runCli } from '../helpers/cli';
 import { TestDatabase } from '../helpers/db';
+import { runPhp } from '../helpers/php';
+import { bitrixSite, cached, mailFlagFile } from '../helpers/siteRoot';
 import { installedSite, mailDeps, msk, queueEvent, testConfig } from './helpers/mailEnv';
 
 /**
@@ -131,5 +136,134 @@ describe('bitrix transport (b_event)', () => {
       '2024-03-12 11:00:00',
     );
     expect(wide.C_FIELDS).toBe('a:1:{s:12:"MESSAGE_TEXT";s:17:"Привет 😀";}');
+  });
+
+  it("a staff mail to an English-speaking operator on a Russian site carries the site's language, which our template has", async () => {
+    // Ivan (LANGUAGE_ID ru) and John are no staff; make the first recipient English-speaking.
+    await t.db('b_user').where('ID', FIXTURE.users.operatorIvan).update({ LANGUAGE_ID: 'en' });
+    await queueEvent(
+      t,
+      {
+        eventKey: 'sla:9:first_reply:breach:0',
+        eventType: 'SUPPORT_SLA_BREACH',
+        ticketId: FIXTURE.tickets.openNoReply.id,
+        payload: {
+          recipients: [FIXTURE.users.operatorIvan],
+          target: 'first_reply',
+          level: 'breach',
+          on: 'breach',
+          dueAt: '2024-03-12T06:20:00.000Z',
+          reason: 'SLA',
+          cycle: 0,
+        },
+      },
+      clock.now(),
+    );
+    const deps = await mailDeps(t, { config: testConfig({ mail: { transport: 'bitrix' } }), clock });
+    expect(await mailOnce(deps)).toMatchObject({ sent: 1 });
+    const row = await t
+      .db('b_event')
+      .where('EVENT_NAME', 'SUPPORT_SLA_BREACH')
+      .first('ID', 'LID', 'LANGUAGE_ID');
+    expect(row).toMatchObject({ LID: 's1', LANGUAGE_ID: 'ru' });
+    // Bitrix's own choice of template (Event::handleEvent): active, bound to the site, language equal or none.
+    const templates = await t
+      .db('b_event_message as m')
+      .join('b_event_message_site as s', 's.EVENT_MESSAGE_ID', 'm.ID')
+      .where({ 'm.ACTIVE': 'Y', 'm.EVENT_NAME': 'SUPPORT_SLA_BREACH', 's.SITE_ID': row.LID })
+      .andWhere((q) => q.where('m.LANGUAGE_ID', row.LANGUAGE_ID).orWhereNull('m.LANGUAGE_ID'))
+      .count({ n: '*' });
+    expect(templates).toEqual([{ n: 1 }]);
+  });
+
+  it('clears Bitrix\'s "queue is empty" flag as CEvent::Send does, when the site root is known', async () => {
+    const root = bitrixSite(t.target);
+    expect(cached(root, mailFlagFile())).toBe(true);
+    await queueEvent(
+      t,
+      { eventKey: 'closed:1:x', eventType: 'SUPPORT_TICKET_CLOSED', ticketId: FIXTURE.tickets.closed.id },
+      clock.now(),
+    );
+    const config = testConfig({ db: { bitrixRoot: root }, mail: { transport: 'bitrix' } });
+    expect(await mailOnce(await mailDeps(t, { config, clock }))).toMatchObject({ sent: 1 });
+    expect(cached(root, mailFlagFile())).toBe(false);
+    // Status says whether the flag is taken care of.
+    const configFile = path.join(mkdtempSync('/tmp/bxsup-config-'), 'bxsup.config.json');
+    writeFileSync(configFile, JSON.stringify({ mail: { transport: 'bitrix' } }));
+    const withRoot = JSON.parse(
+      (await runCli(['status', '--db', t.url, '--config', configFile, '--bitrix-root', root, '--json']))
+        .stdout,
+    );
+    const withoutRoot = JSON.parse(
+      (await runCli(['status', '--db', t.url, '--config', configFile, '--json'])).stdout,
+    );
+    const flagWarning = expect.stringMatching(
+      /cannot clear Bitrix's "queue is empty" flag: mails may wait up to an hour/,
+    );
+    expect(withoutRoot.warnings).toEqual(expect.arrayContaining([flagWarning]));
+    expect(withRoot.warnings).not.toEqual(expect.arrayContaining([flagWarning]));
+  });
+
+  it('status reports our b_event rows Bitrix marked 0, F or E, with what to do', async () => {
+    const [first, second] = await t.db('b_event').orderBy('ID').limit(2).pluck('ID');
+    await t.db('b_event').where('ID', first).update({ SUCCESS_EXEC: '0' });
+    await t.db('b_event').where('ID', second).update({ SUCCESS_EXEC: 'F' });
+    // Bitrix's own mails that failed are not ours to report.
+    await t
+      .db('b_event')
+      .insert({ EVENT_NAME: 'TICKET_NEW_FOR_AUTHOR', LID: 's1', C_FIELDS: 'a:0:{}', SUCCESS_EXEC: 'F' });
+    const status = await runCli(['status', '--db', t.url]);
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `problem: 1 bxsup mail\\(s\\) in b_event that Bitrix found no template \\(SUCCESS_EXEC '0', newest b_event ID ${first}\\): check that the SUPPORT_\\* templates`,
+      ),
+    );
+    expect(status.stdout).toMatch(
+      /problem: 1 bxsup mail\(s\) in b_event that Bitrix failed to send \(SUCCESS_EXEC 'F'/,
+    );
+  });
+});
+
+describe('bitrix transport on a cp1251 site', () => {
+  let t: TestDatabase;
+  const clock = new FixedClock(msk('2024-03-12 11:00:00'));
+
+  beforeAll(async () => {
+    t = await installedSite({ shape: 'cp1251-myisam' });
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it("C_FIELDS lengths count cp1251 bytes, so PHP's own unserialize() reads the row", async () => {
+    const ticket = FIXTURE.tickets.orderInTitle;
+    await queueEvent(
+      t,
+      { eventKey: `created:${ticket.id}`, eventType: 'SUPPORT_TICKET_CREATED', ticketId: ticket.id },
+      clock.now(),
+    );
+    const deps = await mailDeps(t, { config: testConfig({ mail: { transport: 'bitrix' } }), clock });
+    expect(await mailOnce(deps)).toMatchObject({ sent: 1 });
+    // The bytes as stored, which Bitrix's PHP (SET NAMES cp1251) reads back unchanged.
+    const [rows] = (await t.db.raw(
+      "SELECT HEX(C_FIELDS) AS hex FROM b_event WHERE EVENT_NAME = 'SUPPORT_TICKET_CREATED'",
+    )) as unknown as [Array<{ hex: string }>];
+    const stored = Buffer.from(rows[0].hex, 'hex');
+    expect(stored.toString('latin1')).toContain('s:25:"'); // "Где мой заказ №2024-0042?": 25 letters, 25 bytes
+    const out = runPhp(
+      '$a = unserialize(stream_get_contents(STDIN)); if ($a === false) { echo "unserialize failed"; exit(1); } foreach ($a as $k => $v) echo $k, "=", bin2hex($v), "\n";',
+      stored,
+    );
+    const fields = Object.fromEntries(
+      out
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const [key, hex] = line.split('=');
+          return [key, new TextDecoder('windows-1251').decode(Buffer.from(hex, 'hex'))];
+        }),
+    );
+    expect(fields.TICKET_TITLE).toBe('Где мой заказ №2024-0042?');
+    expect(fields.CUSTOMER_NAME).toBe('Мария');
   });
 });

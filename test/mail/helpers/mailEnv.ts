@@ -5,7 +5,7 @@ import { DbTarget } from '../../../core/dbUrl';
 import { Config, ConfigInput, validateConfig } from '../../../core/config';
 import { createLogger, Logger, silentLogger } from '../../../core/logger';
 import { instantToUtc } from '../../../core/time';
-import { loadBitrixFixture } from '../../../fixtures/seed';
+import { FIXTURE_SHAPES, FixtureShape, loadBitrixFixture } from '../../../fixtures/seed';
 import { MailEvents, createMailEvents } from '../../../mail/mailEvents';
 import { MailDeps } from '../../../mail/mailOnce';
 import { createMailDeps } from '../../../mail/mailSetup';
@@ -18,10 +18,18 @@ import { createTestDatabase, TestDatabase } from '../../helpers/db';
 
 /** The fixture site with bxsup installed at the suite's reference time and the history mirrored. */
 export async function installedSite(
-  options: { takeOverCustomerMail?: boolean; sync?: boolean; server?: DbTarget } = {},
+  options: {
+    takeOverCustomerMail?: boolean;
+    sync?: boolean;
+    server?: DbTarget;
+    shape?: FixtureShape;
+  } = {},
 ): Promise<TestDatabase> {
-  const t = await createTestDatabase({ server: options.server });
-  await loadBitrixFixture(t.db, { zone: FIXTURE_ZONE });
+  const t = await createTestDatabase({
+    server: options.server,
+    ...(options.shape ? FIXTURE_SHAPES[options.shape] : {}),
+  });
+  await loadBitrixFixture(t.db, { zone: FIXTURE_ZONE, shape: options.shape });
   await runInstall(
     {
       db: t.db,
