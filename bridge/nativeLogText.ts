@@ -9,12 +9,20 @@ export type LogLanguage = 'ru' | 'en';
 export type LogItem =
   | { kind: 'responsible'; value: string }
   | { kind: 'criticality'; value: string }
-  | { kind: 'reason'; value: string };
+  | { kind: 'reason'; value: string }
+  /** Ours: a remark in the site's language, e.g. that the criticality is already the highest. */
+  | { kind: 'note'; value: string };
 
 const LABELS: Record<LogLanguage, Record<LogItem['kind'], string>> = {
-  ru: { responsible: 'ответственный: ', criticality: 'критичность: ', reason: 'причина: ' },
-  en: { responsible: 'responsible person: ', criticality: 'priority: ', reason: 'reason: ' },
+  ru: { responsible: 'ответственный: ', criticality: 'критичность: ', reason: 'причина: ', note: '' },
+  en: { responsible: 'responsible person: ', criticality: 'priority: ', reason: 'reason: ', note: '' },
 };
+
+/** The note of a breach that would raise the criticality of a ticket already at the highest one. */
+export function highestCriticalityNote(language: LogLanguage, name: string | null): string {
+  const which = name ? ` (${name})` : '';
+  return language === 'ru' ? `критичность уже наивысшая${which}` : `priority is already the highest${which}`;
+}
 
 export function logLanguage(languageId: string | null | undefined): LogLanguage {
   return languageId === 'ru' ? 'ru' : 'en';

@@ -36,8 +36,16 @@ export interface TicketChange {
   criticality?: { id: number; name: string } | null;
   /** Why, in the site's language. */
   reason: string;
+  /** Remarks for the log line (LogItem 'note'): with one, a log line is written even if nothing changes. */
+  notes?: string[];
   at: Date;
   zone: string;
+  /**
+   * A retry of a change recorded before (escalator/agent/nativeEffects.ts): each value is changed only
+   * while the ticket still holds `from`; a ticket already holding the new value counts as changed (a
+   * write MyISAM kept from a failed attempt), and its log line is not written twice.
+   */
+  retryOf?: { responsibleFrom: number | null; criticalityFrom: number | null };
 }
 
 export interface AppliedChange {
@@ -58,8 +66,23 @@ export async function applyTicketChange(
 ): Promise<AppliedChange> {
   const applied: AppliedChange = { items: [], logMessageId: null };
   const update: Record<string, number> = {};
-  if (change.responsibleUserId && change.responsibleUserId !== Number(ticket.RESPONSIBLE_USER_ID ?? 0)) {
-    update.RESPONSIBLE_USER_ID = applied.responsibleUserId = change.responsibleUserId;
+  const retry = change.retryOf;
+  /** 'set' to write, 'done' when a failed attempt already wrote it, null to leave the ticket alone. */
+  const decide = (
+    wanted: number,
+    current: number | null,
+    from: number | null | undefined,
+  ): 'set' | 'done' | null => {
+    if (wanted === (current ?? 0)) return retry ? 'done' : null;
+    if (retry && (from ?? 0) !== (current ?? 0)) return null; // someone changed it since: theirs wins
+    return 'set';
+  };
+  const responsible = change.responsibleUserId
+    ? decide(change.responsibleUserId, Number(ticket.RESPONSIBLE_USER_ID ?? 0), retry?.responsibleFrom)
+    : null;
+  if (responsible && change.responsibleUserId) {
+    applied.responsibleUserId = change.responsibleUserId;
+    if (responsible === 'set') update.RESPONSIBLE_USER_ID = change.responsibleUserId;
     const user = await trx('b_user')
       .where({ ID: change.responsibleUserId })
       .first('ID', 'LOGIN', 'NAME', 'LAST_NAME');
@@ -68,23 +91,39 @@ export async function applyTicketChange(
       value: user ? userText(user) : `[${change.responsibleUserId}]`,
     });
   }
-  if (change.criticality && change.criticality.id !== Number(ticket.CRITICALITY_ID ?? 0)) {
-    update.CRITICALITY_ID = applied.criticalityId = change.criticality.id;
+  const criticality = change.criticality
+    ? decide(change.criticality.id, Number(ticket.CRITICALITY_ID ?? 0), retry?.criticalityFrom)
+    : null;
+  if (criticality && change.criticality) {
+    applied.criticalityId = change.criticality.id;
+    if (criticality === 'set') update.CRITICALITY_ID = change.criticality.id;
     applied.items.push({ kind: 'criticality', value: change.criticality.name });
   }
-  if (Object.keys(update).length === 0) return applied;
+  const notes = (change.notes ?? []).map((value): LogItem => ({ kind: 'note', value }));
+  if (applied.items.length === 0 && notes.length === 0) return applied;
   const local = instantToNative(change.at, change.zone);
-  await trx('b_ticket')
-    .where({ ID: ticket.ID })
-    .update({
-      ...update,
-      TIMESTAMP_X: local,
-      MODIFIED_USER_ID: null,
-      MODIFIED_GUEST_ID: null,
-      MODIFIED_MODULE_NAME: BRIDGE_MODULE_NAME,
-    });
-  Object.assign(ticket, update);
-  const text = logText(language, [...applied.items, { kind: 'reason', value: change.reason }]);
+  if (Object.keys(update).length > 0) {
+    await trx('b_ticket')
+      .where({ ID: ticket.ID })
+      .update({
+        ...update,
+        TIMESTAMP_X: local,
+        MODIFIED_USER_ID: null,
+        MODIFIED_GUEST_ID: null,
+        MODIFIED_MODULE_NAME: BRIDGE_MODULE_NAME,
+      });
+    Object.assign(ticket, update);
+  }
+  const text = logText(language, [...applied.items, ...notes, { kind: 'reason', value: change.reason }]);
+  if (retry) {
+    const written = (await trx('b_ticket_message')
+      .where({ TICKET_ID: ticket.ID, IS_LOG: 'Y', CREATED_MODULE_NAME: BRIDGE_MODULE_NAME, MESSAGE: text })
+      .first('ID')) as { ID: number } | undefined;
+    if (written) {
+      applied.logMessageId = Number(written.ID);
+      return applied;
+    }
+  }
   const max = (await trx('b_ticket_message')
     .where({ TICKET_ID: ticket.ID })
     .max({ n: 'C_NUMBER' })

@@ -1,7 +1,8 @@
 import { Knex } from 'knex';
 import { nextCriticality } from '../../bridge/criticalities';
-import { plainText } from '../../bridge/nativeLogText';
+import { highestCriticalityNote, plainText } from '../../bridge/nativeLogText';
 import { applyTicketChange, LockedTicket } from '../../bridge/ticketWrites';
+import { forgetIntent, NativeIntent, readIntent, recordIntent } from './nativeEffects';
 import { TicketSlaRow } from '../history/readHistory';
 import { Priority } from '../slaTypes';
 import { chooseAssignee } from './assignee';
@@ -51,29 +52,49 @@ export async function actOnPoint(
   if (native) {
     const current = Number(native.RESPONSIBLE_USER_ID ?? 0) || null;
     const raisedAlready = lastOwnRaise !== null && lastOwnRaise.getTime() >= point.at.getTime();
-    const raiseTo =
-      level.raisePriority && !raisedAlready
-        ? nextCriticality(
-            await cache.criticalities(native.SITE_ID),
-            Number(native.CRITICALITY_ID ?? 0) || null,
-          )
-        : null;
-    const reassignTo = level.reassign
-      ? await chooseAssignee(trx, ctx.escalation, {
-          mode: level.reassign,
-          groupId: ticket.group_id,
-          category: ticket.category,
-          current,
-          supervisors: cache.people.supervisors,
-          nowLocal: cache.nowLocal,
-        })
-      : null;
+    // The plan of the native change is recorded (committed) before it is made: a retry after a failure
+    // makes the same change, not the next one (see nativeEffects.ts).
+    const effectKey = escalationEventKey(ticket.id, point);
+    const earlier = cache.intents.has(effectKey) ? await readIntent(ctx.db, effectKey) : null;
+    const intent =
+      earlier ??
+      (await planNativeChange(
+        trx,
+        ctx,
+        cache,
+        ticket,
+        native,
+        point,
+        current,
+        raisedAlready,
+        effectKey,
+        now,
+      ));
+    // On the stock Low/Middle/High a breach of a High ticket cannot raise it: its other actions still
+    // happen, and the log line says why the criticality stayed.
+    const atTop = level.raisePriority && !raisedAlready && !intent.criticality;
+    const topName = atTop ? await criticalityName(cache, native) : null;
     const applied = await applyTicketChange(
       trx,
       native,
-      { responsibleUserId: reassignTo, criticality: raiseTo, reason, at: now, zone: ctx.zone },
+      {
+        responsibleUserId: intent.responsible?.to ?? null,
+        criticality: intent.criticality?.to ?? null,
+        reason,
+        notes: atTop ? [highestCriticalityNote(language, topName)] : [],
+        at: now,
+        zone: ctx.zone,
+        retryOf: earlier
+          ? {
+              responsibleFrom: earlier.responsible?.from ?? null,
+              criticalityFrom: earlier.criticality?.from ?? null,
+            }
+          : undefined,
+      },
       language,
     );
+    const raiseTo = intent.criticality?.to ?? null;
+    if (earlier || intent.createdAt) await forgetIntent(trx, effectKey);
     if (applied.criticalityId) out.priority = ctx.priorityOf(applied.criticalityId, native.SITE_ID);
     if (applied.responsibleUserId) out.assignedTo = applied.responsibleUserId;
     items = plainText(language, applied.items);
@@ -96,7 +117,7 @@ export async function actOnPoint(
     await queueNotice(
       trx,
       {
-        eventKey: `sla:${ticket.id}:${point.target}:${level.name}:${point.cycle}`,
+        eventKey: escalationEventKey(ticket.id, point),
         eventType: level.on === 'breach' ? 'SUPPORT_SLA_BREACH' : 'SUPPORT_SLA_WARNING',
         ticketId: ticket.id,
         payload: {
@@ -129,6 +150,54 @@ export async function actOnPoint(
     changes: items,
   });
   return out;
+}
+
+async function criticalityName(cache: PassCache, native: LockedTicket): Promise<string | null> {
+  const id = Number(native.CRITICALITY_ID ?? 0);
+  return (await cache.criticalities(native.SITE_ID)).find((c) => c.id === id)?.name ?? null;
+}
+
+/** One key per escalation (ticket, target, level, cycle): its outbox notice and its native intent. */
+export function escalationEventKey(ticketId: number, point: EscalationPoint): string {
+  return `sla:${ticketId}:${point.target}:${point.level.name}:${point.cycle}`;
+}
+
+/** What the level will change in b_ticket, decided from the ticket as it is now, and recorded. */
+async function planNativeChange(
+  trx: Knex.Transaction,
+  ctx: AgentContext,
+  cache: PassCache,
+  ticket: TicketSlaRow,
+  native: LockedTicket,
+  point: EscalationPoint,
+  current: number | null,
+  raisedAlready: boolean,
+  effectKey: string,
+  now: Date,
+): Promise<NativeIntent> {
+  const { level } = point;
+  const criticalityNow = Number(native.CRITICALITY_ID ?? 0) || null;
+  const raiseTo =
+    level.raisePriority && !raisedAlready
+      ? nextCriticality(await cache.criticalities(native.SITE_ID), criticalityNow)
+      : null;
+  const reassignTo = level.reassign
+    ? await chooseAssignee(trx, ctx.escalation, {
+        mode: level.reassign,
+        groupId: ticket.group_id,
+        category: ticket.category,
+        current,
+        supervisors: cache.people.supervisors,
+        nowLocal: cache.nowLocal,
+      })
+    : null;
+  const intent = {
+    criticality: raiseTo && raiseTo.id !== criticalityNow ? { from: criticalityNow, to: raiseTo } : null,
+    responsible: reassignTo && reassignTo !== current ? { from: current, to: reassignTo } : null,
+  };
+  // Nothing to change in b_ticket: nothing to record (createdAt '' says so).
+  if (!intent.criticality && !intent.responsible) return { ...intent, createdAt: '' };
+  return recordIntent(ctx.db, effectKey, ticket.id, intent, now);
 }
 
 /** Queues the point's webhook deliveries under its escalation row. */

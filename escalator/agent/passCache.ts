@@ -5,6 +5,7 @@ import { LogLanguage } from '../../bridge/nativeLogText';
 import { instantToNative } from '../../core/time';
 import { AgentContext } from './context';
 import { PassPeople } from './recipients';
+import { intentKeys } from './nativeEffects';
 
 /**
  * What one pass reads once and uses for every ticket: the supervisors and head of support, each site's
@@ -16,6 +17,8 @@ export interface PassCache {
   nowLocal: string;
   criticalities(siteId: string): Promise<Criticality[]>;
   language(siteId: string): Promise<LogLanguage>;
+  /** Effect keys with a recorded native intent (almost always none: a failed attempt leaves one). */
+  intents: ReadonlySet<string>;
 }
 
 export async function createPassCache(ctx: AgentContext, now: Date): Promise<PassCache> {
@@ -32,7 +35,9 @@ export async function createPassCache(ctx: AgentContext, now: Date): Promise<Pas
     map.set(key, value);
     return value;
   };
+  const intents = new Set(await intentKeys(ctx.db));
   return {
+    intents,
     people: {
       supervisors,
       head: ctx.escalation.headOfSupport.length ? ctx.escalation.headOfSupport : supervisors,

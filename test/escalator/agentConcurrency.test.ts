@@ -1,3 +1,4 @@
+import { FIXTURE } from '../../fixtures/seed';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,18 +93,33 @@ describe('escalate --once in real processes', () => {
   });
 
   it('the reference pass raised each ticket one step at most, with one log line each', async () => {
-    const raised = await reference.t
-      .db('b_ticket_message')
-      .where('CREATED_MODULE_NAME', 'bxsup')
-      .countDistinct({ n: 'TICKET_ID' });
-    const logs = await reference.t
-      .db('b_ticket_message')
-      .where('CREATED_MODULE_NAME', 'bxsup')
-      .count({ n: '*' });
+    const raises = () =>
+      reference.t
+        .db('b_ticket_message')
+        .where('CREATED_MODULE_NAME', 'bxsup')
+        .andWhere((q) =>
+          q.where('MESSAGE', 'like', '%критичность: %').orWhere('MESSAGE', 'like', '%priority: %'),
+        );
+    const raised = await raises().countDistinct({ n: 'TICKET_ID' });
+    const logs = await raises().count({ n: '*' });
     expect(Number(raised[0].n)).toBeGreaterThanOrEqual(TICKETS / 2);
     // Both targets are breached in the same pass: the second breach was reached before the agent's own
-    // raise, so it notifies without raising again (no cascade); tickets already High are not raised.
+    // raise, so it notifies without raising again (no cascade).
     expect(Number(logs[0].n)).toBe(Number(raised[0].n));
+    // Tickets already High are not raised: their breaches say so, and their criticality stays the top one.
+    const noted = await reference.t
+      .db('b_ticket_message as m')
+      .join('b_ticket as t', 't.ID', 'm.TICKET_ID')
+      .where('m.CREATED_MODULE_NAME', 'bxsup')
+      .andWhere((q) =>
+        q
+          .where('m.MESSAGE', 'like', '%критичность уже наивысшая%')
+          .orWhere('m.MESSAGE', 'like', '%priority is already the highest%'),
+      )
+      .distinct('t.ID', 't.CRITICALITY_ID');
+    const top = [FIXTURE.dictionary.criticality.s1.high, FIXTURE.dictionary.criticality.s2.high];
+    expect(noted.length).toBeGreaterThan(0);
+    for (const row of noted) expect(top).toContain(row.CRITICALITY_ID);
   });
 
   it('two processes started together: each action exactly once', async () => {

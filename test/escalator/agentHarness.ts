@@ -5,6 +5,7 @@ import { createAgentContext } from '../../escalator/agent/context';
 import { PassHooks, PassResult, runEscalationPass } from '../../escalator/agent/pass';
 import { HttpPost } from '../../escalator/webhooks/http';
 import { syncOnce } from '../../sync/syncOnce';
+import { FixtureShape } from '../../fixtures/seed';
 import { FIXTURE_ZONE } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, memoryLogger, syncDeps } from '../sync/harness';
@@ -25,10 +26,13 @@ export interface Site {
   pass(at: Date, options?: { http?: HttpPost; hooks?: PassHooks; config?: ConfigInput }): Promise<PassResult>;
 }
 
-export async function escalationSite(input: ConfigInput = {}): Promise<Site> {
+export async function escalationSite(
+  input: ConfigInput = {},
+  options: { shape?: FixtureShape } = {},
+): Promise<Site> {
   // The fixture writes native datetimes in Moscow time; the test server runs on UTC.
   const config: ConfigInput = { ...input, site: { timeZone: FIXTURE_ZONE, ...input.site } };
-  const t = await installedSite();
+  const t = await installedSite({ shape: options.shape });
   const { logger } = memoryLogger();
   const site: Site = {
     t,

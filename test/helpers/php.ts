@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 export function runPhp(code: string, input: Buffer | string = ''): string {
   const result = spawnSync('php', ['-r', code], { input });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error('php-cli is not installed: apt-get install -y php-cli (Debian/Ubuntu), then run npm test again');
+    throw new Error(
+      'php-cli is not installed: apt-get install -y php-cli (Debian/Ubuntu), then run npm test again',
+    );
   }
   if (result.status !== 0) throw new Error(`php failed: ${result.stderr.toString()}`);
   return result.stdout.toString();

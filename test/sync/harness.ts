@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { FixedClock } from '../../core/clock';
 import { validateConfig, ConfigInput } from '../../core/config';
 import { createLogger, Logger } from '../../core/logger';
-import { loadBitrixFixture } from '../../fixtures/seed';
+import { FIXTURE_SHAPES, FixtureShape, loadBitrixFixture } from '../../fixtures/seed';
 import { runInstall } from '../../schema/install';
 import { executingRunner } from '../../schema/sqlRunner';
 import { SyncDeps, SyncEventMap } from '../../sync/types';
@@ -12,10 +12,19 @@ import { createTestDatabase, TestDatabase } from '../helpers/db';
 
 /** A fixture site with bxsup installed at the reference time, for the sync tests. */
 export async function installedSite(
-  options: { charset?: string; collation?: string; beforeInstall?: (t: TestDatabase) => Promise<void> } = {},
+  options: {
+    charset?: string;
+    collation?: string;
+    shape?: FixtureShape;
+    beforeInstall?: (t: TestDatabase) => Promise<void>;
+  } = {},
 ): Promise<TestDatabase> {
-  const t = await createTestDatabase({ charset: options.charset, collation: options.collation });
-  await loadBitrixFixture(t.db, { zone: FIXTURE_ZONE });
+  const shape = options.shape ? FIXTURE_SHAPES[options.shape] : undefined;
+  const t = await createTestDatabase({
+    charset: options.charset ?? shape?.charset,
+    collation: options.collation ?? shape?.collation,
+  });
+  await loadBitrixFixture(t.db, { zone: FIXTURE_ZONE, shape: options.shape });
   await options.beforeInstall?.(t);
   await runInstall(
     {
