@@ -32,6 +32,8 @@ export interface NativeTicketState {
 export interface NativeTicket extends NativeTicketState {
   SITE_ID: string;
   DATE_CREATE: string | null;
+  /** Only for a zero or missing DATE_CREATE (withFirstMessageDates): the first message's DATE_CREATE. */
+  FIRST_MESSAGE_DATE?: string | null;
   AUTO_CLOSED: string | null;
   TITLE: string;
   OWNER_SID: string | null;
@@ -103,19 +105,25 @@ export async function readTicketsAfter(
   limit: number,
   uf: UfColumns,
 ): Promise<NativeTicket[]> {
-  return withComputed(
-    await select(db, FULL_COLUMNS, uf).where('t.ID', '>', afterId).orderBy('t.ID').limit(limit),
-    uf,
+  return withFirstMessageDates(
+    db,
+    withComputed(
+      await select(db, FULL_COLUMNS, uf).where('t.ID', '>', afterId).orderBy('t.ID').limit(limit),
+      uf,
+    ),
   );
 }
 
 export async function readTicketsByIds(db: Reader, ids: number[], uf: UfColumns): Promise<NativeTicket[]> {
   if (ids.length === 0) return [];
-  return withComputed(
-    await select(db, FULL_COLUMNS, uf)
-      .whereRaw(`t.ID IN (${idList(ids)})`)
-      .orderBy('t.ID'),
-    uf,
+  return withFirstMessageDates(
+    db,
+    withComputed(
+      await select(db, FULL_COLUMNS, uf)
+        .whereRaw(`t.ID IN (${idList(ids)})`)
+        .orderBy('t.ID'),
+      uf,
+    ),
   );
 }
 
@@ -144,6 +152,29 @@ export async function readTicketStateRange(
     await select(db, STATE_COLUMNS, uf).where('t.ID', '>', afterId).orderBy('t.ID').limit(limit),
     uf,
   );
+}
+
+/** A real DATE_CREATE, not NULL nor the zero date old rows hold under an empty sql_mode. */
+function hasDate(value: string | null): boolean {
+  return value !== null && value !== '' && !value.startsWith('0000-00-00');
+}
+
+/**
+ * Tickets without a usable DATE_CREATE get the DATE_CREATE of their first message (FIRST_MESSAGE_DATE):
+ * when the ticket began, for its number and its SLA. Rare, so one query only when there are any.
+ */
+export async function withFirstMessageDates<T extends NativeTicket>(db: Reader, rows: T[]): Promise<T[]> {
+  const undated = rows.filter((r) => !hasDate(r.DATE_CREATE)).map((r) => Number(r.ID));
+  if (undated.length === 0) return rows;
+  const firsts = (await db('b_ticket_message')
+    .whereRaw(`TICKET_ID IN (${idList(undated)})`)
+    .andWhere('DATE_CREATE', '>', '1000-01-01 00:00:00')
+    .groupBy('TICKET_ID')
+    .select('TICKET_ID', db.raw('MIN(DATE_CREATE) AS first'))) as Array<{ TICKET_ID: number; first: string }>;
+  const byTicket = new Map(firsts.map((f) => [Number(f.TICKET_ID), f.first]));
+  for (const row of rows)
+    if (!hasDate(row.DATE_CREATE)) row.FIRST_MESSAGE_DATE = byTicket.get(Number(row.ID)) ?? null;
+  return rows;
 }
 
 /** Optimised away by the server (read from the end of the primary key): the idle poll's probe. */

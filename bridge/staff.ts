@@ -14,7 +14,9 @@ export const MAIN_ADMIN_USER_ID = 1;
 /**
  * The members of `userIds` who are staff at `nowNative` (a site-local 'YYYY-MM-DD HH:MM:SS').
  * Membership dates are compared as strings in JS: they are the same local format, and old rows hold
- * zero dates ('0000-00-00 …') that mean "no limit" and that strict SQL modes refuse to compare.
+ * zero dates ('0000-00-00 …') that strict SQL modes refuse to compare. Bitrix compares them in SQL
+ * (`DATE_ACTIVE_FROM <= NOW()`, `DATE_ACTIVE_TO >= NOW()`), where a zero date is the earliest of all:
+ * a zero "from" is no limit, a zero "to" an ended membership (membershipActive).
  */
 export async function staffAmong(db: Reader, userIds: number[], nowNative: string): Promise<Set<number>> {
   const staff = new Set<number>(userIds.filter((id) => id === MAIN_ADMIN_USER_ID));
@@ -31,16 +33,16 @@ export async function staffAmong(db: Reader, userIds: number[], nowNative: strin
       'ug.DATE_ACTIVE_TO',
     );
   for (const row of rows) {
-    const from = noLimit(row.DATE_ACTIVE_FROM) ? null : row.DATE_ACTIVE_FROM;
-    const to = noLimit(row.DATE_ACTIVE_TO) ? null : row.DATE_ACTIVE_TO;
-    if ((from === null || from <= nowNative) && (to === null || to >= nowNative))
-      staff.add(Number(row.USER_ID));
+    if (membershipActive(row.DATE_ACTIVE_FROM, row.DATE_ACTIVE_TO, nowNative)) staff.add(Number(row.USER_ID));
   }
   return staff;
 }
 
-function noLimit(value: string | null): boolean {
-  return value === null || value === '' || value.startsWith('0000');
+/** A b_user_group membership at `nowNative`, as Bitrix's SQL decides it (NULL: no limit; zero: the past). */
+export function membershipActive(from: string | null, to: string | null, nowNative: string): boolean {
+  const fromOk = from === null || from === '' || from <= nowNative; // '0000-…' sorts before any date
+  const toOk = to === null || to === '' || (!to.startsWith('0000') && to >= nowNative);
+  return fromOk && toOk;
 }
 
 /** Each user's support group (b_ticket_user_ugroup), the lowest group ID when there are several. */

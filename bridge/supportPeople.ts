@@ -1,10 +1,11 @@
 import { Knex } from 'knex';
+import { membershipActive } from './staff';
 
 /**
  * The people escalation needs: support admins (module right 'W'), and the active staff members of a
  * support group (b_ticket_ugroups / b_ticket_user_ugroup) with their open-ticket load. Rights come from
  * b_module_group through memberships valid at `nowLocal` (site-local 'YYYY-MM-DD HH:MM:SS'); dates are
- * compared in JS because old rows hold zero dates that strict SQL modes refuse to compare.
+ * compared in JS as Bitrix's SQL compares them (bridge/staff.ts membershipActive).
  */
 type Reader = Knex | Knex.Transaction;
 
@@ -26,14 +27,9 @@ async function usersWithRight(
   const rows = await query.select<
     Array<{ USER_ID: number; DATE_ACTIVE_FROM: string | null; DATE_ACTIVE_TO: string | null }>
   >('ug.USER_ID', 'ug.DATE_ACTIVE_FROM', 'ug.DATE_ACTIVE_TO');
-  const open = (v: string | null) => v === null || v === '' || v.startsWith('0000');
   return new Set(
     rows
-      .filter(
-        (r) =>
-          (open(r.DATE_ACTIVE_FROM) || r.DATE_ACTIVE_FROM! <= nowLocal) &&
-          (open(r.DATE_ACTIVE_TO) || r.DATE_ACTIVE_TO! >= nowLocal),
-      )
+      .filter((r) => membershipActive(r.DATE_ACTIVE_FROM, r.DATE_ACTIVE_TO, nowLocal))
       .map((r) => Number(r.USER_ID)),
   );
 }

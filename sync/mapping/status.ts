@@ -41,12 +41,18 @@ export function buildStatusResolver(
   };
 }
 
+/**
+ * An open ticket whose status says solved but whose customer spoke last is not resolved: the customer
+ * is waiting. The module keeps the status a ticket had when the customer reopens it by writing again
+ * (checked on the real module), so "Successfully solved" stays on a ticket that needs an answer.
+ */
 export function resolveStatus(input: {
   mapped: TicketStatus | null;
   closed: boolean;
   staffSpokeLast: boolean;
 }): TicketStatus {
   if (input.closed) return 'closed';
+  if (input.mapped === 'resolved' && !input.staffSpokeLast) return 'open';
   if (input.mapped) return input.mapped;
   return input.staffSpokeLast ? 'awaiting_reply' : 'open';
 }

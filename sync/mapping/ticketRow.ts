@@ -51,6 +51,14 @@ export interface PreviousTicket {
   deleted: boolean;
 }
 
+/**
+ * Whether a DATE_CLOSE value means closed. Bitrix tests it with `is not null` (and strlen() > 0), so
+ * a zero date ('0000-00-00 00:00:00', old rows under an empty sql_mode) is closed too.
+ */
+export function isClosedValue(value: string | null | undefined): boolean {
+  return value !== null && value !== undefined && value !== '';
+}
+
 /** 0 and NULL both mean "none" in Bitrix ID columns. */
 export function someId(value: number | null | undefined): number | null {
   return value ? Number(value) : null;
@@ -70,23 +78,27 @@ export function mapTicket(
   now: Date,
 ): MirrorTicket {
   const { toInstant } = mappers;
-  const created = toInstant(row.DATE_CREATE);
+  // A zero or missing DATE_CREATE (old rows): the ticket began with its first message.
+  const createdText = toInstant(row.DATE_CREATE) ? row.DATE_CREATE : (row.FIRST_MESSAGE_DATE ?? null);
+  const created = toInstant(createdText);
   const createdAt = created ?? toInstant(row.TIMESTAMP_X) ?? now;
   const updatedAt = toInstant(row.TIMESTAMP_X) ?? createdAt;
-  const closedAt = toInstant(row.DATE_CLOSE);
+  // Closed as Bitrix sees it (a zero DATE_CLOSE is closed), at its time or, for a zero date, the last change.
+  const closed = isClosedValue(row.DATE_CLOSE);
+  const closedAt = closed ? (toInstant(row.DATE_CLOSE) ?? updatedAt) : null;
   const userId = someId(row.OWNER_USER_ID);
   const assignedTo = someId(row.RESPONSIBLE_USER_ID);
   const priority = mappers.priorityOf(someId(row.CRITICALITY_ID), row.SITE_ID);
   const category = mappers.categoryOf(someId(row.CATEGORY_ID));
   const status = resolveStatus({
     mapped: mappers.statusOf(someId(row.STATUS_ID)),
-    closed: closedAt !== null,
+    closed,
     staffSpokeLast: row.LAST_MESSAGE_BY_SUPPORT_TEAM === 'Y',
   });
   const deadlines = computeSlaDeadlines({ createdAt, priority, category });
   // Reopens we saw happen, and at least one when Bitrix flags the ticket as reopened (REOPEN='Y'):
   // a close and reopen between two polls, or before the install, still counts.
-  const reopenedNow = previous !== null && !previous.isOpen && !previous.deleted && closedAt === null;
+  const reopenedNow = previous !== null && !previous.isOpen && !previous.deleted && !closed;
   const seen = (previous?.reopenCount ?? 0) + (reopenedNow ? 1 : 0);
   return {
     id: Number(row.ID),
@@ -103,12 +115,12 @@ export function mapTicket(
     slaDeadline: deadlines.resolutionDeadline,
     resolvedAt: closedAt,
     reopenCount: Math.max(seen, row.REOPEN === 'Y' ? 1 : 0),
-    isOpen: closedAt === null,
+    isOpen: !closed,
     nativeTimestampX: row.TIMESTAMP_X,
     nativeState: nativeState(row),
     createdAt,
     updatedAt,
     // DATE_CREATE is already site-local: its date is the day (luxon only for a fallback instant).
-    day: created ? row.DATE_CREATE!.slice(0, 10).replace(/-/g, '') : localDayKey(createdAt, mappers.zone),
+    day: created ? createdText!.slice(0, 10).replace(/-/g, '') : localDayKey(createdAt, mappers.zone),
   };
 }

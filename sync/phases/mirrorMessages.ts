@@ -10,7 +10,10 @@ import {
   MirrorMessage,
 } from '../mapping/messageRow';
 import { applyUfWrites, decideOrderLinks } from '../orderLinker';
-import { BatchOutcome, emptyOutcome } from '../outcome';
+import { BatchOutcome, emptyOutcome, mergeOutcome } from '../outcome';
+import { LogTransition, transitionsOf } from '../mapping/logTransitions';
+import { lockCursor, SYNC_CURSORS } from '../store/cursors';
+import { remapTickets } from './remapTickets';
 import { PassContext } from '../passContext';
 import { anyMirroredMessageIn, copyMessages } from '../store/messages';
 import { insertOutbox, OutboxEvent, replyEvent } from '../store/outbox';
@@ -69,7 +72,11 @@ export async function mirrorMessages(
       });
     }
   }
-  if (usable.length === 0) return { outcome, consumed, blockedTicketId };
+  if (usable.length === 0) {
+    // Log lines only (a reopen from the admin form writes no message): they may still tell a reopen.
+    await remapReopened(trx, ctx, rows.slice(0, consumed), [], tickets, outcome);
+    return { outcome, consumed, blockedTicketId };
+  }
 
   const caps = await ctx.capabilities();
   const staff = caps.moduleRights
@@ -103,6 +110,7 @@ export async function mirrorMessages(
   }
   outcome.events = await insertOutbox(trx, events, ctx.now);
   outcome.messages = mirrored.length;
+  await remapReopened(trx, ctx, rows.slice(0, consumed), mirrored, tickets, outcome);
   // One notice per message: built only when someone listens (a backfill mirrors millions).
   outcome.messageNotices = !ctx.deps.events
     ? []
@@ -113,6 +121,62 @@ export async function mirrorMessages(
         isInternal: m.isInternal,
       }));
   return { outcome, consumed, blockedTicketId };
+}
+
+/**
+ * Reopens in the fast path. The module leaves a reopened ticket's status as it was and resets REOPEN in
+ * the same call, so only the slow reconciliation used to notice (closed tickets are outside the change
+ * phase's open set), and a ticket stayed `resolved` while the customer waited. Two signs come with the
+ * new rows: a customer message on a ticket the mirror holds closed, and the module's "ticket opened" log
+ * line (also when the close and the reopen both fell between two polls). Such tickets are remapped in
+ * this batch's transaction, under the 'changes' lock (always taken after the 'message' lock).
+ */
+async function remapReopened(
+  trx: Knex.Transaction,
+  ctx: PassContext,
+  rows: NativeMessage[],
+  mirrored: MirrorMessage[],
+  tickets: Map<number, MessageTicketState>,
+  outcome: BatchOutcome,
+): Promise<void> {
+  const candidates = new Set<number>();
+  for (const m of mirrored) {
+    if (!m.isStaff && !m.isInternal && tickets.get(m.ticketId)?.isOpen === false) candidates.add(m.ticketId);
+  }
+  const transitions = await loggedTransitions(trx, ctx, rows);
+  for (const [ticketId, list] of transitions)
+    if (list.some((t) => t.kind === 'opened')) candidates.add(ticketId);
+  if (candidates.size === 0) return;
+  const known = await readMessageTickets(trx, [...candidates]);
+  const ids = [...candidates].filter((id) => known.has(id)).sort((a, b) => a - b);
+  if (ids.length === 0) return;
+  await lockCursor(trx, SYNC_CURSORS.changes);
+  const remapped = await remapTickets(trx, ctx, ids, { transitions });
+  mergeOutcome(outcome, remapped);
+}
+
+/** The closes and reopens logged by the live rows of a batch (history, up to the baseline, is not read). */
+async function loggedTransitions(
+  trx: Knex.Transaction,
+  ctx: PassContext,
+  rows: NativeMessage[],
+): Promise<Map<number, LogTransition[]>> {
+  const logs = rows.filter((r) => isLogLine(r) && Number(r.ID) > ctx.baseline.messageId);
+  const out = new Map<number, LogTransition[]>();
+  if (logs.length === 0) return out;
+  const bodies = await readMessageBodies(
+    trx,
+    logs.map((r) => Number(r.ID)),
+  );
+  for (const row of logs) {
+    const at = ctx.toInstant(row.DATE_CREATE) ?? ctx.now;
+    for (const kind of transitionsOf(bodies.get(Number(row.ID)) ?? null)) {
+      const list = out.get(Number(row.TICKET_ID)) ?? [];
+      list.push({ kind, at, messageId: Number(row.ID) });
+      out.set(Number(row.TICKET_ID), list);
+    }
+  }
+  return out;
 }
 
 interface TicketFacts {

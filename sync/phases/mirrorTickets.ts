@@ -3,7 +3,7 @@ import { NativeTicket } from '../../bridge/nativeTickets';
 import { recordNewTickets } from '../../escalator/history/syncHistory';
 import { supportGroupsOf } from '../../bridge/staff';
 import { assignNumbers, countByDay } from '../mapping/ticketNumber';
-import { mapTicket, MirrorTicket, someId, TicketMappers } from '../mapping/ticketRow';
+import { isClosedValue, mapTicket, MirrorTicket, someId, TicketMappers } from '../mapping/ticketRow';
 import { applyUfWrites, decideOrderLinks, OrderLinkDecision, ufValueAfter } from '../orderLinker';
 import { emptyOutcome, BatchOutcome } from '../outcome';
 import { PassContext } from '../passContext';
@@ -66,7 +66,9 @@ export async function mirrorNewTickets(
   const events: OutboxEvent[] = [];
   for (const row of fresh) {
     const id = Number(row.ID);
-    if (id > ctx.baseline.ticketId) events.push(createdEvent(id, numbers.get(id)!));
+    // A ticket closed with a zero DATE_CLOSE is closed since a time nobody knows: no "received" mail.
+    const closedAtUnknown = isClosedValue(row.DATE_CLOSE) && ctx.toInstant(row.DATE_CLOSE) === null;
+    if (id > ctx.baseline.ticketId && !closedAtUnknown) events.push(createdEvent(id, numbers.get(id)!));
     const close = closeEventOf(ctx, row);
     if (close) events.push(close);
   }
@@ -86,11 +88,12 @@ export async function mirrorNewTickets(
  * no-op in the outbox.
  */
 export function closeEventOf(ctx: PassContext, row: NativeTicket): OutboxEvent | null {
-  if (!row.DATE_CLOSE) return null;
+  if (!isClosedValue(row.DATE_CLOSE)) return null;
+  // A zero DATE_CLOSE names no time: nothing to tell the customer about now.
   const closedAt = ctx.toInstant(row.DATE_CLOSE);
   if (closedAt === null || closedAt.getTime() < ctx.baseline.installedAt.getTime()) return null;
   if ((row.MODIFIED_MODULE_NAME ?? '').toLowerCase() === 'bxsup') return null;
-  return closedEvent(Number(row.ID), row.DATE_CLOSE, row.AUTO_CLOSED === 'Y');
+  return closedEvent(Number(row.ID), row.DATE_CLOSE!, row.AUTO_CLOSED === 'Y');
 }
 
 export async function ticketMappers(

@@ -1,7 +1,9 @@
 import { Knex } from 'knex';
 import { nativeState, readTicketsByIds } from '../../bridge/nativeTickets';
 import { readTicketFacts, recordTicketChanges } from '../../escalator/history/syncHistory';
-import { mapTicket, someId } from '../mapping/ticketRow';
+import { isClosedValue, mapTicket, someId } from '../mapping/ticketRow';
+import { LogTransition, reopensFrom } from '../mapping/logTransitions';
+import { appendTicketEvents } from '../../escalator/history/ticketEvents';
 import { applyUfWrites, decideOrderLinks, OrderLinkDecision, ufValueAfter } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
@@ -17,11 +19,21 @@ import { closeEventOf, ticketMappers } from './mirrorTickets';
  * each transition once even with two syncs running. Rows are re-read inside the transaction: what the
  * cheap comparison outside it suggested is checked again before anything is written.
  */
+export interface RemapOptions {
+  /**
+   * Closes and reopens the module logged for these tickets since they were last mirrored (found by the
+   * message phase): the tickets are remapped even if b_ticket looks as before, and reopens are counted.
+   */
+  transitions?: ReadonlyMap<number, readonly LogTransition[]>;
+}
+
 export async function remapTickets(
   trx: Knex.Transaction,
   ctx: PassContext,
   ids: number[],
+  options: RemapOptions = {},
 ): Promise<BatchOutcome> {
+  const transitions = options.transitions ?? new Map<number, readonly LogTransition[]>();
   const outcome = emptyOutcome();
   const caps = await ctx.capabilities();
   const native = await readTicketsByIds(trx, ids, await ctx.ufColumns(false));
@@ -41,7 +53,10 @@ export async function remapTickets(
 
   const changed = native.filter((row) => {
     const known = mirror.get(Number(row.ID));
-    return known !== undefined && (known.deleted || known.nativeState !== nativeState(row));
+    return (
+      known !== undefined &&
+      (known.deleted || known.nativeState !== nativeState(row) || transitions.has(known.id))
+    );
   });
   if (changed.length === 0) return outcome;
 
@@ -65,18 +80,23 @@ export async function remapTickets(
       )
     : new Map();
 
+  const unseen: Array<{ ticketId: number; closedAt: Date; reopenedAt: Date }> = [];
   const rows = changed.map((row) => {
     const known = mirror.get(Number(row.ID))!;
     const signed = {
       ...row,
       UF_ORDER_ID: ufValueAfter(links.get(known.id), row.UF_ORDER_ID, caps.ufOrderId),
     };
+    // Logged reopens beyond the one a closed→open change shows (mapTicket counts that one).
+    const logged = reopensFrom(known.isOpen, !isClosedValue(row.DATE_CLOSE), transitions.get(known.id) ?? []);
+    const shown = !known.isOpen && !known.deleted && !isClosedValue(row.DATE_CLOSE) ? 1 : 0;
     const ticket = mapTicket(
       signed,
       mappers,
-      { reopenCount: known.reopenCount, isOpen: known.isOpen, deleted: known.deleted },
+      { reopenCount: known.reopenCount + logged.count - shown, isOpen: known.isOpen, deleted: known.deleted },
       ctx.now,
     );
+    unseen.push(...logged.unseenPairs.map((pair) => ({ ticketId: known.id, ...pair })));
     return {
       ticket,
       extras: { number: known.number, orderId: known.orderId, orderSource: known.orderSource },
@@ -92,6 +112,15 @@ export async function remapTickets(
     trx,
     before,
     rows.map((r) => r.ticket),
+    ctx.now,
+  );
+  // A close and a reopen that both fell between two polls: the state does not show them, the log did.
+  await appendTicketEvents(
+    trx,
+    unseen.flatMap((u) => [
+      { ticketId: u.ticketId, at: u.closedAt, kind: 'closed' as const, value: null },
+      { ticketId: u.ticketId, at: u.reopenedAt, kind: 'reopened' as const, value: null },
+    ]),
     ctx.now,
   );
 

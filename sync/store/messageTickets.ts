@@ -9,7 +9,7 @@ import { MirrorTicketState } from './tickets';
  */
 export type MessageTicketState = Pick<
   MirrorTicketState,
-  'id' | 'userId' | 'orderId' | 'firstMessageId' | 'nativeState'
+  'id' | 'userId' | 'orderId' | 'firstMessageId' | 'nativeState' | 'isOpen'
 >;
 
 export async function readMessageTickets(
@@ -24,8 +24,9 @@ export async function readMessageTickets(
       order_id: number | null;
       first_message_id: number | null;
       native_state: string | null;
+      is_open: number;
     }>
-  >('id', 'user_id', 'order_id', 'first_message_id', 'native_state');
+  >('id', 'user_id', 'order_id', 'first_message_id', 'native_state', 'is_open');
   const wanted = new Set(ids);
   const tickets = new Map<number, MessageTicketState>();
   for (const r of rows) {
@@ -36,6 +37,7 @@ export async function readMessageTickets(
       orderId: r.order_id === null ? null : Number(r.order_id),
       firstMessageId: r.first_message_id === null ? null : Number(r.first_message_id),
       nativeState: r.native_state,
+      isOpen: Number(r.is_open) === 1,
     });
   }
   return tickets;

@@ -205,7 +205,8 @@ describe('sync after install: outbox events', () => {
         .where('id', T.closed.id)
         .first('status', 'is_open', 'resolved_at', 'reopen_count'),
     ).toEqual({
-      status: 'resolved',
+      // STATUS_ID still says solved; the customer reopened it and spoke last: open, not resolved.
+      status: 'open',
       is_open: 1,
       resolved_at: null,
       reopen_count: 1,
