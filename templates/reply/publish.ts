@@ -81,8 +81,12 @@ export async function unpublishTemplates(db: Db, runner: SqlRunner): Promise<str
   return removed;
 }
 
-function sidOf(code: string): string {
-  return `${PUBLISHED_SID_PREFIX}${code}`;
+/**
+ * The module's dictionary form refuses a SID with anything but [A-Za-z0-9_] (CTicketDictionary::
+ * CheckFields), and an admin could then not save the entry: the '-' our codes allow becomes '_'.
+ */
+export function sidOf(code: string): string {
+  return `${PUBLISHED_SID_PREFIX}${code.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
 async function publishedEntries(db: Db, siteId: string): Promise<Map<string, PublishedEntry>> {
