@@ -32,7 +32,8 @@ const configSchema = z
         baseUrl: z.string().url().optional(),
         /** Per-site overrides of baseUrl, by Bitrix site ID. */
         baseUrls: z.record(z.string(), z.string().url()).default({}),
-        ticketPath: z.string().default('/personal/support/?ID=<id>'),
+        /** Unset: the support module's own public link (its SUPPORT_DIR / SUPPORT_EDIT options). */
+        ticketPath: z.string().optional(),
         ticketPaths: z.record(z.string(), z.string()).default({}),
       })
       .strict()

@@ -1,7 +1,7 @@
 import { NoAddressError, PermanentMailError, SkipMail } from '../mailErrors';
 import { MAIL_EVENTS, MailEventType } from '../eventTypes';
 import { expandMessageInPlace } from '../expandInPlace';
-import { emailInText } from '../facts/users';
+import { emailInText, guestName } from '../facts/users';
 import { messageIdDomain, shipmentTrackingLink, ticketLink } from '../facts/links';
 import { OutboxRow } from '../outbox/outboxRow';
 import { MailAddress, OutgoingMail } from '../transports/transport';
@@ -45,7 +45,8 @@ export async function composeCustomerMail(
   const data = {
     lang: language,
     siteName: site.name,
-    customerName: owner ? oneLine(owner.firstName || owner.fullName) : '',
+    // A guest who wrote by mail: the gateway's OWNER_SID `"Name" <addr>` names them.
+    customerName: oneLine((owner ? owner.firstName || owner.fullName : guestName(ticket.ownerSid)) ?? ''),
     ticket: {
       id: ticket.id,
       number: ticket.number,
@@ -95,7 +96,7 @@ function customerAddress(
 ): MailAddress | null {
   if (ownerUserId) return owner?.email ? { name: oneLine(owner.fullName), address: owner.email } : null;
   const address = emailInText(ownerSid);
-  return address ? { name: '', address } : null;
+  return address ? { name: oneLine(guestName(ownerSid) ?? ''), address } : null;
 }
 
 /** The operator's visible reply, with placeholders filled in the native message first. */

@@ -41,13 +41,16 @@ export async function composeStaffMail(
   const adminLink = (id: number): string | null =>
     site ? adminTicketLink(site, id, language, config.site) : null;
   const digest = await digestLines(notice.tickets, deps, language, when);
+  // The install digest's reason is ours to word, in the mail's language (not the payload's English).
+  const reason =
+    notice.level === 'install' ? INSTALL_DIGEST_REASON[language === 'ru' ? 'ru' : 'en'] : notice.reason;
   const data = {
     lang: language,
     siteName: site?.name ?? '',
     ticket: ticket
       ? { id: ticket.id, number: ticket.number, title: ticket.title, adminLink: adminLink(ticket.id) }
       : null,
-    sla: { target: notice.target, level: notice.level, dueAt: when(notice.dueAt), reason: notice.reason },
+    sla: { target: notice.target, level: notice.level, dueAt: when(notice.dueAt), reason },
     tickets: digest,
     zone: deps.zone,
   };
@@ -77,11 +80,16 @@ export async function composeStaffMail(
       SLA_TARGET: notice.target ?? '',
       SLA_LEVEL: notice.level ?? '',
       SLA_DUE: data.sla.dueAt ?? '',
-      SLA_REASON: notice.reason ?? '',
+      SLA_REASON: reason ?? '',
       TICKETS: digest.map((t) => `${t.number} ${t.title} ${t.adminLink ?? ''}`.trim()).join('\n'),
     },
   };
 }
+
+const INSTALL_DIGEST_REASON = {
+  ru: 'Эти обращения уже прошли срок SLA, когда bxsup был установлен.',
+  en: 'These tickets were already past an SLA point when bxsup was installed.',
+};
 
 interface DigestLine {
   id: number;

@@ -5,7 +5,8 @@ import { SiteFacts } from './sites';
 /**
  * Links in mails. The public base URL of a site: site.baseUrls[siteId], else site.baseUrl (also
  * BXSUP_SITE_URL), else https://<b_lang.SERVER_NAME>. The ticket page follows site.ticketPaths[siteId]
- * or site.ticketPath, where `<id>` is the native ticket ID.
+ * or site.ticketPath, where `<id>` is the native ticket ID; with neither set, the page the support
+ * module's own mails link to (its SUPPORT_DIR / SUPPORT_EDIT options, see facts/sites.ts).
  */
 export type SiteConfig = Config['site'];
 
@@ -20,7 +21,7 @@ export function siteBaseUrl(site: SiteFacts, config: SiteConfig): string | null 
 export function ticketLink(site: SiteFacts, ticketId: number, config: SiteConfig): string | null {
   const base = siteBaseUrl(site, config);
   if (!base) return null;
-  const pattern = config.ticketPaths[site.id] ?? config.ticketPath;
+  const pattern = config.ticketPaths[site.id] ?? config.ticketPath ?? site.moduleTicketPath;
   return joinUrl(base, pattern.replace(/<id>/g, String(ticketId)));
 }
 

@@ -61,3 +61,14 @@ export function emailInText(value: string | null | undefined): string | null {
   }
   return null;
 }
+
+/**
+ * The name part of a guest's OWNER_SID: the mail gateway writes `"Name" <addr>` (checked on the real
+ * module), a form may write `Name <addr>`; a bare address or nothing gives null.
+ */
+export function guestName(ownerSid: string | null): string | null {
+  if (!ownerSid) return null;
+  const email = emailInText(ownerSid);
+  const name = (email ? ownerSid.replace(email, '') : ownerSid).replace(/[<>"]/g, '').trim();
+  return name || null;
+}

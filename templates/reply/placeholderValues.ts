@@ -1,5 +1,5 @@
 import { Config } from '../../core/config';
-import { emailInText } from '../../mail/facts/users';
+import { guestName } from '../../mail/facts/users';
 import { FactsReader } from '../../mail/facts/factsReader';
 import { shipmentTrackingLink, ticketLink } from '../../mail/facts/links';
 import { TicketFacts } from '../../mail/facts/ticketFacts';
@@ -37,12 +37,4 @@ export async function placeholderValues(
     TICKET_LINK: site ? ticketLink(site, ticket.id, ctx.config.site) : null,
     OPERATOR_NAME: operator?.fullName ?? null,
   };
-}
-
-/** "Anna <anna@example.org>" → "Anna"; a bare address or nothing → null. */
-function guestName(ownerSid: string | null): string | null {
-  if (!ownerSid) return null;
-  const email = emailInText(ownerSid);
-  const name = (email ? ownerSid.replace(email, '') : ownerSid).replace(/[<>"]/g, '').trim();
-  return name || null;
 }

@@ -44,7 +44,8 @@ describe('customer mails over SMTP', () => {
     // 14 (a guest writing by mail).
     ids.guest = await createTicket(t.db, FIXTURE_ZONE, {
       siteId: 's1',
-      ownerSid: 'Анна <anna.guest@example.org>',
+      // As the mail gateway writes a sender (checked on the real module).
+      ownerSid: '"Анна Гостева" <anna.guest@example.org>',
       title: 'Вопрос без регистрации',
       message: 'Можно ли оплатить при получении?',
       createdModuleName: 'mail',
@@ -164,7 +165,8 @@ describe('customer mails over SMTP', () => {
     );
     expect(mail.parsed.messageId).toBe(`<ticket-${ids.john}@shop.example.com>`);
     expect(mail.parsed.text).toContain('Hello John,');
-    expect(mail.parsed.text).toContain(`https://shop.example.com/personal/support/?ID=${ids.john}`);
+    // The module's SUPPORT_DIR "#SITE_DIR#personal/support/" with s2's folder /en/.
+    expect(mail.parsed.text).toContain(`https://shop.example.com/en/personal/support/?ID=${ids.john}`);
     expect(mail.parsed.html).toContain(
       'Subject: &lt;b&gt;Refund&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;',
     );
@@ -172,10 +174,13 @@ describe('customer mails over SMTP', () => {
     expect(mail.parsed.html).not.toContain('<b>Refund');
   });
 
-  it("a guest's ticket is mailed to the e-mail in OWNER_SID", () => {
+  it("a guest's ticket is mailed to the e-mail in OWNER_SID, greeting the name the gateway gave", () => {
     const [mail] = sink.to('anna.guest@example.org');
     expect(mail.parsed.subject).toBe('[№ SUP-20240312-0004] Обращение принято: Вопрос без регистрации');
-    expect(mail.parsed.text).toContain('Здравствуйте!');
+    expect(mail.parsed.text).toContain('Здравствуйте, Анна Гостева!');
+    expect(mail.parsed.to).toMatchObject({
+      value: [{ name: 'Анна Гостева', address: 'anna.guest@example.org' }],
+    });
   });
 
   it("a customer without an address: state 'no_address' with the reason, never retried", async () => {

@@ -70,8 +70,32 @@ describe('SLA mails to staff', () => {
         level: 'warning',
       },
     });
+    // The install digest as the escalator queues it (escalator/agent/digest.ts): its payload's reason
+    // is English; the supervisor reads Russian.
+    await queueEvent(t, {
+      eventKey: 'sla:install-digest',
+      eventType: 'SUPPORT_SLA_DIGEST',
+      ticketId: 0,
+      payload: {
+        recipients: [U.supervisor],
+        target: 'first_reply',
+        level: 'install',
+        dueAt: '2024-03-11T13:20:00.000Z',
+        reason: 'tickets already past an SLA point when bxsup was installed',
+        count: 1,
+        tickets: [
+          {
+            ticketId: T.openNoReply.id,
+            number: 'SUP-20240311-0003',
+            target: 'first_reply',
+            level: 'breach',
+            dueAt: '2024-03-11T13:20:00.000Z',
+          },
+        ],
+      },
+    });
     deps = await mailDeps(t, { config: testConfig({ mail: { smtpUrl: sink.url } }), clock });
-    expect(await mailOnce(deps)).toMatchObject({ claimed: 4, sent: 3, dead: 0, noAddress: 1 });
+    expect(await mailOnce(deps)).toMatchObject({ claimed: 5, sent: 4, dead: 0, noAddress: 1 });
   });
   afterAll(async () => {
     await deps.transport.close();
@@ -105,9 +129,10 @@ describe('SLA mails to staff', () => {
   });
 
   it('digest: one mail listing the tickets, each with its admin link', () => {
-    const [mail] = sink
+    const mail = sink
       .to('anna@shop.example.ru')
-      .filter((m) => m.parsed.headers.get('x-bxsup-event') === 'SUPPORT_SLA_DIGEST');
+      .filter((m) => m.parsed.headers.get('x-bxsup-event') === 'SUPPORT_SLA_DIGEST')
+      .find((m) => m.parsed.subject?.endsWith('(2)'))!;
     expect(mail.parsed.subject).toBe('SLA: сводка по обращениям (2)');
     expect(mail.parsed.text).toContain(
       '- № SUP-20240311-0003 «Не работает промокод»\n  https://shop.example.ru/bitrix/admin/ticket_edit.php?ID=9&lang=ru',
@@ -117,6 +142,19 @@ describe('SLA mails to staff', () => {
     );
     expect(mail.parsed.messageId).toBe('<sla.digest.2024-03-12@shop.example.ru>');
     expect(mail.parsed.inReplyTo).toBeUndefined();
+  });
+
+  it('the install digest in Russian has no English sentence', () => {
+    const [mail] = sink
+      .to('anna@shop.example.ru')
+      .filter(
+        (m) =>
+          m.parsed.headers.get('x-bxsup-event') === 'SUPPORT_SLA_DIGEST' &&
+          m.parsed.text?.includes('SUP-20240311-0003'),
+      );
+    expect(mail.parsed.text).toContain('Эти обращения уже прошли срок SLA, когда bxsup был установлен.');
+    expect(mail.parsed.text).not.toMatch(/\b(?:tickets|already|when|was|installed|past)\b/);
+    expect(mail.parsed.html).not.toMatch(/\b(?:tickets|already|when|was|installed|past)\b/);
   });
 
   it('no usable recipient: "no address", waiting for one', async () => {
