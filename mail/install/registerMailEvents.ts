@@ -5,7 +5,7 @@ import { recordNativeChange } from '../../schema/nativeChanges';
 import { inTransaction, SqlRunner } from '../../schema/sqlRunner';
 import { eventFieldsDescription, eventText } from '../../templates/bitrix/eventMessages';
 import { MAIL_EVENT_TYPES } from '../eventTypes';
-import { columnCharset, fitToCharset } from '../nativeText';
+import { columnCharset, fitToCharset } from '../../bridge/nativeText';
 
 /**
  * Registers our mail event types in Bitrix (b_event_type, one row per event and site language) and a

@@ -3,7 +3,7 @@ import { NativeColumns } from '../../bridge/nativeColumns';
 import { Db } from '../../core/db';
 import { Logger } from '../../core/logger';
 import { instantToNative } from '../../core/time';
-import { fitToCharset } from '../nativeText';
+import { fitToCharset } from '../../bridge/nativeText';
 import { serializeStringMap } from '../phpSerialize';
 import { MailTransport, OutgoingMail } from './transport';
 

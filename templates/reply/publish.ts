@@ -1,6 +1,6 @@
 import { Db } from '../../core/db';
 import { readSites } from '../../bridge/bitrixTables';
-import { columnCharset, fitToCharset } from '../../mail/nativeText';
+import { columnCharset, fitToCharset } from '../../bridge/nativeText';
 import { forgetNativeChange, recordNativeChange } from '../../schema/nativeChanges';
 import { inTransaction, SqlRunner } from '../../schema/sqlRunner';
 import { listTemplates } from './templateRepo';

@@ -55,6 +55,18 @@ describe('placeholders left in an operator reply', () => {
     expect(mirrored.body).toBe(expanded);
   });
 
+  it("the module's search index (b_ticket_search) holds the filled words, not the placeholders", async () => {
+    const words = await t
+      .db('b_ticket_search')
+      .where('TICKET_ID', FIXTURE.tickets.orderInTitle.id)
+      .pluck('SEARCH_WORD');
+    // What an operator types in the admin list's search is stemmed the same way (МАРИЯ → МАР).
+    expect(words).toEqual(expect.arrayContaining(['1234567890', '2024', '0042', 'МАР', 'СМИРНОВ']));
+    expect(words).not.toEqual(expect.arrayContaining(['TRACKING_NUMBER']));
+    expect(words).not.toEqual(expect.arrayContaining(['CUSTOMER_NAM']));
+    expect(new Set(words).size).toBe(words.length);
+  });
+
   it('mails the filled text', () => {
     expect(sink.mails).toHaveLength(1);
     expect(sink.mails[0].parsed.text).toContain(expanded);

@@ -1,6 +1,6 @@
 import { eventMessageId, oneLine, threadHeaders } from '../../mail/compose/headers';
 import { emailInText, validEmail } from '../../mail/facts/users';
-import { fitToCharset } from '../../mail/nativeText';
+import { fitToCharset } from '../../bridge/nativeText';
 
 describe('mail headers (pure)', () => {
   it('derives the Message-ID from the event key, the creation mail being the thread root', () => {

@@ -1,3 +1,4 @@
+import { Knex } from 'knex';
 import { Db } from '../core/db';
 
 /**
@@ -7,7 +8,11 @@ import { Db } from '../core/db';
  * what the column cannot hold is replaced here, before the write (and before PHP-serializing, whose
  * byte lengths must match what is stored).
  */
-export async function columnCharset(db: Db, table: string, column: string): Promise<string | null> {
+export async function columnCharset(
+  db: Db | Knex.Transaction,
+  table: string,
+  column: string,
+): Promise<string | null> {
   const row = (await db('information_schema.COLUMNS')
     .where({ TABLE_SCHEMA: db.raw('DATABASE()'), TABLE_NAME: table, COLUMN_NAME: column })
     .first('CHARACTER_SET_NAME')) as { CHARACTER_SET_NAME: string | null } | undefined;
