@@ -36,14 +36,55 @@ export function logText(language: LogLanguage, items: readonly LogItem[]): strin
   return items.map((item) => `<li>${htmlEscape(LABELS[language][item.kind] + item.value)}`).join('');
 }
 
-/** How the module names a user in log lines: `[ID] (LOGIN) NAME LAST_NAME`. */
-export function userText(user: {
+export interface NamedUser {
   ID: number;
   LOGIN: string;
   NAME: string | null;
   LAST_NAME: string | null;
-}): string {
-  return `[${user.ID}] (${user.LOGIN}) ${user.NAME ?? ''} ${user.LAST_NAME ?? ''}`.trim();
+  SECOND_NAME?: string | null;
+  EMAIL?: string | null;
+}
+
+/** The site's name format (b_lang.FORMAT_NAME) when it has none: Bitrix's default. */
+export const DEFAULT_NAME_FORMAT = '#NAME# #LAST_NAME#';
+
+/**
+ * A user's name as Bitrix's CUser::FormatName writes it for a name format: the #…# fields filled
+ * (_SHORT: the initial and a dot), spaces tidied; the login when nothing is left.
+ */
+export function formatUserName(format: string | null | undefined, user: NamedUser): string {
+  const initial = (text: string | null | undefined) => (text ? `${Array.from(text.trim())[0] ?? ''}.` : '');
+  const fields: Record<string, string> = {
+    NAME: user.NAME ?? '',
+    LAST_NAME: user.LAST_NAME ?? '',
+    SECOND_NAME: user.SECOND_NAME ?? '',
+    NAME_SHORT: initial(user.NAME),
+    LAST_NAME_SHORT: initial(user.LAST_NAME),
+    SECOND_NAME_SHORT: initial(user.SECOND_NAME),
+    LOGIN: user.LOGIN,
+    EMAIL: user.EMAIL ?? '',
+    ID: String(user.ID),
+  };
+  const name = (format || DEFAULT_NAME_FORMAT)
+    .replace(/#([A-Z_]+)#/g, (_whole, key: string) => fields[key] ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return name || user.LOGIN;
+}
+
+const STAFF_MARK: Record<LogLanguage, string> = { ru: '[техподдержка]', en: '[helpdesk staff]' };
+
+/**
+ * How the module names a responsible person in log lines (checked on the real module): "[ID] Name
+ * Surname", with "[helpdesk staff]" (ru: "[техподдержка]") when the user is support staff.
+ */
+export function responsibleText(
+  language: LogLanguage,
+  user: NamedUser,
+  options: { format?: string | null; staff: boolean },
+): string {
+  const name = `[${user.ID}] ${formatUserName(options.format, user)}`;
+  return options.staff ? `${name} ${STAFF_MARK[language]}` : name;
 }
 
 /** The same items as plain text, for chat notices: "priority: High; responsible person: [3] …". */

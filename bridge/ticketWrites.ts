@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { instantToNative } from '../core/time';
-import { LogItem, LogLanguage, logLanguage, logText, userText } from './nativeLogText';
+import { LogItem, LogLanguage, logLanguage, logText, NamedUser, responsibleText } from './nativeLogText';
+import { staffAmong } from './staff';
 
 /**
  * The bridge's own changes to a ticket, written the way the module's CTicket::Set would, so operators
@@ -83,12 +84,9 @@ export async function applyTicketChange(
   if (responsible && change.responsibleUserId) {
     applied.responsibleUserId = change.responsibleUserId;
     if (responsible === 'set') update.RESPONSIBLE_USER_ID = change.responsibleUserId;
-    const user = await trx('b_user')
-      .where({ ID: change.responsibleUserId })
-      .first('ID', 'LOGIN', 'NAME', 'LAST_NAME');
     applied.items.push({
       kind: 'responsible',
-      value: user ? userText(user) : `[${change.responsibleUserId}]`,
+      value: await responsibleItem(trx, ticket.SITE_ID, change.responsibleUserId, language, change),
     });
   }
   const criticality = change.criticality
@@ -143,15 +141,35 @@ export async function applyTicketChange(
     EXPIRE_AGENT_DONE: 'N',
     MESSAGE: text,
     MESSAGE_SEARCH: text.toUpperCase(),
+    // As the module writes its log lines: no author, an empty SID, no side; the actor would be
+    // CREATED_USER_ID, and bxsup is no user (CREATED_MODULE_NAME says who).
     OWNER_USER_ID: null,
-    OWNER_SID: null,
+    OWNER_SID: '',
     SOURCE_ID: ticket.SOURCE_ID ?? 0,
     CREATED_USER_ID: null,
     CREATED_MODULE_NAME: BRIDGE_MODULE_NAME,
-    MESSAGE_BY_SUPPORT_TEAM: 'Y',
+    MESSAGE_BY_SUPPORT_TEAM: null,
   });
   applied.logMessageId = Number(id);
   return applied;
+}
+
+/** "[4] Ольга Смирнова [техподдержка]": the site's name format, the staff mark when they are staff. */
+async function responsibleItem(
+  trx: Knex.Transaction,
+  siteId: string,
+  userId: number,
+  language: LogLanguage,
+  change: Pick<TicketChange, 'at' | 'zone'>,
+): Promise<string> {
+  const user = (await trx('b_user')
+    .where({ ID: userId })
+    .first('ID', 'LOGIN', 'NAME', 'LAST_NAME', 'SECOND_NAME', 'EMAIL')) as NamedUser | undefined;
+  if (!user) return `[${userId}]`;
+  const site = (await trx('b_lang').where({ LID: siteId }).first('FORMAT_NAME')) as
+    { FORMAT_NAME: string | null } | undefined;
+  const staff = await staffAmong(trx, [userId], instantToNative(change.at, change.zone));
+  return responsibleText(language, user, { format: site?.FORMAT_NAME, staff: staff.has(userId) });
 }
 
 /** The language log lines and notices of a site are written in (b_lang.LANGUAGE_ID; 'en' unless 'ru'). */

@@ -88,7 +88,8 @@ describe('the Bitrix-shaped fixture', () => {
       expect({
         key,
         site: row.SITE_ID,
-        owner: row.OWNER_USER_ID,
+        // A guest's ticket has OWNER_USER_ID 0, as the mail gateway writes it.
+        owner: row.OWNER_USER_ID || null,
         messages: row.MESSAGES,
         last: row.LAST_MESSAGE_BY_SUPPORT_TEAM,
       }).toEqual({
@@ -129,14 +130,90 @@ describe('the Bitrix-shaped fixture', () => {
     ]);
     const guest = await ticket(FIXTURE.tickets.guest.id);
     expect([guest.OWNER_USER_ID, guest.OWNER_SID, guest.CREATED_MODULE_NAME]).toEqual([
-      null,
+      0,
       FIXTURE.expect.guestSid,
       'mail',
     ]);
     const answered = await ticket(FIXTURE.tickets.answered.id);
     expect(answered.RESPONSIBLE_USER_ID).toBe(FIXTURE.users.operatorInactive);
     expect(answered.ID_1_USER_M_AFTER_SUP_M).not.toBeNull();
-    expect((await ticket(FIXTURE.tickets.openNoReply.id)).RESPONSIBLE_USER_ID).toBeNull();
+    // No responsible and no default one: the module writes 0, not NULL.
+    expect((await ticket(FIXTURE.tickets.openNoReply.id)).RESPONSIBLE_USER_ID).toBe(0);
+  });
+
+  test('writes what the real module writes (seen with CTicket::Set and the public form on the harness)', async () => {
+    const T = FIXTURE.tickets;
+    // A customer's new ticket from the public form: no responsible (0), the default auto-close days,
+    // no module name, CREATED_USER_ID the customer, MODIFIED 0, OWNER_SID ''.
+    expect(await ticket(T.openNoReply.id)).toMatchObject({
+      RESPONSIBLE_USER_ID: 0,
+      AUTO_CLOSE_DAYS: 7,
+      CREATED_MODULE_NAME: null,
+      MODIFIED_MODULE_NAME: '',
+      CREATED_USER_ID: FIXTURE.users.customerAlexey,
+      OWNER_SID: '',
+      MARK_ID: 0,
+    });
+    // Typed in by staff for the owner: CREATED_USER_ID and MODIFIED_USER_ID 0, the message's CREATED_USER_ID NULL.
+    expect(await ticket(T.internalNote.id)).toMatchObject({ CREATED_USER_ID: 0, CREATED_MODULE_NAME: null });
+    const first = await t.db('b_ticket_message').where({ TICKET_ID: T.internalNote.id, C_NUMBER: 1 }).first();
+    expect(first).toMatchObject({ CREATED_USER_ID: null, OWNER_USER_ID: FIXTURE.users.customerMaria });
+    // The mail gateway: 'mail', and a guest's last message has user 0.
+    expect(await ticket(T.guest.id)).toMatchObject({
+      CREATED_MODULE_NAME: 'mail',
+      LAST_MESSAGE_USER_ID: 0,
+      CREATED_USER_ID: 0,
+    });
+    // Log lines: no author, OWNER_SID '', no side, the actor in CREATED_USER_ID.
+    const logs = (await t.db('b_ticket_message').where('IS_LOG', 'Y')) as TicketRow[];
+    for (const log of logs) {
+      expect([log.ID, log.OWNER_USER_ID, log.OWNER_SID, log.MESSAGE_BY_SUPPORT_TEAM]).toEqual([
+        log.ID,
+        null,
+        '',
+        null,
+      ]);
+    }
+    const closeLog = logs.find(
+      (l) => l.TICKET_ID === T.closed.id && String(l.MESSAGE).includes('обращение закрыто'),
+    )!;
+    expect(closeLog.CREATED_USER_ID).toBe(FIXTURE.users.operatorOlga);
+    // A support reply adds no log line; closing adds one and leaves MESSAGES and LAST_MESSAGE_* alone.
+    const closed = await ticket(T.closed.id);
+    const lastVisible = await t
+      .db('b_ticket_message')
+      .where({ TICKET_ID: T.closed.id, IS_LOG: 'N', IS_HIDDEN: 'N' })
+      .orderBy('C_NUMBER', 'desc')
+      .first('DATE_CREATE', 'OWNER_USER_ID');
+    expect([closed.LAST_MESSAGE_DATE, closed.LAST_MESSAGE_USER_ID]).toEqual([
+      lastVisible.DATE_CREATE,
+      lastVisible.OWNER_USER_ID,
+    ]);
+    const kinds = await t
+      .db('b_ticket_message')
+      .where('TICKET_ID', T.awaitingCustomer.id)
+      .orderBy('C_NUMBER')
+      .pluck('IS_LOG');
+    // Created (message, log), Ivan's reply (no log line), Ivan's change of status (a log line).
+    expect(kinds).toEqual(['N', 'Y', 'N', 'Y']);
+    // MESSAGES counts the visible non-log messages; C_NUMBER counts every row.
+    const answered = await ticket(T.answered.id);
+    const rows = await t.db('b_ticket_message').where('TICKET_ID', T.answered.id).count({ n: '*' });
+    expect([answered.MESSAGES, Number(rows[0].n)]).toEqual([3, 4]);
+    // Stock criticalities Low/Middle/High only, SIDs NULL (the e-mail source says 'email'), sites only in _2_site.
+    const stock = await t
+      .db('b_ticket_dictionary')
+      .whereIn('C_TYPE', ['C', 'K', 'S'])
+      .select('SID', 'FIRST_SITE_ID');
+    expect(new Set(stock.map((r) => `${r.SID}|${r.FIRST_SITE_ID}`))).toEqual(new Set(['null|null']));
+    expect(await t.db('b_ticket_dictionary').where({ C_TYPE: 'K' }).orderBy('ID').pluck('NAME')).toEqual([
+      'Низкая',
+      'Средняя',
+      'Высокая',
+      'Low',
+      'Middle',
+      'High',
+    ]);
   });
 
   test('the internal note is hidden, and neither it nor log lines count as messages', async () => {
@@ -147,10 +224,11 @@ describe('the Bitrix-shaped fixture', () => {
       .select('TICKET_ID', 'MESSAGE_BY_SUPPORT_TEAM');
     expect(hidden).toEqual([{ TICKET_ID: id, MESSAGE_BY_SUPPORT_TEAM: 'Y' }]);
     const note = await ticket(id);
+    // Typed in by Olga for Maria: the module records no creator (0) when the owner is passed.
     expect([note.MESSAGES, note.LAST_MESSAGE_USER_ID, note.CREATED_USER_ID]).toEqual([
       1,
       FIXTURE.users.customerMaria,
-      FIXTURE.users.operatorOlga,
+      0,
     ]);
     const logs = await t.db('b_ticket_message').where({ IS_LOG: 'Y', C_NUMBER: 2 }).count({ n: '*' }).first();
     expect(Number(logs!.n)).toBe(Object.keys(FIXTURE.tickets).length);
@@ -159,7 +237,7 @@ describe('the Bitrix-shaped fixture', () => {
       .where({ TICKET_ID: FIXTURE.tickets.answered.id, C_NUMBER: 2 })
       .first();
     expect(log.MESSAGE).toBe(
-      '<li>responsible person: [4] (s.kuznetsov) Сергей Кузнецов<li>category: Bugs<li>priority: High<li>status: Request accepted<li>support level: Default',
+      '<li>support level: Default<li>responsible person: [4] Сергей Кузнецов [helpdesk staff]<li>category: Bugs<li>priority: High<li>status: Request accepted',
     );
   });
 

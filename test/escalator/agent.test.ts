@@ -110,7 +110,7 @@ describe('escalation agent on the fixture site', () => {
     });
     const [line] = await logLines(site.t, ids.c);
     expect(line.MESSAGE).toBe(
-      '<li>ответственный: [3] (i.petrov) Ivan Petrov<li>причина: автоматическое распределение (группа «First line»)',
+      '<li>ответственный: [3] Ivan Petrov [техподдержка]<li>причина: автоматическое распределение (группа «First line»)',
     );
     expect(await site.pass(msk('2024-03-12 11:05:00'))).toMatchObject({ distributed: 0 });
   });
@@ -173,7 +173,7 @@ describe('escalation agent on the fixture site', () => {
         IS_HIDDEN: 'N',
         DATE_CREATE: '2024-03-12 19:00:00',
         MESSAGE:
-          '<li>ответственный: [3] (i.petrov) Ivan Petrov<li>критичность: Высокая' +
+          '<li>ответственный: [3] Ivan Petrov [техподдержка]<li>критичность: Высокая' +
           '<li>причина: SLA: просрочен срок первого ответа (уровень «breach»)',
       },
     ]);
@@ -241,7 +241,7 @@ describe('escalation agent on the fixture site', () => {
     expect(uf).toEqual({ UF_SLA_DEADLINE: '2024-03-14 11:00:00', UF_TICKET_NUMBER: mirrored.number });
     expect(await ticket(ids.b)).toMatchObject({
       TIMESTAMP_X: '2024-03-12 17:00:00',
-      MODIFIED_MODULE_NAME: 'support',
+      MODIFIED_MODULE_NAME: '',
     });
     // A: the first reply is still due (high: 11:00 + 240 min, missed).
     expect(await site.t.db('b_uts_support').where('VALUE_ID', ids.a).first('UF_SLA_DEADLINE')).toEqual({
@@ -304,7 +304,7 @@ describe('escalation agent on the fixture site', () => {
     // The criticality is already the highest: only the reassignment, back to Olga, is logged.
     expect((await logLines(site.t, ids.a)).map((l) => l.MESSAGE)).toEqual([
       expect.stringContaining('<li>критичность: Высокая'),
-      '<li>ответственный: [2] (o.smirnova) Ольга Смирнова<li>причина: SLA: просрочен срок первого ответа (уровень «breach»)',
+      '<li>ответственный: [2] Ольга Смирнова [техподдержка]<li>причина: SLA: просрочен срок первого ответа (уровень «breach»)',
     ]);
   });
 });
