@@ -78,5 +78,71 @@ describe.each<[FixtureShape, string]>([
       ['first_reply', 'breach', 'applied'],
     ]);
     expect(await site.t.db('bl_support_native_intent').count({ n: '*' })).toEqual([{ n: 0 }]);
+    // Written as the module writes its log lines: no author, OWNER_SID '', no side.
+    const row = await site.t
+      .db('b_ticket_message')
+      .where({ TICKET_ID: id, CREATED_MODULE_NAME: 'bxsup' })
+      .first('OWNER_USER_ID', 'OWNER_SID', 'MESSAGE_BY_SUPPORT_TEAM', 'CREATED_USER_ID');
+    expect(row).toEqual({
+      OWNER_USER_ID: null,
+      OWNER_SID: '',
+      MESSAGE_BY_SUPPORT_TEAM: null,
+      CREATED_USER_ID: null,
+    });
+  });
+});
+
+describe('a breach on the top of the stock criticalities (Low/Middle/High)', () => {
+  let site: Site;
+  let id: number;
+  beforeAll(async () => {
+    site = await escalationSite({
+      escalation: {
+        levels: [
+          {
+            name: 'breach',
+            on: 'breach' as const,
+            raisePriority: true,
+            reassign: 'supervisor' as const,
+            notify: ['supervisor' as const],
+          },
+        ],
+      },
+    });
+    await site.sync(new Date(REFERENCE_TIME));
+    await site.pass(new Date(REFERENCE_TIME));
+    id = await createTicket(site.t.db, FIXTURE_ZONE, {
+      siteId: 's1',
+      ownerUserId: U.customerMaria,
+      title: 'Списали деньги дважды',
+      message: 'Верните, пожалуйста',
+      criticalityId: D.criticality.s1.high,
+      at: msk('2024-03-12 11:00:00'),
+    });
+    await site.sync(msk('2024-03-12 11:00:01'));
+  });
+  afterAll(async () => {
+    await site.t.drop();
+  });
+
+  it('does its other actions and says the priority is already at the top', async () => {
+    // High: first reply due 240 minutes later.
+    const result = await site.pass(msk('2024-03-12 15:30:00'));
+    expect(result.failed).toBe(0);
+    const native = await site.t.db('b_ticket').where('ID', id).first('CRITICALITY_ID', 'RESPONSIBLE_USER_ID');
+    expect(native).toEqual({ CRITICALITY_ID: D.criticality.s1.high, RESPONSIBLE_USER_ID: U.supervisor });
+    const [line] = await logLines(site.t, id);
+    expect(line.MESSAGE).toBe(
+      '<li>ответственный: [5] Анна Волкова [техподдержка]<li>критичность уже наивысшая (Высокая)<li>причина: SLA: просрочен срок первого ответа (уровень «breach»)',
+    );
+    const [escalation] = await site.t
+      .db('bl_support_escalation')
+      .where({ ticket_id: id, level: 'breach' })
+      .pluck('actions');
+    expect(JSON.parse(escalation)).toMatchObject({
+      raisedTo: null,
+      reassignedTo: U.supervisor,
+      note: 'already at the highest criticality',
+    });
   });
 });
