@@ -1,5 +1,6 @@
 import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { NativeColumns } from '../../bridge/nativeColumns';
+import { Knex } from 'knex';
 import { Db } from '../../core/db';
 import { Logger } from '../../core/logger';
 import { instantToNative } from '../../core/time';
@@ -45,7 +46,8 @@ export function createBitrixTransport({
     name: 'bitrix',
     transactional: true,
     async send(mail, { trx, now }) {
-      shape ??= readEventTableShape(db);
+      // Read in the send's own transaction when there is one: the sender may hold every pooled connection.
+      shape ??= readEventTableShape(trx ?? db);
       const { columns, languages } = await shape;
       const row = bitrixEventRow(
         { ...mail, languageId: languages.get(mail.siteId) ?? mail.languageId },
@@ -71,7 +73,7 @@ interface EventTableShape {
   languages: Map<string, string>;
 }
 
-async function readEventTableShape(db: Db): Promise<EventTableShape> {
+async function readEventTableShape(db: Db | Knex.Transaction): Promise<EventTableShape> {
   const [columns, sites] = await Promise.all([
     NativeColumns.read(db, ['b_event']),
     db('b_lang').select('LID', 'LANGUAGE_ID') as Promise<Array<{ LID: string; LANGUAGE_ID: string | null }>>,
