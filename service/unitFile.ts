@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { siteRootOf } from '../bridge/bitrixSettings';
 import { Config } from '../core/config';
 import { BxsupError } from '../core/errors';
 import { writeFileAtomic } from '../report/writeFileAtomic';
@@ -35,6 +36,10 @@ export function unitSpecFor(input: SpecInput): UnitSpec {
   if (config.mail.templatesDir) readOnly.push(at(config.mail.templatesDir));
   const readWrite = input.writable.map(at);
   if (config.mail.transport === 'files') readWrite.push(at(config.mail.dir));
+  // The bitrix transport clears Bitrix's "queue is empty" flag in the site's managed cache
+  // (bridge/bitrixCache.ts): that one folder must be writable, the rest of the site stays read-only.
+  if (config.mail.transport === 'bitrix' && config.db.bitrixRoot)
+    readWrite.push(path.join(siteRootOf(at(config.db.bitrixRoot)), 'bitrix', 'managed_cache'));
   return {
     nodePath: input.nodePath,
     mainJs: path.join(input.packageRoot, 'dist', 'cli', 'main.js'),

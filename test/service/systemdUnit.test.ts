@@ -13,6 +13,8 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../../core/version';
 import { serviceUser } from '../../service/serviceUser';
 import { renderUnit, UNIT_MARKER } from '../../service/systemdUnit';
+import { unitSpecFor } from '../../service/unitFile';
+import { validateConfig } from '../../core/config';
 import { runCli } from '../helpers/cli';
 
 describe('bxsup service install / uninstall', () => {
@@ -195,5 +197,30 @@ describe('renderUnit quoting', () => {
     );
     expect(() => renderUnit({ ...spec, readWritePaths: ['relative/dir'] })).toThrow(/absolute path/);
     expect(() => renderUnit({ ...spec, user: 'bad user' })).toThrow(/not a valid user name/);
+  });
+});
+
+describe('the unit and the bitrix mail transport', () => {
+  it("lets the daemon clear Bitrix's queue flag: the site's managed cache is writable, the rest read-only", () => {
+    const config = validateConfig({ db: { bitrixRoot: '/var/www/shop' }, mail: { transport: 'bitrix' } });
+    const spec = unitSpecFor({
+      configFile: '/etc/bxsup/bxsup.config.json',
+      config,
+      user: 'bxsup',
+      packageRoot: '/opt/bxsup',
+      nodePath: '/usr/bin/node',
+      writable: [],
+    });
+    expect(spec.readOnlyPaths).toContain('/var/www/shop');
+    expect(spec.readWritePaths).toEqual(['/var/www/shop/bitrix/managed_cache']);
+    const smtp = unitSpecFor({
+      configFile: '/etc/bxsup/bxsup.config.json',
+      config: validateConfig({ db: { bitrixRoot: '/var/www/shop' } }),
+      user: 'bxsup',
+      packageRoot: '/opt/bxsup',
+      nodePath: '/usr/bin/node',
+      writable: [],
+    });
+    expect(smtp.readWritePaths).toEqual([]);
   });
 });
