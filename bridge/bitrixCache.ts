@@ -68,7 +68,7 @@ function managedEntry(dir: string, uniqueId: string): string {
 }
 
 function remove(target: string, what: string, options: { dryRun?: boolean } = {}): CacheClear {
-  if (options.dryRun) return { cleared: true, what: `would remove ${target} (${what})` };
+  if (options.dryRun) return { cleared: true, what: `${what} (${target})` };
   if (!existsSync(target)) return { cleared: true, what: `${what} (nothing cached)` };
   try {
     rmSync(target, { recursive: true, force: true });

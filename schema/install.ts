@@ -14,7 +14,14 @@ import { bitrixCacheOf } from '../bridge/bitrixCache';
 import { NativeColumns } from '../bridge/nativeColumns';
 import { nonTransactionalTables, nonTransactionalWarning } from '../bridge/nativeEngines';
 import { hasNativeChange } from './nativeChanges';
-import { readUserField, registerUserField, userFieldFlags, UTM_TABLE, UTS_TABLE } from './userFields';
+import {
+  ensureUserFieldTables,
+  readUserField,
+  registerUserField,
+  userFieldFlags,
+  UTM_TABLE,
+  UTS_TABLE,
+} from './userFields';
 import { INSTALLED_USER_FIELDS } from './ticketUserFields';
 
 export interface InstallOptions {
@@ -78,18 +85,24 @@ const STEPS: InstallStep[] = [
       const changed: string[] = [];
       const warnings: string[] = [];
       let metadataChanged = false;
+      const tablesCreated = await ensureUserFieldTables(db, runner, now);
       for (const spec of INSTALLED_USER_FIELDS) {
         const outcome = await registerUserField(db, runner, spec, now);
         if (outcome.changed) changed.push(spec.fieldName);
         metadataChanged ||= outcome.metadataChanged;
         warnings.push(...outcome.notes);
       }
-      if (changed.length === 0) return { result: 'present', changed: false, warnings };
-      let result = `${runner.dryRun ? 'would register' : 'registered'} ${changed.join(', ')}`;
+      if (changed.length === 0 && !tablesCreated) return { result: 'present', changed: false, warnings };
+      const parts: string[] = [];
+      if (changed.length > 0)
+        parts.push(`${runner.dryRun ? 'would register' : 'registered'} ${changed.join(', ')}`);
+      if (tablesCreated)
+        parts.push(`${runner.dryRun ? 'would create' : 'created'} ${UTS_TABLE} and ${UTM_TABLE}`);
+      let result = parts.join('; ');
       if (metadataChanged) {
         // Bitrix lists user fields from its cache for up to an hour: ours appear once it is cleared.
         const cleared = bitrixCacheOf(bitrixRoot).clearUserFields({ dryRun: runner.dryRun });
-        if (cleared.cleared) result += `; cleared ${cleared.what}`;
+        if (cleared.cleared) result += `; ${runner.dryRun ? 'would clear' : 'cleared'} ${cleared.what}`;
         else
           warnings.push(`the ticket forms may not show the new fields for up to an hour: ${cleared.advice}`);
       }

@@ -103,21 +103,19 @@ export interface RegisterOutcome {
   notes: string[];
 }
 
-/** Each piece is checked on its own, so a run repairs what an interrupted one left out. */
-export async function registerUserField(
-  db: Db,
-  runner: SqlRunner,
-  spec: UserFieldSpec,
-  now: Date,
-): Promise<RegisterOutcome> {
-  const outcome: RegisterOutcome = { changed: false, metadataChanged: false, notes: [] };
+/**
+ * b_uts_support and b_utm_support, created when missing as CUserTypeEntity::CreatePropertyTables creates
+ * them (no engine or charset named: the database defaults apply), each journaled first. Once for all
+ * fields, so a dry run prints each statement once, as the real run executes it.
+ */
+export async function ensureUserFieldTables(db: Db, runner: SqlRunner, now: Date): Promise<boolean> {
+  let changed = false;
   if (!(await tableExists(db, UTS_TABLE))) {
     await recordNativeChange(runner, 'uts_table', UTS_TABLE, {}, now);
-    // As CUserTypeEntity::CreatePropertyTables: no engine or charset named, the database defaults apply.
     await runner.run(
       `CREATE TABLE IF NOT EXISTS ${UTS_TABLE} (VALUE_ID int(11) NOT NULL, PRIMARY KEY (VALUE_ID))`,
     );
-    outcome.changed = true;
+    changed = true;
   }
   if (!(await tableExists(db, UTM_TABLE))) {
     await recordNativeChange(runner, 'utm_table', UTM_TABLE, {}, now);
@@ -126,8 +124,19 @@ export async function registerUserField(
          FIELD_ID int(11) NOT NULL, VALUE text, VALUE_INT int, VALUE_DOUBLE float, VALUE_DATE datetime,
          INDEX ix_utm_SUPPORT_1 (FIELD_ID), INDEX ix_utm_SUPPORT_2 (VALUE_ID), PRIMARY KEY (ID))`,
     );
-    outcome.changed = true;
+    changed = true;
   }
+  return changed;
+}
+
+/** Each piece is checked on its own, so a run repairs what an interrupted one left out. */
+export async function registerUserField(
+  db: Db,
+  runner: SqlRunner,
+  spec: UserFieldSpec,
+  now: Date,
+): Promise<RegisterOutcome> {
+  const outcome: RegisterOutcome = { changed: false, metadataChanged: false, notes: [] };
   const columns = await NativeColumns.read(db, USER_FIELD_TABLES);
   const existing = await readUserField(db, spec.fieldName);
   if (existing === null) {
