@@ -133,7 +133,15 @@ function decide(
       });
     }
   }
-  if (current.orderId !== null) return result(current.orderId, current.orderSource, clearUf);
+  if (current.orderId !== null) {
+    // The link stands (the owner's own order): a field naming another customer's order gets it back.
+    const restore: UfWrite | null = clearUf && {
+      kind: 'replace',
+      orderId: current.orderId,
+      expected: clearUf.expected,
+    };
+    return result(current.orderId, current.orderSource, restore);
+  }
   for (const { source, found } of mentions) {
     const match = matchMentions(found, orders, ownerId);
     for (const order of match.foreign) warnForeign(logger, ticketId, ownerId, order, source, order.id);

@@ -88,6 +88,30 @@ describe('an order link follows the owner', () => {
       .update({ order_id: null, order_source: null });
   });
 
+  it("a linked ticket whose form then names another customer's order: the field gets the owner's order back, logged", async () => {
+    const ticketId = T.internalNote.id; // Maria's
+    const setUf = async (value: number, at: string) => {
+      await t
+        .db('b_uts_support')
+        .insert({ VALUE_ID: ticketId, UF_ORDER_ID: value })
+        .onConflict('VALUE_ID')
+        .merge(['UF_ORDER_ID']);
+      await t.db('b_ticket').where('ID', ticketId).update({ TIMESTAMP_X: at });
+    };
+    await setUf(O.mariaDelivered.id, '2024-03-12 10:40:00');
+    await syncOnce(syncDeps(t));
+    expect(await link(t, ticketId)).toEqual({ order_id: O.mariaDelivered.id, order_source: 'uf' });
+    // The public form copies UF_* from the request: the customer typed someone else's order ID.
+    await setUf(O.johnDelivered.id, '2024-03-12 10:50:00');
+    const log = memoryLogger();
+    await syncOnce(syncDeps(t, { logger: log.logger }));
+    expect(await link(t, ticketId)).toEqual({ order_id: O.mariaDelivered.id, order_source: 'uf' });
+    expect(await uf(t, ticketId)).toBe(O.mariaDelivered.id);
+    expect(warnings(log, ticketId)).toEqual([
+      expect.objectContaining({ orderId: O.johnDelivered.id, orderUserId: U.customerJohn }),
+    ]);
+  });
+
   it("a UF_ORDER_ID holding the owner's order number (ACCOUNT_NUMBER) links that order and is written back as its ID", async () => {
     // A numbering template makes numbers differ from IDs: order 60 is "1001" to its customer.
     await t.db('b_sale_order').insert({
