@@ -9,14 +9,19 @@ import { StatusCollector } from './section';
  * template of the row's site and language; 'F': sending failed; 'E': an exception while sending;
  * 'P': sent to some recipients only.
  */
-const MEANING: Record<string, { what: string; fix: string }> = {
+const MEANING: Record<string, { what: string; short: string; fix: string }> = {
   '0': {
     what: 'found no template',
+    short: 'without a template',
     fix: 'check that the SUPPORT_* templates in Settings → Mail events are active and bound to the site (bxsup install adds them)',
   },
-  F: { what: 'failed to send', fix: "check the site's mail settings (Settings → System settings → Mail)" },
-  E: { what: 'stopped with an error', fix: "see Bitrix's error log" },
-  P: { what: 'reached only some recipients', fix: "check the recipients' addresses" },
+  F: {
+    what: 'failed to send',
+    short: 'failed',
+    fix: "check the site's mail settings (Settings → System settings → Mail)",
+  },
+  E: { what: 'stopped with an error', short: 'with an error', fix: "see Bitrix's error log" },
+  P: { what: 'reached only some recipients', short: 'partly sent', fix: "check the recipients' addresses" },
 };
 
 export const bitrixMailSection: StatusCollector = async ({ db, config }) => {
@@ -48,7 +53,11 @@ export const bitrixMailSection: StatusCollector = async ({ db, config }) => {
         'mail.transport is bitrix but bxsup cannot clear Bitrix\'s "queue is empty" flag: mails may wait up to an hour in b_event; set db.bitrixRoot (with the file cache), or use mail.transport smtp',
       );
   }
-  if (rows.length) lines.push(['bitrix mail failures', rows.map((r) => `${r.n} '${r.state}'`).join(', ')]);
+  if (rows.length)
+    lines.push([
+      'bitrix mail failures',
+      rows.map((r) => `${r.n} ${MEANING[r.state].short} ('${r.state}')`).join(', '),
+    ]);
   return {
     key: 'bitrixMail',
     data: { unsent: Object.fromEntries(rows.map((r) => [r.state, Number(r.n)])) },

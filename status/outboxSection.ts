@@ -7,7 +7,7 @@ import { StatusCollector, StatusDeps } from './section';
 function transportLine(mail: StatusDeps['config']['mail']): string {
   if (mail.transport === 'files') return `files (into ${mail.dir})`;
   if (mail.transport === 'bitrix')
-    return "bitrix (b_event; Bitrix's own queue may hold a mail up to an hour)";
+    return "bitrix (rows in b_event, sent by Bitrix's own queue on page hits or cron)";
   if (!mail.smtpUrl) return 'smtp, but no server set: set BXSUP_SMTP_URL or mail.smtpUrl';
   const url = new URL(mail.smtpUrl);
   return `smtp (${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'smtps:' ? 465 : 587)})`;

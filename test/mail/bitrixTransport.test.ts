@@ -221,6 +221,7 @@ describe('bitrix transport (b_event)', () => {
     expect(status.stdout).toMatch(
       /problem: 1 bxsup mail\(s\) in b_event that Bitrix failed to send \(SUCCESS_EXEC 'F'/,
     );
+    expect(status.stdout).toMatch(/bitrix mail failures +1 without a template \('0'\), 1 failed \('F'\)\n/);
   });
 });
 
