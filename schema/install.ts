@@ -85,17 +85,22 @@ const STEPS: InstallStep[] = [
       const changed: string[] = [];
       const warnings: string[] = [];
       let metadataChanged = false;
+      const updated: string[] = [];
       const tablesCreated = await ensureUserFieldTables(db, runner, now);
       for (const spec of INSTALLED_USER_FIELDS) {
         const outcome = await registerUserField(db, runner, spec, now);
-        if (outcome.changed) changed.push(spec.fieldName);
+        if (outcome.details.length) updated.push(`${spec.fieldName} (${outcome.details.join('; ')})`);
+        else if (outcome.changed) changed.push(spec.fieldName);
         metadataChanged ||= outcome.metadataChanged;
         warnings.push(...outcome.notes);
       }
-      if (changed.length === 0 && !tablesCreated) return { result: 'present', changed: false, warnings };
+      if (changed.length === 0 && updated.length === 0 && !tablesCreated)
+        return { result: 'present', changed: false, warnings };
       const parts: string[] = [];
       if (changed.length > 0)
         parts.push(`${runner.dryRun ? 'would register' : 'registered'} ${changed.join(', ')}`);
+      if (updated.length > 0)
+        parts.push(`${runner.dryRun ? 'would update' : 'updated'} ${updated.join(', ')}`);
       if (tablesCreated)
         parts.push(`${runner.dryRun ? 'would create' : 'created'} ${UTS_TABLE} and ${UTM_TABLE}`);
       let result = parts.join('; ');

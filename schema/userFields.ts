@@ -101,6 +101,8 @@ export interface RegisterOutcome {
   /** b_user_field or b_user_field_lang changed: Bitrix's field cache must be cleared. */
   metadataChanged: boolean;
   notes: string[];
+  /** What was done to a field that existed already (flags repaired, labels added); empty for a new one. */
+  details: string[];
 }
 
 /**
@@ -136,7 +138,7 @@ export async function registerUserField(
   spec: UserFieldSpec,
   now: Date,
 ): Promise<RegisterOutcome> {
-  const outcome: RegisterOutcome = { changed: false, metadataChanged: false, notes: [] };
+  const outcome: RegisterOutcome = { changed: false, metadataChanged: false, notes: [], details: [] };
   const columns = await NativeColumns.read(db, USER_FIELD_TABLES);
   const existing = await readUserField(db, spec.fieldName);
   if (existing === null) {
@@ -170,6 +172,7 @@ export async function registerUserField(
         [...differing.map(([, value]) => value), existing.ID],
       );
       outcome.changed = outcome.metadataChanged = true;
+      outcome.details.push(differing.map(([flag, value]) => `${flag} set to '${String(value)}'`).join(', '));
     }
   } else if (existing.USER_TYPE_ID !== spec.userTypeId) {
     outcome.notes.push(
@@ -196,6 +199,7 @@ export async function registerUserField(
       [language, ...Object.values(labels), ENTITY_ID, spec.fieldName],
     );
     outcome.changed = outcome.metadataChanged = true;
+    if (existing !== null) outcome.details.push(`its ${language} label added`);
   }
   if (!columns.has(UTS_TABLE, spec.fieldName)) {
     await runner.run(`ALTER TABLE ${UTS_TABLE} ADD ${spec.fieldName} ${COLUMN_TYPE[spec.userTypeId]}`);

@@ -99,7 +99,7 @@ describe('the tables and caches of Bitrix user fields', () => {
     await t.db('b_user_field').where('FIELD_NAME', 'UF_TICKET_NUMBER').update({ EDIT_IN_LIST: 'Y' });
     const result = await runCli(['install', '--bitrix-root', root]);
     expect(result.stdout).toMatch(
-      /ticket user fields: registered UF_TICKET_NUMBER; cleared the user field cache/,
+      /ticket user fields: updated UF_TICKET_NUMBER \(EDIT_IN_LIST set to 'N'\); cleared the user field cache/,
     );
     expect(await t.db('b_user_field').where('FIELD_NAME', 'UF_TICKET_NUMBER').first('EDIT_IN_LIST')).toEqual({
       EDIT_IN_LIST: 'N',
