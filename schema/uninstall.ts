@@ -188,7 +188,9 @@ async function reverseUserField(
   const cleared = expired ? null : deps.cache.clearUserFields({ dryRun: runner.dryRun });
   if (expired || cleared?.cleared) {
     await dropUserFieldColumn(db, runner, change.target);
-    return { removed: `user field ${change.target}` };
+    const why =
+      cleared?.cleared === true ? `cleared first: ${cleared.what}` : "Bitrix's field cache has expired";
+    return { removed: `user field ${change.target} and its column (${why})` };
   }
   const removedAt = removedNow || since === null ? deps.now : since;
   await updateNativeChange(runner, change, {

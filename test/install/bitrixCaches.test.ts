@@ -131,7 +131,9 @@ describe('the tables and caches of Bitrix user fields', () => {
     await t.db('b_uts_support').delete();
     const result = await runCli(['uninstall', '--bitrix-root', root, '--purge', '--yes']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/removed: user field UF_TICKET_NUMBER/);
+    expect(result.stdout).toMatch(
+      /removed: user field UF_TICKET_NUMBER and its column \(cleared first: the user field cache \(nothing cached\)\)/,
+    );
     expect(result.stdout).toMatch(/removed: table b_utm_support/);
     expect(result.stdout).toMatch(/removed: table b_uts_support/);
     expect(await dumpDatabase(t.db)).toBe(beforeInstall);
@@ -195,7 +197,10 @@ describe('uninstall when the field cache cannot be cleared', () => {
       { purge: false },
     );
     expect(later.removed).toEqual(
-      expect.arrayContaining(['user field UF_SLA_DEADLINE', 'user field UF_TICKET_NUMBER']),
+      expect.arrayContaining([
+        "user field UF_SLA_DEADLINE and its column (Bitrix's field cache has expired)",
+        "user field UF_TICKET_NUMBER and its column (Bitrix's field cache has expired)",
+      ]),
     );
     expect(await columnsOf(t, 'b_uts_support')).toEqual(['VALUE_ID', 'UF_ORDER_ID']);
   });
