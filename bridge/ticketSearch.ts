@@ -14,8 +14,10 @@ import { columnCharset, fitToCharset } from './nativeText';
  * Words: the text without markup, upper case (ru: Ё as Е), split at anything not a letter or digit,
  * at most 50 characters, stemmed with the Snowball stemmer of the site's language (the module's stemmers
  * follow the same algorithms: checked on the real module for the words of a ticket; words of another
- * script pass through unchanged there as here). Words of one character are left out; the module also
- * leaves out a short stop list (THE, AND, HTTP…), which this index may hold: a harmless extra row.
+ * script pass through unchanged there as here). Words of one character are left out, and on English
+ * sites the search module's stop words (checked on the real module: a ticket's index there and here
+ * are the same words). The Russian stop list was not in the checked installation: Russian sites may get
+ * a few extra rows for such words, which only makes a search find what it would find anyway.
  */
 type Db = Knex | Knex.Transaction;
 
@@ -28,6 +30,11 @@ export async function searchIndexEnabled(db: Db): Promise<boolean> {
     .first('VALUE')) as { VALUE: string | null } | undefined;
   return option?.VALUE === SEARCH_INDEX_VERSION;
 }
+
+/** Stems the search module leaves out of an English index (compared as stems, upper case). */
+const STOP_STEMS: Record<string, ReadonlySet<string>> = {
+  en: new Set('A AND ARE BE BY FOR GIF HTTP IMG IN IS IT OF OFF ON QUOTE RU THE WAS WITH WWW'.split(' ')),
+};
 
 const stemmers = new Map<string, Stemmer>();
 
@@ -49,11 +56,13 @@ export function searchWords(text: string, language: string): string[] {
     .replace(/&(?:amp|lt|gt|quot|#\d+);/gi, ' ');
   const upper = language === 'ru' ? plain.toUpperCase().replace(/Ё/g, 'Е') : plain.toUpperCase();
   const stemmer = stemmerFor(language);
+  const stop = STOP_STEMS[language === 'ru' ? 'ru' : 'en'];
   const words = new Set<string>();
   for (const raw of upper.split(/[^\p{L}\p{N}_]+/u)) {
     const word = Array.from(raw).slice(0, 50).join('');
     if (Array.from(word).length < 2) continue;
-    words.add(stemmer.stem(word.toLowerCase()).toUpperCase().slice(0, 70));
+    const stem = stemmer.stem(word.toLowerCase()).toUpperCase().slice(0, 70);
+    if (Array.from(stem).length >= 2 && !stop?.has(stem)) words.add(stem);
   }
   return [...words];
 }
