@@ -4,7 +4,8 @@
 #     private servers from it (always for the database-restart cases, and for everything when
 #     BXSUP_TEST_DB_URL is not set);
 #   - Chromium: the HTML report is checked in real headless Chromium;
-#   - php-cli: the PHP files the installer places are run by real PHP.
+#   - php-cli: the PHP files the installer places are run by real PHP, and PHP's own unserialize()
+#     reads the b_event rows of the bitrix mail transport (cp1251 included).
 # Missing ones are installed with apt when this runs as root on Debian/Ubuntu; otherwise the one apt
 # line to run is printed and the test run stops (exit 2). Nothing is installed when all are present.
 set -eu

@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 
 /**
  * php-cli for the tests that check what PHP itself makes of our output (unserialize() of C_FIELDS). A
- * machine without it fails such a test with one line that says what to install: never a silent skip.
+ * machine without it fails such a test with one line that says what to install: never a silent skip
+ * (`npm test` installs it first, scripts/test-prerequisites.sh).
  */
 export function runPhp(code: string, input: Buffer | string = ''): string {
   const result = spawnSync('php', ['-r', code], { input });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
     throw new Error(
-      'php-cli is not installed: apt-get install -y php-cli (Debian/Ubuntu), then run npm test again',
+      'php-cli is not installed: npm test installs it (scripts/test-prerequisites.sh); by hand: apt-get install -y php-cli',
     );
   }
   if (result.status !== 0) throw new Error(`php failed: ${result.stderr.toString()}`);
