@@ -31,10 +31,12 @@ describe('status: health that tells the truth', () => {
   });
 
   it('sync passes that keep failing, and the tickets waiting meanwhile, make it unhealthy', async () => {
-    // Every pass fails on the new ticket (a refusal the daemon cannot fix, but no reason to stop).
+    // Every pass fails on the new ticket (a refusal the daemon cannot fix, but no reason to stop). Its
+    // class is an access rule's (42), which would refuse any ticket, so the pass fails; a refusal of
+    // one row's data (class 22, 23 or 45) sets that ticket aside instead (test/sync/setAside.test.ts).
     await t.db.raw(
       `CREATE TRIGGER refuse_mirror BEFORE INSERT ON bl_support_ticket FOR EACH ROW
-       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'mirror write refused'`,
+       SIGNAL SQLSTATE '42000' SET MESSAGE_TEXT = 'mirror write refused'`,
     );
     const daemon = startBxsup(['run', '--db', t.url], {
       cwd: configDir({
