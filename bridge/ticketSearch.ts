@@ -58,7 +58,11 @@ export function searchWords(text: string, language: string): string[] {
   const stemmer = stemmerFor(language);
   const stop = STOP_STEMS[language === 'ru' ? 'ru' : 'en'];
   const words = new Set<string>();
+  // Each distinct word is stemmed once: a long message repeats its words (a 17 MB reply has a handful).
+  const seen = new Set<string>();
   for (const raw of upper.split(/[^\p{L}\p{N}_]+/u)) {
+    if (raw.length < 2 || seen.has(raw)) continue;
+    seen.add(raw);
     const word = Array.from(raw).slice(0, 50).join('');
     if (Array.from(word).length < 2) continue;
     const stem = stemmer.stem(word.toLowerCase()).toUpperCase().slice(0, 70);
