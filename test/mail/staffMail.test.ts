@@ -145,13 +145,14 @@ describe('SLA mails to staff', () => {
   });
 
   it('the install digest in Russian has no English sentence', () => {
-    const [mail] = sink
-      .to('anna@shop.example.ru')
-      .filter(
-        (m) =>
-          m.parsed.headers.get('x-bxsup-event') === 'SUPPORT_SLA_DIGEST' &&
-          m.parsed.text?.includes('SUP-20240311-0003'),
-      );
+    const [mail] = sink.to('anna@shop.example.ru').filter(
+      (m) =>
+        m.parsed.headers.get('x-bxsup-event') === 'SUPPORT_SLA_DIGEST' &&
+        m.parsed.text?.includes('SUP-20240311-0003') &&
+        // The daily digest above lists this ticket too (and 0001); mails arrive in any order.
+        !m.parsed.text?.includes('SUP-20240311-0001'),
+    );
+    expect(mail).toBeDefined();
     expect(mail.parsed.text).toContain('Эти обращения уже прошли срок SLA, когда bxsup был установлен.');
     expect(mail.parsed.text).not.toMatch(/\b(?:tickets|already|when|was|installed|past)\b/);
     expect(mail.parsed.html).not.toMatch(/\b(?:tickets|already|when|was|installed|past)\b/);
