@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,6 +68,11 @@ export async function startPrivateServer(
     );
   const dir = mkdtempSync(path.join(tmpdir(), 'bxsup-mariadb-'));
   const datadir = path.join(dir, 'data');
+  // A tmpdir of its own: a server cleans the temporary-table files in its tmpdir when it starts, and
+  // in the shared /tmp those belong to the other servers on the machine (their sessions' temporary
+  // tables vanish: "Error on delete of '/tmp/#sql-temptable-…'").
+  const scratch = path.join(dir, 'tmp');
+  mkdirSync(scratch);
   const installer = INSTALL_DB.find((p) => existsSync(p) && !p.endsWith('mysqld'));
   const init = installer
     ? spawnSync(
@@ -78,12 +83,23 @@ export async function startPrivateServer(
           '--user=root',
           '--auth-root-authentication-method=normal',
           '--skip-test-db',
+          `--tmpdir=${scratch}`,
         ],
         { encoding: 'utf8' },
       )
-    : spawnSync(binary, ['--no-defaults', '--initialize-insecure', `--datadir=${datadir}`, '--user=root'], {
-        encoding: 'utf8',
-      });
+    : spawnSync(
+        binary,
+        [
+          '--no-defaults',
+          '--initialize-insecure',
+          `--datadir=${datadir}`,
+          `--tmpdir=${scratch}`,
+          '--user=root',
+        ],
+        {
+          encoding: 'utf8',
+        },
+      );
   if (init.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     throw new BxsupError(
@@ -106,6 +122,7 @@ export async function startPrivateServer(
         '--user=root',
         '--skip-log-bin',
         `--pid-file=${path.join(dir, 'mysqld.pid')}`,
+        `--tmpdir=${scratch}`,
       ],
       { stdio: 'ignore' },
     );
