@@ -1,0 +1,2 @@
+<?php
+$MESS['BXSUP_ORDER_NONE'] = '(no order)';

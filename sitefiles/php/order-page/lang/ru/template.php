@@ -1,0 +1,2 @@
+<?php
+$MESS['BXSUP_ASK_ABOUT_ORDER'] = 'Задать вопрос по заказу';
