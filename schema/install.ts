@@ -23,12 +23,17 @@ import {
   UTS_TABLE,
 } from './userFields';
 import { INSTALLED_USER_FIELDS } from './ticketUserFields';
+import { ORDER_PICKER_STEP } from '../sitefiles/orderPickerStep';
 
 export interface InstallOptions {
   dryRun: boolean;
   seedDictionaries: boolean;
   /** Switch off the native mails to customers that ours replace (mail/install/takeOverCustomerMail.ts). */
   takeOverCustomerMail?: boolean;
+  /** Place the customer form's order picker when a site root is known (`--no-order-picker` says no). */
+  orderPicker?: boolean;
+  /** Also wrap the order page with an "Ask about this order" link to this address (#ORDER_ID#). */
+  orderPageLink?: string | null;
 }
 
 export interface InstallDeps {
@@ -36,8 +41,10 @@ export interface InstallDeps {
   target: DbTarget;
   runner: SqlRunner;
   now: Date;
-  /** The site's document root (--bitrix-root / db.bitrixRoot), when known: Bitrix's caches are cleared there. */
+  /** The site's document root (--bitrix-root / db.bitrixRoot), when known: Bitrix's caches are cleared there, the order picker's files placed. */
   bitrixRoot?: string;
+  /** A line under the current step: in a dry run, each file it would write. */
+  note?: (line: string) => void;
   /** Called once per step, as it ends: "[2/4] our tables: created (schema version 1)". */
   onStep: (index: number, total: number, title: string, result: string) => void;
 }
@@ -57,6 +64,8 @@ export interface StepOutcome {
 
 export interface InstallStep {
   title: string;
+  /** Refuses (throws) before any step changes anything: the site's own files in our way. */
+  check?(deps: InstallDeps, options: InstallOptions): Promise<void>;
   /** Returns the one-line result. */
   run(deps: InstallDeps, options: InstallOptions): Promise<StepOutcome>;
   /**
@@ -161,6 +170,7 @@ const STEPS: InstallStep[] = [
     },
   },
   ...MAIL_INSTALL_STEPS,
+  ORDER_PICKER_STEP,
 ];
 
 export async function runInstall(deps: InstallDeps, options: InstallOptions): Promise<InstallReport> {
@@ -169,6 +179,7 @@ export async function runInstall(deps: InstallDeps, options: InstallOptions): Pr
   deps.onStep(1, total, 'checking the database', warnings.length ? `ok (${warnings.join('; ')})` : 'ok');
   // Two installers at once: the second waits here, then finds everything in place.
   const locked = await withNamedLock(deps.target, 'install', 120, async () => {
+    for (const step of STEPS) await step.check?.(deps, options);
     let changed = false;
     for (const [i, step] of STEPS.entries()) {
       const outcome = await step.run(deps, options);

@@ -14,7 +14,11 @@ export type NativeChangeKind =
   | 'dictionary'
   | 'event_type'
   | 'event_message'
-  | 'native_template_off';
+  | 'native_template_off'
+  // A file bxsup placed in the site (target: its path under the document root; detail: root, sha256,
+  // mode) and a folder it created for one (removed only when empty).
+  | 'site_file'
+  | 'site_dir';
 
 export interface NativeChange {
   id: number;
@@ -56,7 +60,23 @@ export async function hasNativeChange(db: Db, kind: NativeChangeKind, target: st
   return (await db(TABLE).where({ kind, target }).first()) !== undefined;
 }
 
-/** Replaces the detail of a journal entry (uninstall notes what it has done so far). */
+export async function findNativeChange(
+  db: Db,
+  kind: NativeChangeKind,
+  target: string,
+): Promise<NativeChange | null> {
+  if (!(await tableExists(db, TABLE))) return null;
+  const row = await db(TABLE).where({ kind, target }).first('id', 'kind', 'target', 'detail');
+  if (!row) return null;
+  return {
+    id: Number(row.id),
+    kind: row.kind as NativeChangeKind,
+    target: row.target as string,
+    detail: row.detail ? (JSON.parse(row.detail as string) as Record<string, unknown>) : {},
+  };
+}
+
+/** Replaces the detail of a journal entry (uninstall notes what it has done so far; a site file rewritten). */
 export async function updateNativeChange(
   runner: SqlRunner,
   change: Pick<NativeChange, 'kind' | 'target'>,

@@ -28,6 +28,7 @@ import {
   UTS_TABLE,
   utsTableIsEmptyOfFields,
 } from './userFields';
+import { reverseSiteDir, reverseSiteFile } from '../sitefiles/reverseSiteFiles';
 
 export interface UninstallOptions {
   purge: boolean;
@@ -40,6 +41,8 @@ export interface UninstallDeps {
   /** Bitrix's caches of the site (bridge/bitrixCache.ts): a column goes only once no cache lists its field. */
   cache: BitrixCache;
   now: Date;
+  /** The site's document root, for the files install placed (else the root recorded at install). */
+  siteRoot?: string | null;
 }
 
 export interface UninstallReport {
@@ -92,6 +95,8 @@ export const REVERSERS: Partial<Record<NativeChangeKind, Reverser>> = {
   event_type: reverseEventType,
   event_message: reverseEventMessage,
   native_template_off: reverseNativeTemplateOff,
+  site_file: reverseSiteFile,
+  site_dir: reverseSiteDir,
 };
 
 export async function runUninstall(deps: UninstallDeps, options: UninstallOptions): Promise<UninstallReport> {

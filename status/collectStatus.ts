@@ -3,6 +3,7 @@ import { bitrixMailSection } from './bitrixMailSection';
 import { escalationSection } from './escalationSection';
 import { installSection } from './installSection';
 import { setAsideSection } from './setAsideSection';
+import { orderPickerSection } from './orderPickerSection';
 import { outboxSection } from './outboxSection';
 import { schemaSection } from './schemaSection';
 import { StatusCollector, StatusDeps, StatusSection } from './section';
@@ -14,6 +15,7 @@ export const STATUS_SECTIONS: StatusCollector[] = [
   databaseSection,
   schemaSection,
   installSection,
+  orderPickerSection,
   syncSection,
   setAsideSection,
   outboxSection,

@@ -5,6 +5,7 @@ import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
 import { confirm } from '../confirm';
 import { createCliContext, openSiteDb } from '../context';
 import { stdoutOutput } from '../output';
+import { checkTicketFormUrl, DEFAULT_TICKET_FORM_URL } from '../../sitefiles/orderPickerPlan';
 
 export function installCommand(): Command {
   return new Command('install')
@@ -30,6 +31,14 @@ export function installCommand(): Command {
       '--take-over-customer-mail',
       "switch off Bitrix's own mails to customers about new tickets and support's answers (bxsup mails them); uninstall switches them back",
     )
+    .option(
+      '--no-order-picker',
+      "do not place the customer form's order picker under the site's /local (with --bitrix-root)",
+    )
+    .option(
+      '--order-page-link [url]',
+      `also add an "Ask about this order" link to the order page, to the new-ticket form at url (#ORDER_ID# is the order; default ${DEFAULT_TICKET_FORM_URL})`,
+    )
     .action(
       async (opts: {
         db?: string;
@@ -39,8 +48,14 @@ export function installCommand(): Command {
         yes?: boolean;
         seedDictionaries?: boolean;
         takeOverCustomerMail?: boolean;
+        orderPicker: boolean;
+        orderPageLink?: string | true;
       }) => {
         const ctx = createCliContext(opts);
+        const orderPageLink =
+          opts.orderPageLink === undefined
+            ? null
+            : checkTicketFormUrl(opts.orderPageLink === true ? DEFAULT_TICKET_FORM_URL : opts.orderPageLink);
         const out = stdoutOutput();
         const { db, target } = await openSiteDb(opts, ctx, 2);
         try {
@@ -64,12 +79,15 @@ export function installCommand(): Command {
               runner,
               now: ctx.clock.now(),
               bitrixRoot: opts.bitrixRoot ?? ctx.config.db.bitrixRoot,
+              note: (line) => out.line(`  ${line}`),
               onStep: (i, n, title, result) => out.step(i, n, title, result),
             },
             {
               dryRun: Boolean(opts.dryRun),
               seedDictionaries: Boolean(opts.seedDictionaries),
               takeOverCustomerMail: Boolean(opts.takeOverCustomerMail),
+              orderPicker: opts.orderPicker,
+              orderPageLink,
             },
           );
           for (const warning of report.warnings) ctx.logger.warn(warning);

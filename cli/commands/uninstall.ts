@@ -11,6 +11,7 @@ import { tableExists } from '../../schema/migrator';
 import { confirm } from '../confirm';
 import { createCliContext, openSiteDb } from '../context';
 import { stdoutOutput } from '../output';
+import { siteRoot } from '../../sitefiles/siteRoot';
 
 export function uninstallCommand(): Command {
   return new Command('uninstall')
@@ -74,6 +75,7 @@ export function uninstallCommand(): Command {
               runner,
               cache: bitrixCacheOf(opts.bitrixRoot ?? ctx.config.db.bitrixRoot),
               now: ctx.clock.now(),
+              siteRoot: siteRoot(opts.bitrixRoot ?? ctx.config.db.bitrixRoot),
             },
             { purge: Boolean(opts.purge) },
           );
