@@ -48,7 +48,7 @@ function orderPageImitation(): string {
 `;
 }
 
-function put(root: string, file: string, text: string): void {
+export function put(root: string, file: string, text: string): void {
   mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
   writeFileSync(path.join(root, file), text);
 }
@@ -58,7 +58,8 @@ export interface PhpSite {
   remove(): void;
 }
 
-export function makeSite(options: { orderPageLink?: string } = {}): PhpSite {
+/** `place: false` leaves bxsup's files out (for the installer's tests, which place them with the CLI). */
+export function makeSite(options: { orderPageLink?: string; place?: boolean } = {}): PhpSite {
   const root = mkdtempSync(path.join(os.tmpdir(), 'bxsup-site-'));
   const stock = 'bitrix/components/bitrix/support.ticket.edit/templates/.default';
   const bundled =
@@ -74,6 +75,7 @@ export function makeSite(options: { orderPageLink?: string } = {}): PhpSite {
   const orderPage = 'bitrix/components/bitrix/sale.personal.order.detail/templates/.default';
   put(root, `${orderPage}/template.php`, orderPageImitation());
   put(root, `${orderPage}/result_modifier.php`, "<?php $arResult['ACCOUNT_NUMBER'] .= ' (modified)';\n");
+  if (options.place === false) return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
   for (const file of planOrderPickerFiles({
     root,
     siteTemplates: [],
