@@ -48,7 +48,10 @@ function orderPageImitation(): string {
 `;
 }
 
-export function put(root: string, file: string, text: string): void {
+/** A 1×1 transparent GIF: the imitation's icon. */
+const GIF = 'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+
+function put(root: string, file: string, text: string): void {
   mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
   writeFileSync(path.join(root, file), text);
 }
@@ -69,6 +72,8 @@ export function makeSite(options: { orderPageLink?: string; place?: boolean } = 
     [bundled, 'bundled'],
   ]) {
     put(root, `${folder}/template.php`, imitationTemplate(mark));
+    mkdirSync(path.join(root, folder, 'images'), { recursive: true });
+    writeFileSync(path.join(root, folder, 'images', 'icon.gif'), Buffer.from(GIF, 'base64'));
     put(root, `${folder}/style.css`, '.support-ticket-edit-form { width: 100%; }\n');
     put(root, `${folder}/lang/en/template.php`, `<?php $MESS['IMITATION_TITLE'] = 'Subject (${mark})';\n`);
   }

@@ -61,7 +61,12 @@ interface Message {
 export async function inspectInChromium<T>(
   file: string,
   expression: string,
-  options: { screenshot?: boolean; timeoutMs?: number } = {},
+  options: {
+    screenshot?: boolean;
+    /** only the box of the first element matching this selector (a margin of 16 px around it) */
+    screenshotOf?: string;
+    timeoutMs?: number;
+  } = {},
 ): Promise<PageInspection<T>> {
   assertChromium();
   const profile = mkdtempSync(path.join(os.tmpdir(), 'bxsup-chromium-'));
@@ -180,9 +185,21 @@ export async function inspectInChromium<T>(
       if (remote.exceptionDetails) throw new Error(`evaluation failed: ${remote.exceptionDetails.text}`);
       result.value = remote.result.value;
       if (options.screenshot) {
+        let clip: object | undefined;
+        if (options.screenshotOf) {
+          const { result: box } = await send(
+            'Runtime.evaluate',
+            {
+              expression: `(() => { const r = document.querySelector(${JSON.stringify(options.screenshotOf)}).getBoundingClientRect(); return { x: Math.max(0, r.x - 16), y: Math.max(0, r.y - 16), width: r.width + 32, height: r.height + 32, scale: 1 }; })()`,
+              returnByValue: true,
+            },
+            session,
+          );
+          clip = (box as { result: { value: object } }).result.value;
+        }
         const { result: shot } = await send(
           'Page.captureScreenshot',
-          { format: 'png', captureBeyondViewport: true },
+          { format: 'png', captureBeyondViewport: true, ...(clip ? { clip } : {}) },
           session,
         );
         result.screenshotPng = Buffer.from(shot!.data as string, 'base64');
