@@ -47,12 +47,23 @@ export async function recordNativeChange(
 export async function listNativeChanges(db: Db): Promise<NativeChange[]> {
   if (!(await tableExists(db, TABLE))) return [];
   const rows = await db(TABLE).select('id', 'kind', 'target', 'detail').orderBy('id', 'desc');
-  return rows.map((r: { id: number; kind: NativeChangeKind; target: string; detail: string | null }) => ({
+  return rows.map(toChange);
+}
+
+interface ChangeRow {
+  id: number;
+  kind: NativeChangeKind;
+  target: string;
+  detail: string | null;
+}
+
+function toChange(r: ChangeRow): NativeChange {
+  return {
     id: Number(r.id),
     kind: r.kind,
     target: r.target,
     detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : {},
-  }));
+  };
 }
 
 export async function hasNativeChange(db: Db, kind: NativeChangeKind, target: string): Promise<boolean> {
@@ -66,14 +77,9 @@ export async function findNativeChange(
   target: string,
 ): Promise<NativeChange | null> {
   if (!(await tableExists(db, TABLE))) return null;
-  const row = await db(TABLE).where({ kind, target }).first('id', 'kind', 'target', 'detail');
-  if (!row) return null;
-  return {
-    id: Number(row.id),
-    kind: row.kind as NativeChangeKind,
-    target: row.target as string,
-    detail: row.detail ? (JSON.parse(row.detail as string) as Record<string, unknown>) : {},
-  };
+  const row = (await db(TABLE).where({ kind, target }).first('id', 'kind', 'target', 'detail')) as
+    ChangeRow | undefined;
+  return row ? toChange(row) : null;
 }
 
 /** Replaces the detail of a journal entry (uninstall notes what it has done so far; a site file rewritten). */

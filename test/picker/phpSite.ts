@@ -51,7 +51,7 @@ function orderPageImitation(): string {
 /** A 1×1 transparent GIF: the imitation's icon. */
 const GIF = 'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 
-function put(root: string, file: string, text: string): void {
+export function put(root: string, file: string, text: string): void {
   mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
   writeFileSync(path.join(root, file), text);
 }
