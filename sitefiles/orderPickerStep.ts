@@ -4,7 +4,8 @@ import { Db } from '../core/db';
 import { BxsupError } from '../core/errors';
 import { tableExists } from '../schema/migrator';
 import type { InstallDeps, InstallOptions, InstallStep } from '../schema/install';
-import { planOrderPickerFiles, PlannedFile } from './orderPickerPlan';
+import { planOrderPickerFiles, PlannedFile, TICKET_FORM } from './orderPickerPlan';
+import { hasTemplate } from './templateSearch';
 import { FileAction, placeFiles, planActions } from './placeSiteFiles';
 import { readSiteFileModes } from './siteFs';
 import { siteRoot } from './siteRoot';
@@ -47,9 +48,17 @@ export async function planForSite(
   });
 }
 
+/** A root without the support module's ticket form component (a copy of the settings only, say). */
+function formComponentMissing(root: string): boolean {
+  return !hasTemplate(
+    root,
+    `/bitrix/components/bitrix/support.ticket.edit/templates/${TICKET_FORM.template}`,
+  );
+}
+
 async function actionsFor(deps: InstallDeps, options: InstallOptions): Promise<FileAction[] | null> {
   const root = siteRoot(deps.bitrixRoot);
-  if (options.orderPicker === false || !root) return null;
+  if (options.orderPicker === false || !root || formComponentMissing(root)) return null;
   const files = await planForSite(deps.db, root, options.orderPageLink ?? null);
   return planActions(deps.db, root, files, OPT_OUT);
 }
@@ -66,6 +75,11 @@ export const ORDER_PICKER_STEP: InstallStep = {
       return {
         result:
           'not placed: no site root given (add it later with bxsup install --bitrix-root /path/to/site)',
+        changed: false,
+      };
+    if (formComponentMissing(root))
+      return {
+        result: `not placed: ${root} has no bitrix/components/bitrix/support.ticket.edit (is it the document root of a site with the support module?)`,
         changed: false,
       };
     const actions = (await actionsFor(deps, options))!;

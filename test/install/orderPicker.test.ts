@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadBitrixFixture } from '../../fixtures/seed';
 import { runCli } from '../helpers/cli';
@@ -61,6 +71,21 @@ describe('bxsup install places the order picker into the site', () => {
     expect(result.stdout).toMatch(
       /order picker \(customer form\): not placed: no site root given \(add it later with bxsup install --bitrix-root \/path\/to\/site\)/,
     );
+  });
+
+  it("a root without the support module's components: the database part installs, the picker is not placed", async () => {
+    const bare = mkdtempSync(path.join(os.tmpdir(), 'bxsup-bare-'));
+    try {
+      mkdirSync(path.join(bare, 'bitrix'));
+      const result = await runCli(['install', '--db', t.url, '--bitrix-root', bare, '--dry-run']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(
+        `not placed: ${bare} has no bitrix/components/bitrix/support.ticket.edit`,
+      );
+      expect(readdirSync(bare)).toEqual(['bitrix']);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 
   it('dry run lists the files and writes none', async () => {
