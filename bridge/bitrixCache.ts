@@ -56,7 +56,13 @@ export function bitrixCacheOf(bitrixRoot: string | undefined): BitrixCache {
   return {
     describe: `files under ${path.dirname(managed)}`,
     clearable: true,
-    clearUserFields: (options) => remove(path.join(managed, 'b_user_field'), 'the user field cache', options),
+    // Field definitions, and an enumeration's values (CUserFieldEnum caches them apart).
+    clearUserFields: (options) =>
+      removeAll(
+        [path.join(managed, 'b_user_field'), path.join(managed, 'b_user_field_enum')],
+        'the user field cache',
+        options,
+      ),
     clearMailQueueFlag: (options) => remove(managedEntry(managed, 'events'), 'the mail queue flag', options),
   };
 }
@@ -65,6 +71,12 @@ export function bitrixCacheOf(bitrixRoot: string | undefined): BitrixCache {
 function managedEntry(dir: string, uniqueId: string): string {
   const hash = createHash('md5').update(uniqueId).digest('hex');
   return path.join(dir, hash.slice(0, 2), `${hash}.php`);
+}
+
+/** Clears each; says what the first is (the others are its companions), or the first failure. */
+function removeAll(targets: string[], what: string, options: { dryRun?: boolean } = {}): CacheClear {
+  const results = targets.map((t) => remove(t, what, options));
+  return results.find((r) => !r.cleared) ?? results[0];
 }
 
 function remove(target: string, what: string, options: { dryRun?: boolean } = {}): CacheClear {

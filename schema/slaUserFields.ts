@@ -21,6 +21,34 @@ export const UF_SLA_DEADLINE: UserFieldSpec = {
   computed: true,
 };
 
+/**
+ * The SLA state (escalator/state/slaStateField.ts), an enumeration so that the admin list filters it
+ * with a list of its values (SHOW_FILTER 'I': exact) and sorts it by urgency (the values' IDs are
+ * added in that order).
+ */
+export const UF_SLA_STATE: UserFieldSpec = {
+  fieldName: 'UF_SLA_STATE',
+  userTypeId: 'enumeration',
+  xmlId: 'sla_state',
+  sort: 105,
+  // CUserTypeEnum::PrepareSettings defaults.
+  settings: { DISPLAY: 'LIST', LIST_HEIGHT: 1, CAPTION_NO_VALUE: '', SHOW_NO_VALUE: 'Y' },
+  labels: {
+    en: { edit: 'SLA state', list: 'SLA' },
+    ru: { edit: 'Состояние SLA', list: 'SLA' },
+  },
+  holdsCustomerData: false,
+  computed: true,
+  showFilter: 'I',
+  enumValues: [
+    { xmlId: 'breached', label: { en: 'breached', ru: 'просрочено' } },
+    { xmlId: 'warning', label: { en: 'warning', ru: 'скоро срок' } },
+    { xmlId: 'on_time', label: { en: 'on time', ru: 'в срок' } },
+    { xmlId: 'paused', label: { en: 'paused', ru: 'на паузе' } },
+    { xmlId: 'met', label: { en: 'met', ru: 'выполнено' } },
+  ],
+};
+
 export const UF_TICKET_NUMBER: UserFieldSpec = {
   fieldName: 'UF_TICKET_NUMBER',
   userTypeId: 'string',
@@ -34,4 +62,6 @@ export const UF_TICKET_NUMBER: UserFieldSpec = {
   },
   holdsCustomerData: false,
   computed: true,
+  // Substring: operators type "0042" or "SUP-20240312".
+  showFilter: 'S',
 };

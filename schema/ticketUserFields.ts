@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { UF_SLA_DEADLINE, UF_TICKET_NUMBER } from './slaUserFields';
+import { UF_SLA_DEADLINE, UF_SLA_STATE, UF_TICKET_NUMBER } from './slaUserFields';
 import { UF_ORDER_ID, UserFieldSpec } from './userFields';
 
 /** The user fields the installer registers on tickets, in this order; later capabilities append theirs. */
@@ -7,6 +7,7 @@ export const INSTALLED_USER_FIELDS: readonly UserFieldSpec[] = [
   UF_ORDER_ID,
   UF_SLA_DEADLINE,
   UF_TICKET_NUMBER,
+  UF_SLA_STATE,
 ];
 
 /**

@@ -13,7 +13,7 @@ import { SqlRunner } from './sqlRunner';
  */
 export interface UserFieldSpec {
   fieldName: string;
-  userTypeId: 'integer' | 'string' | 'datetime';
+  userTypeId: 'integer' | 'string' | 'datetime' | 'enumeration';
   xmlId: string;
   sort: number;
   settings: Record<string, unknown>;
@@ -31,6 +31,11 @@ export interface UserFieldSpec {
   showInList?: boolean;
   /** b_user_field.SHOW_FILTER: 'N' none, 'I' exact, 'E' mask, 'S' substring; default 'N'. */
   showFilter?: 'N' | 'I' | 'E' | 'S';
+  /**
+   * An enumeration's values (b_user_field_enum rows, found again by XML_ID), in their order. Bitrix keeps
+   * one text per value, not one per language: the site's default language picks it.
+   */
+  enumValues?: ReadonlyArray<{ xmlId: string; label: Record<'en' | 'ru', string> }>;
 }
 
 export const UTS_TABLE = 'b_uts_support';
@@ -41,7 +46,11 @@ const COLUMN_TYPE: Record<UserFieldSpec['userTypeId'], string> = {
   integer: 'int(18)',
   string: 'text',
   datetime: 'datetime',
+  // CUserTypeEnum::GetDBColumnType: the chosen value's b_user_field_enum.ID.
+  enumeration: 'int(18)',
 };
+
+export const ENUM_TABLE = 'b_user_field_enum';
 
 export const UF_ORDER_ID: UserFieldSpec = {
   fieldName: 'UF_ORDER_ID',
@@ -53,6 +62,8 @@ export const UF_ORDER_ID: UserFieldSpec = {
   labels: { en: { edit: 'Order Number', list: 'Order' }, ru: { edit: 'Номер заказа', list: 'Заказ' } },
   holdsCustomerData: true,
   computed: false,
+  // Exact: an operator looks for the tickets about one order.
+  showFilter: 'I',
 };
 
 /** The native tables a field's registration writes (probed once, see NativeColumns). */
@@ -201,11 +212,52 @@ export async function registerUserField(
     outcome.changed = outcome.metadataChanged = true;
     if (existing !== null) outcome.details.push(`its ${language} label added`);
   }
+  if (spec.enumValues && (existing === null || (await hasNativeChange(db, 'user_field', spec.fieldName)))) {
+    if (await registerEnumValues(db, runner, spec)) outcome.changed = outcome.metadataChanged = true;
+  }
   if (!columns.has(UTS_TABLE, spec.fieldName)) {
     await runner.run(`ALTER TABLE ${UTS_TABLE} ADD ${spec.fieldName} ${COLUMN_TYPE[spec.userTypeId]}`);
     outcome.changed = true;
   }
   return outcome;
+}
+
+/**
+ * The missing values of one of our enumerations, each keyed by XML_ID, in the language of the site
+ * marked default (Russian or English). Values are added in their order, so their IDs sort as they do.
+ */
+async function registerEnumValues(db: Db, runner: SqlRunner, spec: UserFieldSpec): Promise<boolean> {
+  const fieldId = await findUserFieldId(db, spec.fieldName);
+  const present = new Set<string>(
+    fieldId === null ? [] : await db(ENUM_TABLE).where('USER_FIELD_ID', fieldId).pluck('XML_ID'),
+  );
+  const language = await defaultSiteLanguage(db);
+  let added = false;
+  for (const [i, value] of (spec.enumValues ?? []).entries()) {
+    if (present.has(value.xmlId)) continue;
+    await runner.run(
+      `INSERT IGNORE INTO ${ENUM_TABLE} (USER_FIELD_ID, VALUE, DEF, SORT, XML_ID)
+       SELECT ID, ?, 'N', ?, ? FROM b_user_field WHERE ENTITY_ID = ? AND FIELD_NAME = ?`,
+      [value.label[language], (i + 1) * 10, value.xmlId, ENTITY_ID, spec.fieldName],
+    );
+    added = true;
+  }
+  return added;
+}
+
+async function defaultSiteLanguage(db: Db): Promise<'en' | 'ru'> {
+  const site = await db('b_lang').orderByRaw("DEF = 'Y' DESC").orderBy('SORT').first('LANGUAGE_ID');
+  return site?.LANGUAGE_ID === 'ru' ? 'ru' : 'en';
+}
+
+/** b_user_field_enum.ID by XML_ID for one of our enumerations (empty when it is not installed). */
+export async function enumValueIds(db: Db, fieldName: string): Promise<Map<string, number>> {
+  const fieldId = await findUserFieldId(db, fieldName);
+  if (fieldId === null || !(await tableExists(db, ENUM_TABLE))) return new Map();
+  const rows = await db(ENUM_TABLE)
+    .where('USER_FIELD_ID', fieldId)
+    .select<Array<{ ID: number; XML_ID: string }>>('ID', 'XML_ID');
+  return new Map(rows.map((r) => [r.XML_ID, Number(r.ID)]));
 }
 
 /** Removes a field's labels and definition (what Bitrix lists); the column is dropped separately. */
@@ -217,6 +269,9 @@ export async function removeUserFieldDefinition(
   const fieldId = await findUserFieldId(db, fieldName);
   if (fieldId === null) return false;
   await runner.run('DELETE FROM b_user_field_lang WHERE USER_FIELD_ID = ?', [fieldId]);
+  // An enumeration's values go with it, as CUserTypeEntity::Delete removes them.
+  if ((await tableExists(db, ENUM_TABLE)) && (await db(ENUM_TABLE).where('USER_FIELD_ID', fieldId).first()))
+    await runner.run(`DELETE FROM ${ENUM_TABLE} WHERE USER_FIELD_ID = ?`, [fieldId]);
   await runner.run('DELETE FROM b_user_field WHERE ID = ?', [fieldId]);
   return true;
 }

@@ -10,6 +10,8 @@ import { deadlinesInForce, StoredDeadlines } from './deadlinesInForce';
 
 /** What the engine says about one ticket at `now`, with what was already done about it. */
 export interface TicketComputation {
+  /** The instant it was computed for. */
+  now: Date;
   ticket: TicketSlaRow;
   events: SlaEvent[];
   state: SlaState;
@@ -39,6 +41,7 @@ export async function computeTickets(
     const state = computeSla(events, deps.policy);
     const done = fired.get(ticket.id) ?? [];
     out.push({
+      now,
       ticket,
       events,
       state,

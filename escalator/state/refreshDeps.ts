@@ -4,6 +4,8 @@ import { Config } from '../../core/config';
 import { BASELINE_CURSORS } from '../../schema/historyBaseline';
 import { COMPUTED_USER_FIELDS } from '../../schema/ticketUserFields';
 import { loadSlaPolicy } from '../loadPolicy';
+import { enumValueIds } from '../../schema/userFields';
+import { UF_SLA_STATE } from '../../schema/slaUserFields';
 import { SlaRefreshDeps } from './refreshSla';
 
 /** The ticket user fields the SLA refresh keeps current when the installer has registered them. */
@@ -15,10 +17,11 @@ export const SLA_USER_FIELDS = COMPUTED_USER_FIELDS.map((f) => f.fieldName);
  * daemon; the sync once per pass that changed something.
  */
 export async function createSlaRefreshDeps(db: Knex, config: Config, zone: string): Promise<SlaRefreshDeps> {
-  const [policy, userFields, installed] = await Promise.all([
+  const [policy, userFields, installed, slaStateIds] = await Promise.all([
     loadSlaPolicy(db, config.sla, zone),
     existingUserFieldColumns(db, SLA_USER_FIELDS),
     db('bl_support_cursor').where({ name: BASELINE_CURSORS.installedAt }).first('value'),
+    enumValueIds(db, UF_SLA_STATE.fieldName),
   ]);
   return {
     db,
@@ -26,6 +29,7 @@ export async function createSlaRefreshDeps(db: Knex, config: Config, zone: strin
     levels: config.escalation.levels,
     zone,
     userFields,
+    slaStateIds,
     installedAt: installed ? new Date(Number((installed as { value: number }).value)) : null,
   };
 }

@@ -4,6 +4,7 @@ import { upsertManyUserFieldValues, upsertUserFieldValues } from '../../bridge/u
 import { updateTicketsJoined } from '../../sync/store/tickets';
 import { COMPUTED_USER_FIELDS, computedFieldSignature } from '../../schema/ticketUserFields';
 import { TicketComputation } from './computeState';
+import { nextSlaStateChange, slaStateAt } from './slaStateField';
 
 /**
  * Writes a computed SLA state to bl_support_ticket and the ticket's user fields, in one transaction.
@@ -13,8 +14,10 @@ import { TicketComputation } from './computeState';
 export interface StoreDeps {
   /** The site's zone: UF_SLA_DEADLINE is a native (site-local) datetime. */
   zone: string;
-  /** Which of UF_SLA_DEADLINE / UF_TICKET_NUMBER are installed. */
+  /** Which of the computed fields (COMPUTED_USER_FIELDS) are installed. */
   userFields: ReadonlySet<string>;
+  /** UF_SLA_STATE's value IDs (b_user_field_enum.ID) by state, when it is installed. */
+  slaStateIds?: ReadonlyMap<string, number>;
 }
 
 /** What the agent changed on the mirror in the same transaction as the computation it stores. */
@@ -172,6 +175,7 @@ function userFieldChange(
  * COMPUTED_USER_FIELDS (a field added there needs its entry here).
  * UF_SLA_DEADLINE: the deadline operators must meet next: the first reply's until someone answered,
  * then the resolution's; empty while the clock is stopped (paused, closed).
+ * UF_SLA_STATE: on time / warning / breached / paused / met, as the ID of the enumeration's value.
  */
 const COMPUTED_VALUES: Record<string, (c: TicketComputation, deps: StoreDeps) => string | null> = {
   UF_SLA_DEADLINE({ state }, deps) {
@@ -185,6 +189,11 @@ const COMPUTED_VALUES: Record<string, (c: TicketComputation, deps: StoreDeps) =>
     return deadline ? instantToNative(deadline, deps.zone) : null;
   },
   UF_TICKET_NUMBER: (c) => c.ticket.number,
+  // The enumeration's value ID for the state at the computation's instant (slaStateField.ts).
+  UF_SLA_STATE(c, deps) {
+    const id = deps.slaStateIds?.get(slaStateAt(c, c.now));
+    return id === undefined ? null : String(id);
+  },
 };
 
 /** The values of the installed computed fields, in COMPUTED_USER_FIELDS order. */
@@ -196,9 +205,16 @@ export function userFieldValues(c: TicketComputation, deps: StoreDeps): Record<s
   return values;
 }
 
-/** The next_due_at to store when nothing is acted on now: due points first, then the plan's next. */
+/**
+ * The next_due_at to store when nothing is acted on now: due points first, then the plan's next, or
+ * the instant UF_SLA_STATE changes if that comes first (a configuration without a warning level still
+ * gets its warning state on time: the agent computes and stores the ticket then).
+ */
 export function pendingDueAt(c: TicketComputation): Date | null {
-  return c.plan.due[0]?.at ?? c.plan.nextDueAt;
+  const due = c.plan.due[0]?.at;
+  if (due) return due;
+  const next = [c.plan.nextDueAt, nextSlaStateChange(c, c.now)].filter((d): d is Date => d !== null);
+  return next.length ? new Date(Math.min(...next.map((d) => d.getTime()))) : null;
 }
 
 /**

@@ -90,6 +90,7 @@ describe('the tables and caches of Bitrix user fields', () => {
       .select('FIELD_NAME', 'EDIT_IN_LIST', 'SHOW_IN_LIST');
     expect(flags).toEqual([
       { FIELD_NAME: 'UF_ORDER_ID', EDIT_IN_LIST: 'Y', SHOW_IN_LIST: 'Y' },
+      { FIELD_NAME: 'UF_SLA_STATE', EDIT_IN_LIST: 'N', SHOW_IN_LIST: 'Y' },
       { FIELD_NAME: 'UF_SLA_DEADLINE', EDIT_IN_LIST: 'N', SHOW_IN_LIST: 'Y' },
       { FIELD_NAME: 'UF_TICKET_NUMBER', EDIT_IN_LIST: 'N', SHOW_IN_LIST: 'Y' },
     ]);
@@ -171,6 +172,7 @@ describe('uninstall when the field cache cannot be cleared', () => {
       'UF_ORDER_ID',
       'UF_SLA_DEADLINE',
       'UF_TICKET_NUMBER',
+      'UF_SLA_STATE',
     ]);
   });
 

@@ -1,0 +1,148 @@
+import { FIXTURE } from '../../fixtures/seed';
+import { addMessage, closeTicket, createTicket } from '../../fixtures/nativeWriter';
+import { runCli } from '../helpers/cli';
+import { FIXTURE_ZONE } from '../helpers/clock';
+import { escalationSite, msk, Site } from './agentHarness';
+
+/**
+ * UF_SLA_STATE, the field operators filter and sort by in the Bitrix admin list: registered as an
+ * enumeration the list can filter, and kept current by the daemon as time passes and the ticket moves,
+ * also with a configuration that has no warning level.
+ */
+const U = FIXTURE.users;
+const D = FIXTURE.dictionary;
+
+describe('UF_SLA_STATE in the admin list', () => {
+  let site: Site;
+  let ids: Map<string, number>;
+  let ticket: number;
+
+  beforeAll(async () => {
+    site = await escalationSite({
+      escalation: { levels: [{ name: 'breach', on: 'breach', notify: ['supervisor'] }] },
+    });
+    const field = await site.t
+      .db('b_user_field')
+      .where({ ENTITY_ID: 'SUPPORT', FIELD_NAME: 'UF_SLA_STATE' })
+      .first();
+    const values = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).orderBy('ID');
+    ids = new Map(values.map((v) => [v.XML_ID as string, Number(v.ID)]));
+  });
+  afterAll(async () => {
+    await site.t.drop();
+  });
+
+  const stateOf = async (id: number): Promise<string | undefined> => {
+    const row = await site.t.db('b_uts_support').where('VALUE_ID', id).first('UF_SLA_STATE');
+    return [...ids].find(([, value]) => value === Number(row?.UF_SLA_STATE))?.[0];
+  };
+
+  it('is an enumeration the list shows, filters exactly and never posts back, with ru/en labels', async () => {
+    const fields = await site.t
+      .db('b_user_field')
+      .where('ENTITY_ID', 'SUPPORT')
+      .orderBy('SORT')
+      .select('FIELD_NAME', 'USER_TYPE_ID', 'SHOW_FILTER', 'SHOW_IN_LIST', 'EDIT_IN_LIST', 'SETTINGS', 'ID');
+    expect(
+      fields.map((f) => [f.FIELD_NAME, f.USER_TYPE_ID, f.SHOW_FILTER, f.SHOW_IN_LIST, f.EDIT_IN_LIST]),
+    ).toEqual([
+      ['UF_ORDER_ID', 'integer', 'I', 'Y', 'Y'],
+      ['UF_SLA_STATE', 'enumeration', 'I', 'Y', 'N'],
+      ['UF_SLA_DEADLINE', 'datetime', 'N', 'Y', 'N'],
+      ['UF_TICKET_NUMBER', 'string', 'S', 'Y', 'N'],
+    ]);
+    const state = fields[1];
+    expect(state.SETTINGS).toBe(
+      'a:4:{s:7:"DISPLAY";s:4:"LIST";s:11:"LIST_HEIGHT";i:1;s:16:"CAPTION_NO_VALUE";s:0:"";s:13:"SHOW_NO_VALUE";s:1:"Y";}',
+    );
+    const labels = await site.t
+      .db('b_user_field_lang')
+      .where('USER_FIELD_ID', state.ID)
+      .orderBy('LANGUAGE_ID');
+    expect(labels.map((l) => [l.LANGUAGE_ID, l.EDIT_FORM_LABEL, l.LIST_FILTER_LABEL])).toEqual([
+      ['en', 'SLA state', 'SLA'],
+      ['ru', 'Состояние SLA', 'SLA'],
+    ]);
+    // The values in the default site's language (s1 is Russian), in the order of urgency.
+    const values = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', state.ID).orderBy('ID');
+    expect(values.map((v) => [v.XML_ID, v.VALUE, v.DEF])).toEqual([
+      ['breached', 'просрочено', 'N'],
+      ['warning', 'скоро срок', 'N'],
+      ['on_time', 'в срок', 'N'],
+      ['paused', 'на паузе', 'N'],
+      ['met', 'выполнено', 'N'],
+    ]);
+    const column = await site.t
+      .db('information_schema.COLUMNS')
+      .where({ TABLE_SCHEMA: site.t.name, TABLE_NAME: 'b_uts_support', COLUMN_NAME: 'UF_SLA_STATE' })
+      .first('COLUMN_TYPE');
+    expect(column.COLUMN_TYPE).toBe('int(18)');
+  });
+
+  it('follows a ticket: on time, warning (without a warning level), breached, then the next target, then closed', async () => {
+    const created = msk('2024-03-12 11:00:00');
+    ticket = await createTicket(site.t.db, FIXTURE_ZONE, {
+      siteId: 's1',
+      ownerUserId: U.customerMaria,
+      title: 'Где мой заказ?',
+      message: 'Заказ не пришёл',
+      categoryId: D.category.s1.bugs,
+      criticalityId: D.criticality.s1.middle,
+      at: created,
+    });
+    await site.sync(created);
+    expect(await stateOf(ticket)).toBe('on_time');
+    // Normal priority: first reply in 480 minutes (19:00), warning at 80% (17:24). The agent is due then.
+    const row = await site.t.db('bl_support_ticket').where('id', ticket).first('next_due_at');
+    expect(new Date(`${row.next_due_at.replace(' ', 'T')}Z`)).toEqual(msk('2024-03-12 17:24:00'));
+
+    await site.pass(msk('2024-03-12 17:30:00'));
+    expect(await stateOf(ticket)).toBe('warning');
+    await site.pass(msk('2024-03-12 19:05:00'));
+    expect(await stateOf(ticket)).toBe('breached');
+    // What the admin list's filter asks for ("=UF_SLA_STATE" = breached) finds it.
+    const breached = await site.t
+      .db('b_uts_support')
+      .where('UF_SLA_STATE', ids.get('breached'))
+      .pluck('VALUE_ID');
+    expect(breached).toContain(ticket);
+
+    await addMessage(site.t.db, FIXTURE_ZONE, {
+      ticketId: ticket,
+      authorUserId: U.operatorOlga,
+      bySupport: true,
+      text: 'Проверяем',
+      at: msk('2024-03-12 19:10:00'),
+    });
+    await site.sync(msk('2024-03-12 19:11:00'));
+    // Answered: the resolution deadline (two days) is the one in force now.
+    expect(await stateOf(ticket)).toBe('on_time');
+
+    await closeTicket(site.t.db, FIXTURE_ZONE, {
+      ticketId: ticket,
+      byUserId: U.operatorOlga,
+      bySupport: true,
+      at: msk('2024-03-12 20:00:00'),
+    });
+    await site.sync(msk('2024-03-12 20:01:00'));
+    // The first reply came late: the closed ticket did not meet its SLA.
+    expect(await stateOf(ticket)).toBe('breached');
+  });
+
+  it('a form that overwrote it gets the computed value back', async () => {
+    await site.t
+      .db('b_uts_support')
+      .where('VALUE_ID', ticket)
+      .update({ UF_SLA_STATE: ids.get('met') });
+    await site.sync(msk('2024-03-12 20:05:00'), { reconcile: 'full' });
+    await site.pass(msk('2024-03-12 20:06:00'));
+    expect(await stateOf(ticket)).toBe('breached');
+  });
+
+  it('uninstall removes the field with its values', async () => {
+    const result = await runCli(['uninstall', '--db', site.t.url, '--yes']);
+    expect(result.code).toBe(0);
+    expect(await site.t.db('b_user_field').where('FIELD_NAME', 'UF_SLA_STATE').first()).toBeUndefined();
+    expect(await site.t.db('b_user_field_enum').count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+});
