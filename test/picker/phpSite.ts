@@ -10,18 +10,9 @@ import { planOrderPickerFiles } from '../../sitefiles/orderPickerPlan';
  * in test/php: the components' own templates are our small imitations (never Bitrix's), bxsup's files
  * are placed from the install plan as `bxsup install` would.
  */
-export const PHP = process.env.BXSUP_PHP ?? 'php';
+export { assertPhp } from '../helpers/php';
+export const PHP = 'php';
 const RENDER = path.resolve(__dirname, '..', 'php', 'render.php');
-
-/** A machine without php-cli fails here with what to install, never skips. */
-export function assertPhp(): void {
-  const probe = spawnSync(PHP, ['-v'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(
-      `php-cli not found (${PHP}): install it with apt-get update && apt-get install -y php-cli, or set BXSUP_PHP to its path`,
-    );
-  }
-}
 
 /** Our imitation of a component template: the parts the wrapper depends on, and marks to check. */
 function imitationTemplate(mark: string): string {
