@@ -91,7 +91,9 @@ export function closeEventOf(ctx: PassContext, row: NativeTicket): OutboxEvent |
   if (!isClosedValue(row.DATE_CLOSE)) return null;
   // A zero DATE_CLOSE names no time: nothing to tell the customer about now.
   const closedAt = ctx.toInstant(row.DATE_CLOSE);
-  if (closedAt === null || closedAt.getTime() < ctx.baseline.installedAt.getTime()) return null;
+  // Native times have whole seconds: a close in the install's own second is after the install.
+  const installSecond = Math.floor(ctx.baseline.installedAt.getTime() / 1000) * 1000;
+  if (closedAt === null || closedAt.getTime() < installSecond) return null;
   if ((row.MODIFIED_MODULE_NAME ?? '').toLowerCase() === 'bxsup') return null;
   return closedEvent(Number(row.ID), row.DATE_CLOSE!, row.AUTO_CLOSED === 'Y');
 }

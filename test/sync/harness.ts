@@ -10,13 +10,14 @@ import { SyncDeps, SyncEventMap } from '../../sync/types';
 import { referenceClock, FIXTURE_ZONE } from '../helpers/clock';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 
-/** A fixture site with bxsup installed at the reference time, for the sync tests. */
+/** A fixture site with bxsup installed at the reference time (or `installedAt`), for the sync tests. */
 export async function installedSite(
   options: {
     charset?: string;
     collation?: string;
     shape?: FixtureShape;
     beforeInstall?: (t: TestDatabase) => Promise<void>;
+    installedAt?: Date;
   } = {},
 ): Promise<TestDatabase> {
   const shape = options.shape ? FIXTURE_SHAPES[options.shape] : undefined;
@@ -31,7 +32,7 @@ export async function installedSite(
       db: t.db,
       target: t.target,
       runner: executingRunner(t.db),
-      now: referenceClock().now(),
+      now: options.installedAt ?? referenceClock().now(),
       onStep: () => undefined,
     },
     { dryRun: false, seedDictionaries: false },
