@@ -8,6 +8,8 @@ export interface ConnectOptions {
   /** Pool size; the daemon needs a few connections, a CLI command one or two. */
   poolMax?: number;
   poolMin?: number;
+  /** Called with each new raw connection once it is set up (the daemon meters its workers' connections). */
+  onConnection?: (conn: RawConnection) => void;
 }
 
 /**
@@ -46,7 +48,10 @@ export function openDb(target: DbTarget, options: ConnectOptions = {}): Db {
       afterCreate: (conn: RawConnection, done: (err: Error | null, conn: RawConnection) => void) => {
         conn.query(
           "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'",
-          (err: Error | null) => done(err, conn),
+          (err: Error | null) => {
+            if (!err) options.onConnection?.(conn);
+            done(err, conn);
+          },
         );
       },
     },
@@ -70,8 +75,11 @@ export function openDb(target: DbTarget, options: ConnectOptions = {}): Db {
 
 function quiet(): void {}
 
-interface RawConnection {
-  query(sql: string, cb: (err: Error | null) => void): void;
+/** The driver's own connection (mysql2), as the pool hands it out; `__knexUid` names it in query events. */
+export interface RawConnection {
+  __knexUid?: string;
+  query(sql: string, cb: (err: Error | null, rows?: unknown) => void): void;
+  once(event: 'end' | 'error', listener: () => void): unknown;
 }
 
 /**
