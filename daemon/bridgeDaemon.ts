@@ -15,6 +15,7 @@ import { createDaemonMetrics } from '../service/daemonMetrics';
 import { metricsWorker } from '../service/metricsWorker';
 import { expectedPasses } from '../service/expectedPasses';
 import { DaemonHandle, runDaemon } from './daemon';
+import { openDaemonPools } from './dbLoad/daemonPools';
 import { heartbeatWorker, newInstanceId } from './heartbeat';
 import { syncWorker } from './syncWorker';
 import { createWorkerHealth } from './workerHealth';
@@ -31,6 +32,9 @@ export interface BridgeDaemonDeps {
  * The daemon's composition root: one metrics object, one instance ID, and the workers that share
  * them — heartbeat, sync, mail sender, escalation agent, metrics endpoint. Several daemons may run
  * against one database: the claim decides who sends a mail, the 'escalate' lock who escalates.
+ * Each worker has a database pool of its own, so what its connections cost the server is its load
+ * (dbLoad/workerPools.ts): /metrics counts it, the heartbeat row keeps the last minute's figures.
+ * `db` is for the start-up checks; the daemon closes it and the pools when it stops.
  */
 export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonHandle> {
   const { db, config, clock } = deps;
@@ -44,6 +48,13 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
   const instanceId = newInstanceId();
   const metrics = createDaemonMetrics();
   const health = createWorkerHealth();
+  const pools = await openDaemonPools({
+    db,
+    target: deps.target,
+    config,
+    startedAt: clock.now(),
+    onLoad: (worker, load) => metrics.countDbLoad(worker, load),
+  });
   let firstSyncPass!: () => void;
   const firstSync = new Promise<void>((resolve) => (firstSyncPass = resolve));
 
@@ -51,18 +62,33 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
   mailEvents.on('mail:sent', () => metrics.mailsSent.inc({ transport: config.mail.transport }));
   mailEvents.on('mail:retry', () => metrics.mailsFailed.inc({ kind: 'temporary' }));
   mailEvents.on('mail:dead', () => metrics.mailsFailed.inc({ kind: 'dead' }));
-  const mail = createMailRunner(
-    await createMailDeps({ db, config, logger, clock, events: mailEvents, instanceId }),
-    {
-      onPass: () => metrics.observePass('mail', clock.now()),
-      health,
-    },
-  );
+  const mailDeps = await createMailDeps({
+    db: pools.mail,
+    config,
+    logger,
+    clock,
+    events: mailEvents,
+    instanceId,
+  }).catch(async (err: unknown) => {
+    await pools.destroy();
+    throw err;
+  });
+  const mail = createMailRunner(mailDeps, {
+    onPass: () => metrics.observePass('mail', clock.now()),
+    health,
+  });
 
   const workers = [
-    heartbeatWorker({ db, clock, logger, instanceId, health }),
+    heartbeatWorker({
+      db: pools.heartbeat,
+      clock,
+      logger,
+      instanceId,
+      health,
+      recentLoad: (now) => pools.recentLoad(now),
+    }),
     syncWorker({
-      db,
+      db: pools.sync,
       config,
       logger,
       clock,
@@ -76,7 +102,7 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
     }),
     mail,
     escalationWorker({
-      db,
+      db: pools.escalation,
       target: deps.target,
       config,
       logger,
@@ -89,14 +115,25 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
         if (result.applied > 0) mail.wake();
       },
     }),
-    metricsWorker({ config: config.metrics, metrics, db, clock, logger, passes: expectedPasses(config) }),
+    metricsWorker({
+      config: config.metrics,
+      metrics,
+      db: pools.metrics,
+      clock,
+      logger,
+      passes: expectedPasses(config),
+      beforeScrape: () => pools.settle(),
+    }),
   ];
   logger.info(
     `bxsup daemon ${instanceId} on ${redactDbUrl(deps.target)} (schema ${installed}, site zone ${zone.zone})`,
   );
   return runDaemon(workers, {
     logger,
-    onStopped: () => db.destroy(),
+    onStopped: async () => {
+      await pools.destroy();
+      await db.destroy();
+    },
     explain: (err) => describeDbError(err, { account, database }) ?? err,
   });
 }

@@ -5,6 +5,7 @@ import { Db } from '../core/db';
 import { Logger } from '../core/logger';
 import { instantToUtc, utcToInstant } from '../core/time';
 import { VERSION } from '../core/version';
+import { RecentLoad } from './dbLoad/loadWindow';
 import { PeriodicTask } from './periodicTask';
 import { DaemonWorker } from './worker';
 import { WorkerHealth } from './workerHealth';
@@ -33,7 +34,8 @@ export function newInstanceId(): string {
  * workers' health). A live heartbeat also keeps this daemon's mail claims from being reaped. Rows of
  * daemons silent for a day are pruned, and so at once are rows of this host whose process is gone (a
  * daemon killed and restarted by systemd): this daemon supersedes them, `bxsup status` no longer
- * counts them, and the mail they held is handed out as soon as its claims lapse.
+ * counts them, and the mail they held is handed out as soon as its claims lapse. With `recentLoad`, the
+ * row also carries what the daemon's workers cost the database over the last minute (db_load).
  */
 export function heartbeatWorker(deps: {
   db: Db;
@@ -41,6 +43,8 @@ export function heartbeatWorker(deps: {
   logger: Logger;
   instanceId: string;
   health?: WorkerHealth;
+  /** The workers' database load over the last minute, read just before each beat. */
+  recentLoad?: (now: Date) => Promise<RecentLoad>;
 }): DaemonWorker {
   const { db, clock, instanceId } = deps;
   const startedAt = instantToUtc(clock.now());
@@ -53,6 +57,7 @@ export function heartbeatWorker(deps: {
     run: async () => {
       const failing = deps.health?.snapshot() ?? null;
       const now = clock.now();
+      const load = deps.recentLoad ? await deps.recentLoad(now) : undefined;
       await db('bl_support_daemon')
         .insert({
           instance_id: instanceId,
@@ -62,9 +67,10 @@ export function heartbeatWorker(deps: {
           started_at: startedAt,
           heartbeat_at: instantToUtc(now),
           failing: failing ? JSON.stringify(failing) : null,
+          ...(load ? { db_load: JSON.stringify(load) } : {}),
         })
         .onConflict('instance_id')
-        .merge(['heartbeat_at', 'failing']);
+        .merge(['heartbeat_at', 'failing', ...(load ? ['db_load'] : [])]);
       await db('bl_support_daemon')
         .where('heartbeat_at', '<', instantToUtc(new Date(now.getTime() - 86_400_000)))
         .delete();

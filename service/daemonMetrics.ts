@@ -1,7 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Db } from '../core/db';
 import { VERSION } from '../core/version';
+import { DbLoad } from '../daemon/dbLoad/sessionCounters';
 import { DbGauges } from './dbGauges';
+import { DbLoadCounters } from './dbLoadCounters';
 
 /**
  * The daemon's metrics, one object per daemon (never prom-client's global registry: two daemons in
@@ -14,6 +16,8 @@ import { DbGauges } from './dbGauges';
  *   `observePass('mail', …)`,
  * - the escalation agent `escalationsFired.inc({ level, target })` per applied escalation and
  *   `observePass('escalation', …)`, also after a pass another daemon won (the pass still ran).
+ * - the workers' own database pools `countDbLoad(worker, load)` with what their connections cost the
+ *   server (daemon/dbLoad/workerPools.ts), read at each heartbeat and before each scrape.
  * Gauges that describe the database (sync lag, outbox depth, open and overdue tickets) are read from it
  * on each scrape by the metrics worker (service/dbGauges.ts), so every daemon reports the same truth.
  */
@@ -28,6 +32,8 @@ export interface DaemonMetrics {
   observePass(name: PassName, at: Date, durationMs?: number): void;
   /** When the pass last finished in this process; null if never. */
   lastPass(name: PassName): Date | null;
+  /** Adds what a worker's database connections cost the server since the last reading. */
+  countDbLoad(worker: string, load: DbLoad): void;
   /** Re-reads the database gauges (the metrics worker does this before each scrape). Never throws. */
   refreshDbGauges(db: Db, now: Date): Promise<void>;
 }
@@ -61,6 +67,7 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
   });
   const last = new Map<string, Date>();
   const dbGauges = new DbGauges(registry);
+  const dbLoad = new DbLoadCounters(registry);
   return {
     registry,
     mailsSent: new Counter({
@@ -89,6 +96,7 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
     lastPass(name) {
       return last.get(name) ?? null;
     },
+    countDbLoad: (worker, load) => dbLoad.add(worker, load),
     refreshDbGauges: (db, now) => dbGauges.refresh(db, now),
   };
 }

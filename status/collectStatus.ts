@@ -1,4 +1,5 @@
 import { databaseSection } from './databaseSection';
+import { dbLoadSection } from './dbLoadSection';
 import { bitrixMailSection } from './bitrixMailSection';
 import { escalationSection } from './escalationSection';
 import { installSection } from './installSection';
@@ -22,6 +23,7 @@ export const STATUS_SECTIONS: StatusCollector[] = [
   bitrixMailSection,
   escalationSection,
   serviceSection,
+  dbLoadSection,
 ];
 
 export interface StatusReport {

@@ -1,0 +1,139 @@
+import { createServer } from 'node:net';
+import { AddressInfo } from 'node:net';
+import axios from 'axios';
+import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
+import { runCli } from '../helpers/cli';
+import { createTestDatabase, TestDatabase } from '../helpers/db';
+import { BxsupProcess, configDir, eventually, startBxsup } from '../helpers/daemonProcess';
+
+const ZONE = FIXTURE.zone;
+const WORKERS = ['heartbeat', 'sync', 'mail', 'escalation', 'metrics'];
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** The value of one series in Prometheus text, or null when it is not there. */
+function sample(text: string, series: string): number | null {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : null;
+}
+
+/**
+ * Load is visible: a running daemon's /metrics counts the statements and rows examined of each of its
+ * workers' connections, and `bxsup status` prints the last minute's figures of every running daemon
+ * from their heartbeat rows, also in --json.
+ */
+describe('bxsup run: the database load it causes', () => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await loadBitrixFixture(t.db);
+    expect((await runCli(['install', '--db', t.url, '--yes'])).code).toBe(0);
+  }, 60000);
+
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('shows per-worker statements and rows examined in /metrics and in status, for each daemon', async () => {
+    const port = await freePort();
+    const config = (extra: Record<string, unknown>) =>
+      configDir({
+        site: { timeZone: ZONE },
+        sync: { pollIntervalMs: 200 },
+        mail: { transport: 'files', dir: 'mail', pollIntervalMs: 200 },
+        escalation: { cron: '0 3 1 1 *' },
+        ...extra,
+      });
+    const daemons: BxsupProcess[] = [
+      startBxsup(['run', '--db', t.url], { cwd: config({ metrics: { port } }) }),
+      startBxsup(['run', '--db', t.url], { cwd: config({}) }),
+    ];
+    try {
+      await Promise.all(daemons.map((d) => d.waitForOutput(/daemon started/)));
+      const pids = daemons.map((d) => d.child.pid);
+
+      // The second heartbeat (10 s in) carries the figures of the passes run since the start.
+      await eventually(
+        async () => {
+          const rows = (await t.db('bl_support_daemon').select('pid', 'db_load')) as Array<{
+            pid: number;
+            db_load: string | null;
+          }>;
+          return pids.every((pid) => {
+            const row = rows.find((r) => Number(r.pid) === pid);
+            const load = row?.db_load ? JSON.parse(row.db_load) : null;
+            return load?.workers?.sync?.statements > 0 && load.workers.sync.rowsExamined > 0;
+          });
+        },
+        40000,
+        "both daemons' heartbeats carrying the sync's load",
+      );
+
+      const scrape = async () => (await axios.get<string>(`http://127.0.0.1:${port}/metrics`)).data;
+      const first = await scrape();
+      for (const worker of WORKERS) {
+        expect(sample(first, `bxsup_db_statements_total{worker="${worker}"}`)).not.toBeNull();
+        expect(sample(first, `bxsup_db_rows_examined_total{worker="${worker}"}`)).not.toBeNull();
+        expect(sample(first, `bxsup_db_received_bytes_total{worker="${worker}"}`)).not.toBeNull();
+        expect(sample(first, `bxsup_db_sent_bytes_total{worker="${worker}"}`)).not.toBeNull();
+      }
+      expect(sample(first, 'bxsup_db_statements_total{worker="sync"}')).toBeGreaterThan(0);
+      expect(sample(first, 'bxsup_db_rows_examined_total{worker="sync"}')).toBeGreaterThan(0);
+      expect(sample(first, 'bxsup_db_statements_total{worker="heartbeat"}')).toBeGreaterThan(0);
+      // The sync keeps polling: its counters only grow; the first scrape's gauge reads count as metrics'.
+      await eventually(
+        async () => {
+          const next = await scrape();
+          return (
+            sample(next, 'bxsup_db_statements_total{worker="sync"}')! >
+              sample(first, 'bxsup_db_statements_total{worker="sync"}')! &&
+            sample(next, 'bxsup_db_statements_total{worker="metrics"}')! > 0
+          );
+        },
+        10000,
+        'the sync and metrics counters growing',
+      );
+
+      const status = await runCli(['status', '--db', t.url], { cwd: config({}) });
+      const loadLines = status.stdout.split('\n').filter((l) => l.startsWith('database load'));
+      expect(loadLines).toHaveLength(2);
+      for (const pid of pids) {
+        expect(loadLines).toContainEqual(
+          expect.stringMatching(
+            new RegExp(
+              `^database load +last (minute|\\d+ s) \\(.+ pid ${pid}\\): heartbeat \\d+ statements?, \\d+ rows examined, \\d+ [kM]?B received; sync [1-9]\\d* statements?, [1-9]\\d* rows examined, \\d+ [kM]?B received; mail \\d+ .*; escalation \\d+ .*; metrics \\d+ `,
+            ),
+          ),
+        );
+      }
+      const json = await runCli(['status', '--db', t.url, '--json'], { cwd: config({}) });
+      const report = JSON.parse(json.stdout) as {
+        dbLoad: {
+          daemons: Array<{ pid: number; seconds: number; workers: Record<string, Record<string, number>> }>;
+        };
+      };
+      expect(report.dbLoad.daemons.map((d) => d.pid).sort()).toEqual([...pids].sort());
+      for (const d of report.dbLoad.daemons) {
+        expect(Object.keys(d.workers)).toEqual(WORKERS);
+        expect(d.workers.sync).toEqual({
+          statements: expect.any(Number),
+          rowsExamined: expect.any(Number),
+          bytesReceived: expect.any(Number),
+          bytesSent: expect.any(Number),
+        });
+        expect(d.workers.sync.statements).toBeGreaterThan(0);
+        expect(d.seconds).toBeGreaterThan(0);
+      }
+    } finally {
+      for (const d of daemons) d.child.kill('SIGTERM');
+      await Promise.all(daemons.map((d) => d.exited));
+    }
+  }, 90000);
+});
