@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   escalation: async () => (await import('./escalateBench')).benchEscalation,
   mail: async () => (await import('./mailBench')).benchMail,
   report: async () => (await import('./reportBench')).benchReport,
+  metering: async () => (await import('./meteringBench')).benchMetering,
 };
 
 async function main(): Promise<void> {
