@@ -79,7 +79,6 @@ function quiet(): void {}
 export interface RawConnection {
   __knexUid?: string;
   query(sql: string, cb: (err: Error | null, rows?: unknown) => void): void;
-  once(event: 'end' | 'error', listener: () => void): unknown;
 }
 
 /**

@@ -24,6 +24,10 @@ export interface WorkerPools {
   destroy(): Promise<void>;
 }
 
+interface PoolEvents {
+  on(event: 'destroyRequest', listener: (eventId: number, conn: RawConnection | undefined) => void): void;
+}
+
 interface Metered {
   worker: string;
   conn: RawConnection;
@@ -78,13 +82,16 @@ export function createWorkerPools(
           connections.set(uid, { worker, conn, last: NO_LOAD });
           // Its setup statement counts: the next settle reads it even if the worker never uses it.
           dirty.add(uid);
-          const forget = (): void => void connections.delete(uid);
-          conn.once('end', forget);
-          conn.once('error', forget);
         },
       });
       db.on('query', (query: { __knexUid?: string }) => {
         if (query.__knexUid) dirty.add(query.__knexUid);
+      });
+      // The pool (tarn) says when it lets a connection go; the driver's own 'end' may come after knex
+      // removed every listener, and an entry kept would hold the dead connection for the daemon's life.
+      const pool = (db.client as { pool?: PoolEvents }).pool;
+      pool?.on('destroyRequest', (_id, conn) => {
+        if (conn?.__knexUid) connections.delete(conn.__knexUid);
       });
       pools.push(db);
       add(worker, NO_LOAD);
