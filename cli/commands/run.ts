@@ -16,10 +16,8 @@ export function runCommand(): Command {
       const ctx = createCliContext(opts);
       if (ctx.configFile) assertConfigFilePrivate(ctx.configFile);
       const target = resolveDbTarget(opts, ctx.config);
-      const db = await connectWithRetry(target, {
-        logger: ctx.logger,
-        poolMax: ctx.config.mail.concurrency + 6,
-      });
+      // The start-up checks only: each worker opens a pool of its own (daemon/dbLoad/daemonPools.ts).
+      const db = await connectWithRetry(target, { logger: ctx.logger, poolMax: 2 });
       try {
         const daemon = await startBridgeDaemon({
           db,
