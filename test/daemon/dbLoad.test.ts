@@ -1,7 +1,10 @@
 import { createServer } from 'node:net';
 import { AddressInfo } from 'node:net';
 import axios from 'axios';
+import { validateConfig } from '../../core/config';
+import { instantToUtc } from '../../core/time';
 import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
+import { collectStatus } from '../../status/collectStatus';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { BxsupProcess, configDir, eventually, startBxsup } from '../helpers/daemonProcess';
@@ -136,4 +139,48 @@ describe('bxsup run: the database load it causes', () => {
       await Promise.all(daemons.map((d) => d.exited));
     }
   }, 90000);
+
+  it("prints the last minute's figures of each daemon row that has them, and none of a stale one", async () => {
+    const now = new Date();
+    const row = (instance: string, pid: number, seenMsAgo: number, load: unknown) => ({
+      instance_id: instance,
+      host: 'web1',
+      pid,
+      version: '0.0.0',
+      started_at: instantToUtc(new Date(now.getTime() - 3_600_000)),
+      heartbeat_at: instantToUtc(new Date(now.getTime() - seenMsAgo)),
+      db_load: load === null ? null : JSON.stringify(load),
+    });
+    const sync = { statements: 12, rowsExamined: 340, bytesReceived: 20_480, bytesSent: 900 };
+    const mail = { statements: 1, rowsExamined: 0, bytesReceived: 512, bytesSent: 100 };
+    await t.db('bl_support_daemon').delete();
+    await t
+      .db('bl_support_daemon')
+      .insert([
+        row('web1:101:aaaaaa', 101, 5_000, { seconds: 64, workers: { sync, mail } }),
+        row('web1:102:bbbbbb', 102, 5_000, { seconds: 20, workers: { sync } }),
+        row('web1:103:cccccc', 103, 5_000, null),
+        row('web1:104:dddddd', 104, 300_000, { seconds: 60, workers: { sync } }),
+      ]);
+    const report = await collectStatus({
+      db: t.db,
+      config: validateConfig({ site: { timeZone: ZONE } }),
+      now,
+    });
+    const section = report.sections.find((s) => s.key === 'dbLoad')!;
+    expect(section.lines).toEqual([
+      [
+        'database load',
+        'last minute (web1 pid 101): sync 12 statements, 340 rows examined, 20 kB received; mail 1 statement, 0 rows examined, 512 B received',
+      ],
+      ['database load', 'last 20 s (web1 pid 102): sync 12 statements, 340 rows examined, 20 kB received'],
+    ]);
+    expect(section.data).toEqual({
+      daemons: [
+        { instanceId: 'web1:101:aaaaaa', host: 'web1', pid: 101, seconds: 64, workers: { sync, mail } },
+        { instanceId: 'web1:102:bbbbbb', host: 'web1', pid: 102, seconds: 20, workers: { sync } },
+      ],
+    });
+    await t.db('bl_support_daemon').delete();
+  });
 });
