@@ -78,7 +78,7 @@ export function addLoad(a: DbLoad, b: DbLoad): DbLoad {
   };
 }
 
-/** `a - b`, never below zero (a counter read off a reconnected session starts again from nothing). */
+/** `a - b`, never below zero (the read's own cost taken off an interval in which nothing else ran). */
 export function subtractLoad(a: DbLoad, b: DbLoad): DbLoad {
   return {
     statements: Math.max(0, a.statements - b.statements),
