@@ -24,10 +24,16 @@ export interface ClaimOptions {
  *
  * With SKIP LOCKED: one transaction selects the due rows FOR UPDATE SKIP LOCKED (a second sender skips
  * them instead of waiting) and marks them 'sending'. Without it, a single conditional
- * `UPDATE … WHERE state='pending' … ORDER BY id LIMIT n` stamps the token; InnoDB re-checks `state` on
+ * `UPDATE … WHERE state='pending'` of the first n due rows stamps the token; InnoDB re-checks `state` on
  * each row it locks, so a row already taken by another sender is passed over, and the rows carrying our
  * token are ours. `attempts` counts claims, so a sender that dies mid-send still uses up an attempt (a
  * claim given back unsent returns it).
+ *
+ * Both take the earliest due first (`ORDER BY available_at, id`): the order ix_bl_support_outbox_due
+ * (state, available_at, and the primary key InnoDB appends) already has, so the server reads the index
+ * from the start of the 'pending' range and stops after `limit` rows. `ORDER BY id` alone made it read
+ * and sort every due row for each claim — with FOR UPDATE locking them all until the commit, so a second
+ * sender's SKIP LOCKED found nothing — which cost hundreds of rows examined per mail with a backlog.
  */
 export async function claimDue(db: Db, options: ClaimOptions): Promise<ClaimedRow[]> {
   return options.skipLocked ? claimSkipLocked(db, options) : claimByUpdate(db, options);
@@ -43,7 +49,7 @@ async function claimSkipLocked(
     const [due] = (await trx.raw(
       `SELECT ${OUTBOX_COLUMNS.join(', ')} FROM ${OUTBOX_TABLE}
         WHERE state = 'pending' AND available_at <= ? AND event_type IN (${placeholders(eventTypes)})
-        ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
+        ORDER BY available_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
       [stamp, ...eventTypes, limit],
     )) as unknown as [RawOutboxRow[]];
     if (due.length === 0) return [];
@@ -71,16 +77,22 @@ async function claimByUpdate(
 ): Promise<ClaimedRow[]> {
   const stamp = instantToUtc(now);
   const token = newClaimToken(claimer);
+  // The due rows are picked in a derived table: an UPDATE … ORDER BY … LIMIT that changes `state`
+  // cannot walk the index on state while it changes it, so it read and sorted every due row. The
+  // derived table reads the index in order and stops at `limit`; its reads lock (an UPDATE's reads do),
+  // so a second sender waits for our statement, then passes over what we took, as before.
   await db.raw(
-    `UPDATE ${OUTBOX_TABLE}
-        SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1
-      WHERE state = 'pending' AND available_at <= ? AND event_type IN (${placeholders(eventTypes)})
-      ORDER BY id LIMIT ?`,
-    [token, stamp, stamp, ...eventTypes, limit],
+    `UPDATE ${OUTBOX_TABLE} o
+       JOIN (SELECT id FROM ${OUTBOX_TABLE}
+              WHERE state = 'pending' AND available_at <= ? AND event_type IN (${placeholders(eventTypes)})
+              ORDER BY available_at, id LIMIT ?) due ON due.id = o.id
+        SET o.state = 'sending', o.claimed_by = ?, o.claimed_at = ?, o.attempts = o.attempts + 1
+      WHERE o.state = 'pending'`,
+    [stamp, ...eventTypes, limit, token, stamp],
   );
   const rows = (await db(OUTBOX_TABLE)
     .where({ state: 'sending', claimed_by: token })
-    .orderBy('id')
+    .orderBy([{ column: 'available_at' }, { column: 'id' }])
     .select(...OUTBOX_COLUMNS)) as RawOutboxRow[];
   return rows.map((r) => ({ ...toOutboxRow(r), claimedBy: token }));
 }
