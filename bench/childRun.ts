@@ -7,6 +7,8 @@ const RSS_REPORTER = path.resolve(__dirname, 'rssReporter.js');
 export interface ChildRun {
   ms: number;
   maxRssKb: number;
+  /** User + system CPU time of the child, in milliseconds (NaN if it did not say). */
+  cpuMs: number;
   stdout: string;
 }
 
@@ -28,9 +30,16 @@ export function runMeasuredChild(script: string, args: string[], cwd: string): P
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = performance.now() - started;
-      const match = /BENCH_MAX_RSS_KB=(\d+)/.exec(err);
+      const rss = /BENCH_MAX_RSS_KB=(\d+)/.exec(err);
+      const cpu = /BENCH_CPU_US=(\d+)/.exec(err);
       if (code !== 0) reject(new Error(`${path.basename(script)} exited ${code}: ${err.trim()}`));
-      else resolve({ ms, maxRssKb: match ? Number(match[1]) : NaN, stdout: out });
+      else
+        resolve({
+          ms,
+          maxRssKb: rss ? Number(rss[1]) : NaN,
+          cpuMs: cpu ? Number(cpu[1]) / 1000 : NaN,
+          stdout: out,
+        });
     });
   });
 }

@@ -6,7 +6,8 @@ import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
 import { runInstall } from '../schema/install';
 import { executingRunner } from '../schema/sqlRunner';
 import { benchDatabase } from './benchDatabase';
-import { runMeasuredChild } from './childRun';
+import { ChildRun, runMeasuredChild } from './childRun';
+import { ServerCpu, serverCpuClock } from './serverCpu';
 
 const CLI = path.resolve(__dirname, '..', 'cli', 'main.js');
 
@@ -44,8 +45,11 @@ export async function benchSync(
     )) as unknown as [Array<{ t: number; m: number }>];
     const rows = Number(counts[0].t) + Number(counts[0].m);
 
-    const floorMs = await insertSelectFloor(bench.db);
-    const run = await timedSync(bench.url);
+    const serverCpu = await serverCpuClock(bench.db);
+    const floor = await withServerCpu(serverCpu, () => insertSelectFloor(bench.db));
+    const floorMs = floor.value;
+    const sync = await withServerCpu(serverCpu, () => timedSync(bench.url));
+    const run = sync.value;
     const mirrored = Number((await bench.db('bl_support_ticket').count<{ n: number }[]>({ n: '*' }))[0].n);
     if (mirrored !== Number(counts[0].t))
       throw new Error(`sync mirrored ${mirrored} of ${counts[0].t} tickets`);
@@ -57,6 +61,10 @@ export async function benchSync(
       'peak RSS (MB)': round(run.maxRssKb / 1024, 0),
       'INSERT…SELECT floor (s)': round(floorMs / 1000, 1),
       'ratio to floor': round(run.ms / floorMs, 2),
+      // CPU seconds: steadier than wall time on a shared machine, and they tell server from client.
+      'server CPU, floor (s)': cpuSeconds(floor.serverMs),
+      'server CPU, sync (s)': cpuSeconds(sync.serverMs),
+      'CLI CPU, sync (s)': cpuSeconds(run.cpuMs),
     };
   } finally {
     await bench.close();
@@ -80,7 +88,21 @@ async function insertSelectFloor(db: import('../core/db').Db): Promise<number> {
   return ms;
 }
 
-async function timedSync(url: string): Promise<{ ms: number; maxRssKb: number }> {
+async function withServerCpu<T>(
+  cpu: ServerCpu,
+  work: () => Promise<T>,
+): Promise<{ value: T; serverMs: number | null }> {
+  const before = cpu();
+  const value = await work();
+  const after = cpu();
+  return { value, serverMs: before === null || after === null ? null : after - before };
+}
+
+function cpuSeconds(ms: number | null): number | string {
+  return ms === null || Number.isNaN(ms) ? 'n/a' : round(ms / 1000, 1);
+}
+
+async function timedSync(url: string): Promise<ChildRun> {
   const cwd = mkdtempSync('/tmp/bxsup-bench-');
   writeFileSync(
     path.join(cwd, 'bxsup.config.json'),

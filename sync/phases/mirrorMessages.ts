@@ -141,7 +141,17 @@ async function remapReopened(
 ): Promise<void> {
   const candidates = new Set<number>();
   for (const m of mirrored) {
-    if (!m.isStaff && !m.isInternal && tickets.get(m.ticketId)?.isOpen === false) candidates.add(m.ticketId);
+    // Only a message written after the install can tell of a reopen the mirror missed: an earlier one
+    // (history, as for log lines below) was there before the ticket was read for the mirror, whose state
+    // already shows what it did. A backfill would otherwise re-read every closed ticket a customer ever
+    // wrote in (half of them), to find nothing changed.
+    if (
+      m.id > ctx.baseline.messageId &&
+      !m.isStaff &&
+      !m.isInternal &&
+      tickets.get(m.ticketId)?.isOpen === false
+    )
+      candidates.add(m.ticketId);
   }
   const transitions = await loggedTransitions(trx, ctx, rows);
   for (const [ticketId, list] of transitions)
