@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   escalation: async () => (await import('./escalateBench')).benchEscalation,
   mail: async () => (await import('./mailBench')).benchMail,
   report: async () => (await import('./reportBench')).benchReport,
+  reconcile: async () => (await import('./reconcileBench')).benchReconcile,
 };
 
 async function main(): Promise<void> {
