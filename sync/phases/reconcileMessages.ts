@@ -5,6 +5,7 @@ import {
   TicketRangeRead,
 } from '../../bridge/nativeMessages';
 import { sameIdSet } from '../../bridge/idSetDigest';
+import { existingTicketIds } from '../../bridge/nativeTickets';
 import { inBatchTransaction } from '../batchTransaction';
 import { isolateFailures, isRowError } from '../isolate';
 import { applyOutcome, mergeOutcome } from '../outcome';
@@ -18,8 +19,6 @@ export interface MessageRange {
   from: number;
   to: number;
   messageCursor: number;
-  /** Native tickets of the range. */
-  liveTickets: Set<number>;
   /** Mirrored tickets of the range that Bitrix no longer has: their messages are left be. */
   goneTickets: number[];
   /** b_ticket_message's TICKET_ID index (messageTicketIndex). */
@@ -54,7 +53,7 @@ export async function reconcileMessages(ctx: PassContext, range: MessageRange): 
 
 async function repairRange(ctx: PassContext, range: MessageRange, read: TicketRangeRead): Promise<void> {
   const { db, logger } = ctx.deps;
-  const { from, to, messageCursor, liveTickets } = range;
+  const { from, to, messageCursor } = range;
   const nativeIds = await nonLogMessageIds(db, read);
   const mirrored = await mirroredMessageIds(db, from, to);
   const nativeSet = new Set(nativeIds.map((m) => Number(m.ID)));
@@ -62,9 +61,13 @@ async function repairRange(ctx: PassContext, range: MessageRange, read: TicketRa
   const missing = nativeIds.map((m) => Number(m.ID)).filter((id) => !mirroredSet.has(id));
   // Only up to the cursor this pass knows: past it, another sync may have mirrored rows that the
   // native read above was not asked about.
-  const vanished = mirrored
-    .filter((m) => m.id <= messageCursor && !nativeSet.has(m.id) && liveTickets.has(m.ticketId))
-    .map((m) => m.id);
+  // And only of tickets Bitrix still has: those of a deleted ticket stay with it.
+  const gone = new Set(range.goneTickets);
+  const unmatched = mirrored.filter(
+    (m) => m.id <= messageCursor && !nativeSet.has(m.id) && !gone.has(m.ticketId),
+  );
+  const live = await existingTicketIds(db, [...new Set(unmatched.map((m) => m.ticketId))]);
+  const vanished = unmatched.filter((m) => live.has(m.ticketId)).map((m) => m.id);
   if (missing.length === 0 && vanished.length === 0) return;
   await ctx.preload();
   const repair = (toMirror: number[], toCheck: number[]) =>

@@ -1,9 +1,16 @@
-import { nativeState, NativeTicketState, readTicketStateRange } from '../../bridge/nativeTickets';
+import {
+  maxTicketId,
+  nativeState,
+  nativeStateSql,
+  readTicketStates,
+  UfColumns,
+} from '../../bridge/nativeTickets';
+import { computedFieldSignatureSql } from '../../schema/ticketUserFields';
 import { messageTicketIndex } from '../../bridge/nativeMessages';
 import { RowBudget, UNLIMITED_ROWS } from '../../core/rowBudget';
 import { PassContext } from '../passContext';
 import { readCursors, setCursor, SYNC_CURSORS } from '../store/cursors';
-import { readStateRange } from '../store/ticketStates';
+import { differencesInRange, RangeSignatures, readStatesByIds } from '../store/ticketStates';
 import { fieldsOverwritten, remapInBatches, restoreOverwrittenFields } from './changePhase';
 import { clearSetAside, setAsideInRange } from '../store/setAside';
 import { reconcileMessages } from './reconcileMessages';
@@ -12,8 +19,9 @@ import { mirrorMissingTickets } from './ticketPhase';
 /**
  * The slow sweep for what the cheap checks cannot see: closed tickets reopened, tickets deleted,
  * tickets and messages the PK cursors passed by (IDs committed out of order), messages deleted. It
- * walks b_ticket by primary key ranges, compares each range with the mirror (the messages by a digest
- * the server computes, see reconcileMessages.ts), and fixes the differences. The position is saved
+ * walks b_ticket by ranges of primary key values, has the server compare each range with the mirror (the
+ * tickets' signatures by a join, the messages by digests: only what differs is sent back and read), and
+ * fixes the differences. The position is saved
  * after every range, so a cycle spreads over many passes and resumes after a restart; a new cycle starts
  * reconcileIntervalMs after the previous one ended.
  *
@@ -22,7 +30,7 @@ import { mirrorMissingTickets } from './ticketPhase';
  * --reconcile`, tests) runs the whole cycle at once, unpaced: someone asked for it now.
  */
 const AUTO_RANGES = 20;
-/** Rows a ticket costs before a range has measured it: its b_ticket, UF and mirror rows, ~7 messages a side. */
+/** Rows an ID costs before a range has measured it: a ticket's own rows and ~7 messages a side. */
 const FIRST_ROWS_PER_TICKET = 20;
 /** A range smaller than this is not worth its statements: wait until the budget allows this many. */
 const MIN_RANGE_TICKETS = 100;
@@ -46,23 +54,33 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
   const ticketCursor = ctx.cursor(SYNC_CURSORS.ticket);
   const messageCursor = ctx.cursor(SYNC_CURSORS.message);
   const uf = await ctx.ufColumns(true);
+  const caps = await ctx.capabilities();
+  const signatures: RangeSignatures = {
+    nativeState: nativeStateSql(caps.ufOrderId),
+    computedFields: uf.computed.length ? computedFieldSignatureSql('u', uf.computed) : null,
+    joinUf: uf.orderId || uf.computed.length > 0,
+    ticketCursor,
+  };
   const index = await messageTicketIndex(db);
-  let rowsPerTicket = FIRST_ROWS_PER_TICKET;
+  // The last range reaches to the ticket cursor too, so mirror rows past the last native ID are seen.
+  const end = Math.max(ticketCursor, await maxTicketId(db));
+  let rowsPerId = FIRST_ROWS_PER_TICKET;
   for (let ranges = 0; mode === 'full' || ranges < AUTO_RANGES; ranges++) {
     if (ctx.stopped()) return;
-    const limit = rangeSize(budget, rowsPerTicket, ctx.batchSize);
-    if (limit === 0) return;
-    const states = await readTicketStateRange(db, position, limit, uf);
-    const more = states.length === limit;
-    // The last range reaches to the ticket cursor, so mirror rows past the last native ID are seen too.
-    const lastId = states.length ? Number(states[states.length - 1].ID) : 0;
-    const to = more ? lastId : Math.max(ticketCursor, lastId, position + 1);
-    const read = states.length * (uf.orderId || uf.computed.length ? 2 : 1);
-    const examined =
-      read + (await reconcileRange(ctx, states, position + 1, to, { ticketCursor, messageCursor, index }));
+    // Ranges of ID values: the server reads a range by the primary key, whatever its gaps.
+    const span = rangeSize(budget, rowsPerId, ctx.batchSize);
+    if (span === 0) return;
+    const to = Math.max(position + 1, Math.min(position + span, end));
+    const examined = await reconcileRange(ctx, position + 1, to, {
+      ticketCursor,
+      messageCursor,
+      index,
+      uf,
+      signatures,
+    });
     budget.spend(examined);
-    if (states.length) rowsPerTicket = Math.max(1, examined / states.length);
-    position = more ? to : 0;
+    rowsPerId = Math.max(1, examined / (to - position));
+    position = to >= end ? 0 : to;
     if (position === 0) {
       await setCursor(db, SYNC_CURSORS.reconcilePosition, 0, ctx.now);
       await setCursor(db, SYNC_CURSORS.reconcileDoneAt, ctx.now.getTime(), ctx.now);
@@ -71,7 +89,7 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
       return;
     }
     await setCursor(db, SYNC_CURSORS.reconcilePosition, position, ctx.now);
-    ctx.options.onProgress?.({ phase: 'reconcile', done: position, total: Math.max(ticketCursor, position) });
+    ctx.options.onProgress?.({ phase: 'reconcile', done: position, total: end });
   }
 }
 
@@ -87,17 +105,33 @@ export function rangeSize(budget: RowBudget, rowsPerTicket: number, batchSize: n
   return available > 0 && available >= budget.capacity ? Math.max(1, affordable) : 0;
 }
 
-/** Reconciles one range; returns the rows the server examined for it beyond the native ticket read. */
+interface RangeReads {
+  ticketCursor: number;
+  messageCursor: number;
+  index: string | null;
+  uf: UfColumns;
+  signatures: RangeSignatures;
+}
+
+/**
+ * Reconciles one range of ticket IDs; returns the rows the server examined for it. The server finds
+ * the candidates (differencesInRange); only they are read and compared in Node, as the fast poll does.
+ */
 async function reconcileRange(
   ctx: PassContext,
-  states: NativeTicketState[],
   from: number,
   to: number,
-  cursors: { ticketCursor: number; messageCursor: number; index: string | null },
+  reads: RangeReads,
 ): Promise<number> {
   const { db } = ctx.deps;
-  const mirror = new Map((await readStateRange(db, from, to)).map((m) => [m.id, m]));
-  const native = new Set(states.map((s) => Number(s.ID)));
+  const diff = await differencesInRange(db, from, to, reads.signatures);
+  // Tickets set aside are tried again here, once a cycle; those that go through leave the list.
+  const setAsideHere = await setAsideInRange(db, from, to);
+  const candidates = [...new Set([...diff.differing, ...setAsideHere])];
+  const states = await readTicketStates(db, candidates, reads.uf);
+  const mirror = new Map(
+    (await readStatesByIds(db, [...candidates, ...diff.gone.map((g) => g.id)])).map((m) => [m.id, m]),
+  );
   const missing: number[] = [];
   const suspects: number[] = [];
   const overwritten: number[] = [];
@@ -105,27 +139,23 @@ async function reconcileRange(
     const id = Number(state.ID);
     const known = mirror.get(id);
     if (!known) {
-      if (id <= cursors.ticketCursor) missing.push(id);
+      if (id <= reads.ticketCursor) missing.push(id);
       continue;
     }
     if (known.deleted || known.nativeState !== nativeState(state)) suspects.push(id);
     if (!known.deleted && fieldsOverwritten(state, known.ufState)) overwritten.push(id);
   }
   await restoreOverwrittenFields(ctx, overwritten);
-  const gone = [...mirror.keys()].filter((id) => !native.has(id));
-  for (const id of gone) if (!mirror.get(id)!.deleted) suspects.push(id);
-  // Tickets set aside are tried again here, once a cycle; those that go through leave the list.
-  const setAsideHere = await setAsideInRange(db, from, to);
+  for (const gone of diff.gone) if (!gone.deleted) suspects.push(gone.id);
   for (const id of setAsideHere) if (mirror.has(id) && !suspects.includes(id)) suspects.push(id);
   await mirrorMissingTickets(ctx, missing);
   await remapInBatches(ctx, suspects, 'reconcile');
   const messageRows = await reconcileMessages(ctx, {
     from,
     to,
-    messageCursor: cursors.messageCursor,
-    liveTickets: native,
-    goneTickets: gone,
-    index: cursors.index,
+    messageCursor: reads.messageCursor,
+    goneTickets: diff.gone.map((g) => g.id),
+    index: reads.index,
   });
   const cleared = await clearSetAside(
     db,
@@ -133,5 +163,5 @@ async function reconcileRange(
   );
   if (cleared > 0)
     ctx.deps.logger.info(`${cleared} ticket(s) set aside earlier went through now`, { from, to });
-  return mirror.size + setAsideHere.length + messageRows;
+  return diff.examined + setAsideHere.length + states.length + mirror.size + messageRows;
 }

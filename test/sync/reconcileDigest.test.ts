@@ -36,7 +36,13 @@ describe('the reconciliation finds differences through per-range digests', () =>
   async function sweep() {
     const db = openDb(t.target, { poolMax: 2 });
     const detail: Array<[number, number]> = [];
+    // Ticket states read by ID once the sweep began (its first statement compares a range's tickets).
+    let sweeping = false;
+    const ticketsRead: number[] = [];
     db.on('query', (q: { sql: string; bindings?: readonly Knex.Value[] }) => {
+      if (/^SELECT COUNT\(\*\) AS n, /.test(q.sql.trim())) sweeping = true;
+      const byId = /from `b_ticket` as `t`.* where t\.ID IN \(([\d, ]+)\)/.exec(q.sql);
+      if (sweeping && byId) ticketsRead.push(...byId[1].split(', ').map(Number));
       if (/^SELECT ID, TICKET_ID FROM b_ticket_message\b/.test(q.sql)) {
         const [from, to] = (q.bindings ?? []) as number[];
         detail.push([from, to]);
@@ -45,7 +51,8 @@ describe('the reconciliation finds differences through per-range digests', () =>
     try {
       const result = await syncOnce({ ...syncDeps(t), db }, { reconcile: 'full', batchSize: RANGE });
       expect(result.reconciled).toBe(true);
-      return { result, detail };
+      expect(sweeping).toBe(true);
+      return { result, detail, ticketsRead };
     } finally {
       await db.destroy();
     }
@@ -66,8 +73,10 @@ describe('the reconciliation finds differences through per-range digests', () =>
   }
 
   it('reads no range in detail when the mirror matches', async () => {
-    const { result, detail } = await sweep();
+    const { result, detail, ticketsRead } = await sweep();
     expect(detail).toEqual([]);
+    // The server's signatures of the tickets agree with those Node wrote: none is a candidate.
+    expect(ticketsRead).toEqual([]);
     expect(result).toMatchObject({ messages: 0, changedTickets: 0, deletedTickets: 0 });
   });
 
@@ -143,9 +152,10 @@ describe('the reconciliation finds differences through per-range digests', () =>
     // The poll only looks at tickets it holds open: this one waits for the sweep.
     await syncOnce(syncDeps(t), { reconcile: 'off' });
     expect((await t.db('bl_support_ticket').where('id', id).first('is_open')).is_open).toBe(0);
-    const { result, detail } = await sweep();
+    const { result, detail, ticketsRead } = await sweep();
     expect(result.changedTickets).toBe(1);
     expect(detail).toEqual([]);
+    expect(ticketsRead).toContain(id);
     expect((await t.db('bl_support_ticket').where('id', id).first('is_open')).is_open).toBe(1);
   });
 });
