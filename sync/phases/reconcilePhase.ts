@@ -31,9 +31,9 @@ import { mirrorMissingTickets } from './ticketPhase';
  */
 const AUTO_RANGES = 20;
 /** Rows an ID costs before a range has measured it: a ticket's own rows and ~7 messages a side. */
-const FIRST_ROWS_PER_TICKET = 20;
-/** A range smaller than this is not worth its statements: wait until the budget allows this many. */
-const MIN_RANGE_TICKETS = 100;
+const FIRST_ROWS_PER_ID = 20;
+/** A range narrower than this is not worth its statements: wait until the budget allows this many. */
+const MIN_RANGE_IDS = 100;
 
 export async function runReconcilePhase(ctx: PassContext): Promise<void> {
   const mode = ctx.options.reconcile ?? 'auto';
@@ -64,7 +64,7 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
   const index = await messageTicketIndex(db);
   // The last range reaches to the ticket cursor too, so mirror rows past the last native ID are seen.
   const end = Math.max(ticketCursor, await maxTicketId(db));
-  let rowsPerId = FIRST_ROWS_PER_TICKET;
+  let rowsPerId = FIRST_ROWS_PER_ID;
   for (let ranges = 0; mode === 'full' || ranges < AUTO_RANGES; ranges++) {
     if (ctx.stopped()) return;
     // Ranges of ID values: the server reads a range by the primary key, whatever its gaps.
@@ -94,14 +94,14 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
 }
 
 /**
- * How many tickets the next range may take: as many as the budget allows now at the rows a ticket
- * cost so far, at most batchSize; 0 (wait for a later pass) while that is below MIN_RANGE_TICKETS, unless
- * the bucket is as full as it gets (a site of few tickets with many messages each).
+ * How many IDs the next range may span: as many as the budget allows now at the rows an ID cost so far,
+ * at most batchSize; 0 (wait for a later pass) while that is below MIN_RANGE_IDS, unless the bucket is
+ * as full as it gets (a site of few tickets with many messages each).
  */
-export function rangeSize(budget: RowBudget, rowsPerTicket: number, batchSize: number): number {
+export function rangeSize(budget: RowBudget, rowsPerId: number, batchSize: number): number {
   const available = budget.available();
-  const affordable = Math.min(batchSize, Math.floor(available / rowsPerTicket));
-  if (affordable >= Math.min(batchSize, MIN_RANGE_TICKETS)) return affordable;
+  const affordable = Math.min(batchSize, Math.floor(available / rowsPerId));
+  if (affordable >= Math.min(batchSize, MIN_RANGE_IDS)) return affordable;
   return available > 0 && available >= budget.capacity ? Math.max(1, affordable) : 0;
 }
 
