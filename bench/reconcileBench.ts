@@ -63,10 +63,10 @@ export async function benchReconcile(
       zone: FIXTURE.zone,
     };
     await syncOnce(deps, { reconcile: 'off' });
-    // The passes after a first sync catch up the SLA of open tickets, a batch each: out of the way first,
-    // so the passes measured below do nothing but the reconciliation (and an idle poll).
-    while (await bench.db('bl_support_ticket').where({ sla_stale: 1, is_open: 1 }).first('id'))
-      await syncOnce(deps, { reconcile: 'off' });
+    // The passes after a first sync catch up the SLA of open tickets, a batch each (minutes at this size,
+    // the escalation's work, not measured here): marked done, so the passes measured below do nothing but
+    // the reconciliation and an idle poll.
+    await bench.db('bl_support_ticket').update({ sla_stale: 0 });
     await bench.db.raw(
       'ANALYZE TABLE b_ticket, b_ticket_message, b_uts_support, bl_support_ticket, bl_support_message',
     );

@@ -26,7 +26,10 @@ export interface RowBudget {
 }
 
 export interface RowBudgetOptions {
-  /** How much unspent budget is kept for later, in seconds of the rate; default 2 (one poll interval). */
+  /**
+   * How much unspent budget is kept for later, in seconds of the rate; default 5: a few poll intervals,
+   * so passes that come slower than the poll interval (a busy server) still get the whole rate.
+   */
   burstSeconds?: number;
   /** Milliseconds from any fixed origin, monotonic; default performance.now. */
   elapsedMs?: () => number;
@@ -35,7 +38,7 @@ export interface RowBudgetOptions {
 export function createRowBudget(rowsPerSecond: number, options: RowBudgetOptions = {}): RowBudget {
   if (!(rowsPerSecond > 0)) throw new RangeError(`rowsPerSecond must be positive, not ${rowsPerSecond}`);
   const elapsedMs = options.elapsedMs ?? (() => performance.now());
-  const capacity = rowsPerSecond * (options.burstSeconds ?? 2);
+  const capacity = rowsPerSecond * (options.burstSeconds ?? 5);
   let tokens = capacity;
   let at = elapsedMs();
   const refill = () => {
