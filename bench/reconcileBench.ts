@@ -104,6 +104,11 @@ export async function benchReconcile(
       'paced: passes': paced.passes,
       'paced: rows/s examined by the sweep': Math.round(paced.rowsPerSecond),
       'paced: ratio to budget': round(paced.rowsPerSecond / budget, 2),
+      // What the budget allows over the window: the rate for its length plus one full bucket at its start.
+      'paced: ratio to rate × (T + burst)': round(
+        (paced.rowsPerSecond * paced.seconds) / (budget * (paced.seconds + BURST_SECONDS)),
+        2,
+      ),
       'paced: tickets per second': Math.round(paced.ticketsPerSecond),
       'expected cycle at the budget (min)': round(sweep.rowsExamined / budget / 60, 1),
     };
@@ -174,6 +179,9 @@ async function position(db: Db): Promise<number> {
     (await db('bl_support_cursor').where('name', 'reconcile_position').first('value'))?.value ?? 0,
   );
 }
+
+/** createRowBudget's default burst. */
+const BURST_SECONDS = 5;
 
 function minusIdle(load: ServerLoad, idle: ServerLoad, passes: number): ServerLoad {
   return {
