@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   mail: async () => (await import('./mailBench')).benchMail,
   report: async () => (await import('./reportBench')).benchReport,
   metering: async () => (await import('./meteringBench')).benchMetering,
+  reconcile: async () => (await import('./reconcileBench')).benchReconcile,
 };
 
 async function main(): Promise<void> {

@@ -221,6 +221,31 @@ export function nativeState(row: NativeTicketState): string {
   );
 }
 
+/**
+ * nativeState as SQL over b_ticket `t` and b_uts_support `u` (as utf8mb4 text): the reconciliation
+ * compares it with the mirror's signature inside the server. Kept in step with nativeState; a value it
+ * renders otherwise only makes a ticket a candidate that Node then compares with nativeState itself.
+ * `ufOrderId`: the column's kind (NativeCapabilities.ufOrderId), null when it is not read.
+ */
+export function nativeStateSql(ufOrderId: 'int' | 'text' | null): string {
+  const text = (c: string) => `COALESCE(CAST(${c} AS CHAR), '')`;
+  const id = (c: string) => `IF(COALESCE(${c}, 0) = 0, '', CAST(${c} AS CHAR))`;
+  const uf = ufOrderId === 'int' ? id('u.UF_ORDER_ID') : ufOrderId === 'text' ? text('u.UF_ORDER_ID') : "''";
+  const fields = [
+    text('t.TIMESTAMP_X'),
+    text('t.DATE_CLOSE'),
+    id('t.STATUS_ID'),
+    id('t.CRITICALITY_ID'),
+    id('t.CATEGORY_ID'),
+    id('t.RESPONSIBLE_USER_ID'),
+    id('t.OWNER_USER_ID'),
+    text('t.LAST_MESSAGE_BY_SUPPORT_TEAM'),
+    text('t.REOPEN'),
+    uf,
+  ];
+  return `CONVERT(CONCAT_WS('|', ${fields.join(', ')}) USING utf8mb4)`;
+}
+
 function sign(value: string | number | null | undefined): string {
   return value === null || value === undefined || value === 0 ? '' : String(value);
 }

@@ -21,6 +21,11 @@ const configSchema = z
       .object({
         url: z.string().min(1).optional(),
         bitrixRoot: z.string().min(1).optional(),
+        /**
+         * Rows per second the background sweeps (the reconciliation) may make the server examine, on
+         * average (core/rowBudget.ts): they pace themselves to it and carry the rest to the next pass.
+         */
+        maxRowsPerSecond: z.number().int().min(100).max(10_000_000).default(5000),
       })
       .strict()
       .default({}),

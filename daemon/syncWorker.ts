@@ -2,6 +2,7 @@ import { Clock } from '../core/clock';
 import { Config } from '../core/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
+import { createRowBudget } from '../core/rowBudget';
 import { syncOnce } from '../sync/syncOnce';
 import { SyncPassResult } from '../sync/types';
 import { PeriodicTask } from './periodicTask';
@@ -27,6 +28,8 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
   const abort = new AbortController();
   const logger = deps.logger.child({ module: 'sync' });
   let fatal: ((err: unknown) => void) | undefined;
+  // One budget for the life of the worker: the reconciliation's pace carries from pass to pass.
+  const rowBudget = createRowBudget(deps.config.db.maxRowsPerSecond);
   const task = new PeriodicTask({
     name: 'sync',
     intervalMs: deps.config.sync.pollIntervalMs,
@@ -36,7 +39,7 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
     run: async () => {
       // syncOnce logs its own one line when a pass did something; an idle poll stays silent.
       const result = await syncOnce(
-        { db: deps.db, config: deps.config, logger, clock: deps.clock, zone: deps.zone },
+        { db: deps.db, config: deps.config, logger, clock: deps.clock, zone: deps.zone, rowBudget },
         { signal: abort.signal },
       );
       deps.onPass?.(result);

@@ -28,3 +28,17 @@ export function computedFieldSignature(values: Readonly<Record<string, string | 
     .join('|');
   return text.length <= 64 ? text : `sha1:${createHash('sha1').update(text).digest('hex')}`;
 }
+
+/**
+ * computedFieldSignature as SQL, over the columns `columns` of b_uts_support under `alias`: the same text
+ * from the same values, so the reconciliation can let the server find the tickets whose fields differ
+ * from what the daemon wrote. Where the two could still differ (a value the driver renders otherwise),
+ * the ticket is only read and compared again in Node: the SQL picks candidates, Node decides.
+ */
+export function computedFieldSignatureSql(alias: string, columns: readonly string[]): string {
+  const present = COMPUTED_USER_FIELDS.filter((f) => columns.includes(f.fieldName));
+  const text = `CONVERT(CONCAT_WS('|', ${present
+    .map((f) => `COALESCE(CAST(${alias}.\`${f.fieldName}\` AS CHAR), '')`)
+    .join(', ')}) USING utf8mb4)`;
+  return `IF(CHAR_LENGTH(${text}) <= 64, ${text}, CONCAT('sha1:', SHA1(${text})))`;
+}

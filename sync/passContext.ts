@@ -3,6 +3,7 @@ import { readDictionary } from '../bridge/dictionaries';
 import { detectNativeCapabilities, NativeCapabilities } from '../bridge/nativeCapabilities';
 import { UfColumns } from '../bridge/nativeTickets';
 import { COMPUTED_USER_FIELDS } from '../schema/ticketUserFields';
+import { createRowBudget, RowBudget } from '../core/rowBudget';
 import { instantToNative } from '../core/time';
 import { buildCategoryResolver, CategoryResolver } from './mapping/category';
 import { buildPriorityResolver, PriorityResolver } from './mapping/priority';
@@ -43,6 +44,8 @@ export interface PassContext {
    */
   preload(): Promise<void>;
   result: SyncPassResult;
+  /** The rows-per-second budget the slow sweeps pace themselves by (SyncDeps.rowBudget). */
+  rowBudget: RowBudget;
   /**
    * The last value of a cursor this pass knows (read at its start, then as its own batches commit). A
    * hint for probes only: batches lock and re-read the real row, since another sync may have moved it.
@@ -107,6 +110,7 @@ export function createPassContext(
     async preload() {
       await Promise.all([ctx.capabilities(), ctx.mappers()]);
     },
+    rowBudget: deps.rowBudget ?? createRowBudget(deps.config.db.maxRowsPerSecond),
     result: {
       tickets: 0,
       messages: 0,

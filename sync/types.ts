@@ -3,6 +3,7 @@ import { Clock } from '../core/clock';
 import { Config } from '../core/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
+import { RowBudget } from '../core/rowBudget';
 import { OutboxEvent } from './store/outbox';
 
 /** What a sync pass needs; the daemon and the CLI each build it once (no module singletons). */
@@ -15,6 +16,11 @@ export interface SyncDeps {
   zone: string;
   /** Lifecycle events (SyncEventMap), emitted after the batch that caused them committed. */
   events?: EventEmitter<SyncEventMap>;
+  /**
+   * The process's db.maxRowsPerSecond budget (core/rowBudget.ts), which the reconciliation paces itself
+   * by across passes; the daemon makes one. Without it each pass starts from a full bucket of its own.
+   */
+  rowBudget?: RowBudget;
 }
 
 export type SyncPhase = 'tickets' | 'messages' | 'changes' | 'reconcile';

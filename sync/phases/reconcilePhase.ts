@@ -1,28 +1,39 @@
-import { nonLogMessageIds, readMessagesByIds } from '../../bridge/nativeMessages';
-import { nativeState, NativeTicketState, readTicketStateRange } from '../../bridge/nativeTickets';
-import { inBatchTransaction } from '../batchTransaction';
-import { applyOutcome } from '../outcome';
+import {
+  maxTicketId,
+  nativeState,
+  nativeStateSql,
+  readTicketStates,
+  UfColumns,
+} from '../../bridge/nativeTickets';
+import { computedFieldSignatureSql } from '../../schema/ticketUserFields';
+import { messageTicketIndex } from '../../bridge/nativeMessages';
+import { RowBudget, UNLIMITED_ROWS } from '../../core/rowBudget';
 import { PassContext } from '../passContext';
-import { lockCursor, readCursors, setCursor, SYNC_CURSORS } from '../store/cursors';
-import { deleteMessages, mirroredMessageIds } from '../store/messages';
-import { readStateRange } from '../store/ticketStates';
-import { BatchInfo } from '../types';
+import { readCursors, setCursor, SYNC_CURSORS } from '../store/cursors';
+import { differencesInRange, RangeSignatures, readStatesByIds } from '../store/ticketStates';
 import { fieldsOverwritten, remapInBatches, restoreOverwrittenFields } from './changePhase';
-import { isolateFailures, isRowError } from '../isolate';
-import { mergeOutcome } from '../outcome';
 import { clearSetAside, setAsideInRange } from '../store/setAside';
-import { mirrorMessages } from './mirrorMessages';
+import { reconcileMessages } from './reconcileMessages';
 import { mirrorMissingTickets } from './ticketPhase';
 
 /**
  * The slow sweep for what the cheap checks cannot see: closed tickets reopened, tickets deleted,
  * tickets and messages the PK cursors passed by (IDs committed out of order), messages deleted. It
- * walks b_ticket by primary key ranges of sync.batchSize, compares each range with the mirror, and
- * fixes the differences. The position is saved after every range, so a cycle spreads over many passes
- * (at most AUTO_RANGES per pass) and resumes after a restart; a new cycle starts reconcileIntervalMs
- * after the previous one ended.
+ * walks b_ticket by ranges of primary key values, has the server compare each range with the mirror (the
+ * tickets' signatures by a join, the messages by digests: only what differs is sent back and read), and
+ * fixes the differences. The position is saved
+ * after every range, so a cycle spreads over many passes and resumes after a restart; a new cycle starts
+ * reconcileIntervalMs after the previous one ended.
+ *
+ * 'auto' paces itself by the row budget (db.maxRowsPerSecond): each range is sized to the rows the
+ * budget allows now, and when it allows too few the rest waits for a later pass. 'full' (`bxsup sync
+ * --reconcile`, tests) runs the whole cycle at once, unpaced: someone asked for it now.
  */
 const AUTO_RANGES = 20;
+/** Rows an ID costs before a range has measured it: a ticket's own rows and ~7 messages a side. */
+const FIRST_ROWS_PER_ID = 20;
+/** A range narrower than this is not worth its statements: wait until the budget allows this many. */
+const MIN_RANGE_IDS = 100;
 
 export async function runReconcilePhase(ctx: PassContext): Promise<void> {
   const mode = ctx.options.reconcile ?? 'auto';
@@ -39,18 +50,37 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
     await setCursor(db, SYNC_CURSORS.reconcileDoneAt, ctx.now.getTime(), ctx.now);
     return;
   }
+  const budget = mode === 'full' ? UNLIMITED_ROWS : ctx.rowBudget;
   const ticketCursor = ctx.cursor(SYNC_CURSORS.ticket);
   const messageCursor = ctx.cursor(SYNC_CURSORS.message);
   const uf = await ctx.ufColumns(true);
+  const caps = await ctx.capabilities();
+  const signatures: RangeSignatures = {
+    nativeState: nativeStateSql(caps.ufOrderId),
+    computedFields: uf.computed.length ? computedFieldSignatureSql('u', uf.computed) : null,
+    joinUf: uf.orderId || uf.computed.length > 0,
+    ticketCursor,
+  };
+  const index = await messageTicketIndex(db);
+  // The last range reaches to the ticket cursor too, so mirror rows past the last native ID are seen.
+  const end = Math.max(ticketCursor, await maxTicketId(db));
+  let rowsPerId = FIRST_ROWS_PER_ID;
   for (let ranges = 0; mode === 'full' || ranges < AUTO_RANGES; ranges++) {
     if (ctx.stopped()) return;
-    const states = await readTicketStateRange(db, position, ctx.batchSize, uf);
-    const last = states.length === ctx.batchSize;
-    // The last range reaches to the ticket cursor, so mirror rows past the last native ID are seen too.
-    const lastId = states.length ? Number(states[states.length - 1].ID) : 0;
-    const to = last ? lastId : Math.max(ticketCursor, lastId, position + 1);
-    await reconcileRange(ctx, states, position + 1, to, { ticketCursor, messageCursor });
-    position = last ? to : 0;
+    // Ranges of ID values: the server reads a range by the primary key, whatever its gaps.
+    const span = rangeSize(budget, rowsPerId, ctx.batchSize);
+    if (span === 0) return;
+    const to = Math.max(position + 1, Math.min(position + span, end));
+    const examined = await reconcileRange(ctx, position + 1, to, {
+      ticketCursor,
+      messageCursor,
+      index,
+      uf,
+      signatures,
+    });
+    budget.spend(examined);
+    rowsPerId = Math.max(1, examined / (to - position));
+    position = to >= end ? 0 : to;
     if (position === 0) {
       await setCursor(db, SYNC_CURSORS.reconcilePosition, 0, ctx.now);
       await setCursor(db, SYNC_CURSORS.reconcileDoneAt, ctx.now.getTime(), ctx.now);
@@ -59,20 +89,49 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
       return;
     }
     await setCursor(db, SYNC_CURSORS.reconcilePosition, position, ctx.now);
-    ctx.options.onProgress?.({ phase: 'reconcile', done: position, total: Math.max(ticketCursor, position) });
+    ctx.options.onProgress?.({ phase: 'reconcile', done: position, total: end });
   }
 }
 
+/**
+ * How many IDs the next range may span: as many as the budget allows now at the rows an ID cost so far,
+ * at most batchSize; 0 (wait for a later pass) while that is below MIN_RANGE_IDS, unless the bucket is
+ * as full as it gets (a site of few tickets with many messages each).
+ */
+export function rangeSize(budget: RowBudget, rowsPerId: number, batchSize: number): number {
+  const available = budget.available();
+  const affordable = Math.min(batchSize, Math.floor(available / rowsPerId));
+  if (affordable >= Math.min(batchSize, MIN_RANGE_IDS)) return affordable;
+  return available > 0 && available >= budget.capacity ? Math.max(1, affordable) : 0;
+}
+
+interface RangeReads {
+  ticketCursor: number;
+  messageCursor: number;
+  index: string | null;
+  uf: UfColumns;
+  signatures: RangeSignatures;
+}
+
+/**
+ * Reconciles one range of ticket IDs; returns the rows the server examined for it. The server finds
+ * the candidates (differencesInRange); only they are read and compared in Node, as the fast poll does.
+ */
 async function reconcileRange(
   ctx: PassContext,
-  states: NativeTicketState[],
   from: number,
   to: number,
-  cursors: { ticketCursor: number; messageCursor: number },
-): Promise<void> {
+  reads: RangeReads,
+): Promise<number> {
   const { db } = ctx.deps;
-  const mirror = new Map((await readStateRange(db, from, to)).map((m) => [m.id, m]));
-  const native = new Set(states.map((s) => Number(s.ID)));
+  const diff = await differencesInRange(db, from, to, reads.signatures);
+  // Tickets set aside are tried again here, once a cycle; those that go through leave the list.
+  const setAsideHere = await setAsideInRange(db, from, to);
+  const candidates = [...new Set([...diff.differing, ...setAsideHere])];
+  const states = await readTicketStates(db, candidates, reads.uf);
+  const mirror = new Map(
+    (await readStatesByIds(db, [...candidates, ...diff.gone.map((g) => g.id)])).map((m) => [m.id, m]),
+  );
   const missing: number[] = [];
   const suspects: number[] = [];
   const overwritten: number[] = [];
@@ -80,78 +139,29 @@ async function reconcileRange(
     const id = Number(state.ID);
     const known = mirror.get(id);
     if (!known) {
-      if (id <= cursors.ticketCursor) missing.push(id);
+      if (id <= reads.ticketCursor) missing.push(id);
       continue;
     }
     if (known.deleted || known.nativeState !== nativeState(state)) suspects.push(id);
     if (!known.deleted && fieldsOverwritten(state, known.ufState)) overwritten.push(id);
   }
   await restoreOverwrittenFields(ctx, overwritten);
-  for (const known of mirror.values()) if (!known.deleted && !native.has(known.id)) suspects.push(known.id);
-  // Tickets set aside are tried again here, once a cycle; those that go through leave the list.
-  const setAsideHere = await setAsideInRange(db, from, to);
+  for (const gone of diff.gone) if (!gone.deleted) suspects.push(gone.id);
   for (const id of setAsideHere) if (mirror.has(id) && !suspects.includes(id)) suspects.push(id);
   await mirrorMissingTickets(ctx, missing);
   await remapInBatches(ctx, suspects, 'reconcile');
-  await reconcileMessages(ctx, from, to, cursors.messageCursor, native);
+  const messageRows = await reconcileMessages(ctx, {
+    from,
+    to,
+    messageCursor: reads.messageCursor,
+    goneTickets: diff.gone.map((g) => g.id),
+    index: reads.index,
+  });
   const cleared = await clearSetAside(
     db,
     setAsideHere.filter((id) => !ctx.setAsideNow.has(id)),
   );
   if (cleared > 0)
     ctx.deps.logger.info(`${cleared} ticket(s) set aside earlier went through now`, { from, to });
-}
-
-/** Messages the cursor passed by are mirrored; mirrored ones Bitrix deleted (from live tickets) removed. */
-async function reconcileMessages(
-  ctx: PassContext,
-  from: number,
-  to: number,
-  messageCursor: number,
-  liveTickets: Set<number>,
-): Promise<void> {
-  const { db, logger } = ctx.deps;
-  const nativeIds = await nonLogMessageIds(db, from, to, messageCursor);
-  const mirrored = await mirroredMessageIds(db, from, to);
-  const nativeSet = new Set(nativeIds.map((m) => Number(m.ID)));
-  const mirroredSet = new Set(mirrored.map((m) => m.id));
-  const missing = nativeIds.map((m) => Number(m.ID)).filter((id) => !mirroredSet.has(id));
-  // Only up to the cursor this pass knows: past it, another sync may have mirrored rows that the
-  // native read above was not asked about.
-  const vanished = mirrored
-    .filter((m) => m.id <= messageCursor && !nativeSet.has(m.id) && liveTickets.has(m.ticketId))
-    .map((m) => m.id);
-  if (missing.length === 0 && vanished.length === 0) return;
-  await ctx.preload();
-  const repair = (toMirror: number[], toCheck: number[]) =>
-    inBatchTransaction(db, logger, async (trx) => {
-      await lockCursor(trx, SYNC_CURSORS.message);
-      // Checked again under the lock before anything is deleted.
-      const stillThere = new Set((await readMessagesByIds(trx, toCheck)).map((m) => Number(m.ID)));
-      const removed = toCheck.filter((id) => !stillThere.has(id));
-      await deleteMessages(trx, removed);
-      const result = await mirrorMessages(trx, ctx, await readMessagesByIds(trx, toMirror), null);
-      const info: BatchInfo = { phase: 'reconcile', rows: toMirror.length + removed.length, cursor: 0 };
-      await ctx.options.onBatch?.(info);
-      return { result, info, removed: removed.length };
-    });
-  const batch = await repair(missing, vanished).catch(async (err: unknown) => {
-    if (!isRowError(err)) throw err;
-    const first = await repair([], vanished);
-    const ticketOf = new Map(nativeIds.map((m) => [Number(m.ID), Number(m.TICKET_ID)]));
-    await isolateFailures(
-      missing,
-      async (id) => void mergeOutcome(first.result.outcome, (await repair([id], [])).result.outcome),
-      (id, reason) =>
-        ctx.setAside(db, { ticketId: ticketOf.get(id) ?? 0, phase: 'messages', messageId: id, reason }),
-      logger,
-      (id) => `message ${id} of ticket ${ticketOf.get(id)}`,
-    );
-    return first;
-  });
-  logger.info('reconciliation repaired messages', {
-    mirrored: batch.result.outcome.messages,
-    removed: batch.removed,
-  });
-  applyOutcome(ctx, batch.result.outcome, batch.info);
+  return diff.examined + setAsideHere.length + states.length + mirror.size + messageRows;
 }

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { MirrorMessage } from '../mapping/messageRow';
 import { utcText } from '../nativeTime';
+import { digestFromRow, IdSetDigest, idSetDigestColumns } from '../../bridge/idSetDigest';
 import { idList } from '../../bridge/sqlIdList';
 import { IdSpan, idsSql } from './idSpan';
 
@@ -114,6 +115,29 @@ export async function mirroredMessageIds(
     .whereBetween('ticket_id', [fromTicketId, toTicketId])
     .select<Array<{ id: number; ticket_id: number }>>('id', 'ticket_id');
   return rows.map((r) => ({ id: Number(r.id), ticketId: Number(r.ticket_id) }));
+}
+
+/**
+ * The digest (bridge/idSetDigest.ts) of the mirrored messages of a range of tickets up to a message ID,
+ * leaving out tickets Bitrix no longer has (`goneTickets`): the reconciliation leaves their messages be,
+ * so they are not part of what it compares. Read from the (ticket_id, …) index alone.
+ */
+export async function mirroredMessageDigest(
+  db: Reader,
+  fromTicketId: number,
+  toTicketId: number,
+  upToMessageId: number,
+  goneTickets: readonly number[],
+): Promise<IdSetDigest> {
+  const upTo = idList([upToMessageId]);
+  const member = goneTickets.length
+    ? `id <= ${upTo} AND ticket_id NOT IN (${idList(goneTickets)})`
+    : `id <= ${upTo}`;
+  const [rows] = (await db.raw(
+    `SELECT ${idSetDigestColumns('id', member)} FROM bl_support_message WHERE ticket_id BETWEEN ? AND ?`,
+    [fromTicketId, toTicketId],
+  )) as unknown as [Array<Parameters<typeof digestFromRow>[0]>];
+  return digestFromRow(rows[0]);
 }
 
 export async function deleteMessages(trx: Knex.Transaction, ids: number[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { idList } from '../../bridge/sqlIdList';
 
 /**
  * The mirror's side of change detection: the state signatures last mirrored, for the open set (the
@@ -50,4 +51,100 @@ export async function readStateRange(
     ufState: r.uf_state,
     deleted: r.deleted_at !== null,
   }));
+}
+
+export async function readStatesByIds(
+  db: Reader,
+  ids: readonly number[],
+): Promise<Array<MirrorState & { deleted: boolean }>> {
+  if (ids.length === 0) return [];
+  const rows = await db('bl_support_ticket')
+    .whereRaw(`id IN (${idList(ids)})`)
+    .select<
+      Array<{ id: number; native_state: string | null; uf_state: string | null; deleted_at: string | null }>
+    >('id', 'native_state', 'uf_state', 'deleted_at');
+  return rows.map((r) => ({
+    id: Number(r.id),
+    nativeState: r.native_state,
+    ufState: r.uf_state,
+    deleted: r.deleted_at !== null,
+  }));
+}
+
+/** What the server found different in a range of tickets (differencesInRange). */
+export interface RangeDifferences {
+  /**
+   * Native tickets whose state or computed fields differ from what the mirror holds, that the mirror
+   * marked deleted, or (up to the ticket cursor) that it lacks: candidates, compared again in Node.
+   */
+  differing: number[];
+  /** Mirrored tickets of the range that Bitrix no longer has. */
+  gone: Array<{ id: number; deleted: boolean }>;
+  /** Rows the two statements went through. */
+  examined: number;
+}
+
+export interface RangeSignatures {
+  /** nativeStateSql(…) over b_ticket `t` and b_uts_support `u`. */
+  nativeState: string;
+  /** computedFieldSignatureSql(…), or null when no computed field is read. */
+  computedFields: string | null;
+  /** Whether `u` is joined (the order field or a computed field is read). */
+  joinUf: boolean;
+  ticketCursor: number;
+}
+
+/**
+ * The reconciliation's comparison of a range of tickets, done by the server: b_ticket (with its UF row)
+ * against bl_support_ticket by primary key, each side's signature computed in SQL, and only the IDs that
+ * differ sent back. Two statements: the native side's tickets, and the mirror's tickets Bitrix lacks.
+ */
+export async function differencesInRange(
+  db: Reader,
+  fromId: number,
+  toId: number,
+  sql: RangeSignatures,
+): Promise<RangeDifferences> {
+  const binary = (a: string, b: string) => `NOT (CAST(${a} AS BINARY) <=> CAST(${b} AS BINARY))`;
+  const changed = [
+    'm.deleted_at IS NOT NULL',
+    binary('m.native_state', sql.nativeState),
+    ...(sql.computedFields
+      ? [`(m.uf_state IS NOT NULL AND ${binary('m.uf_state', sql.computedFields)})`]
+      : []),
+  ].join(' OR ');
+  const differs = `IF(m.id IS NULL, t.ID <= ${idList([sql.ticketCursor])}, ${changed})`;
+  const from = `b_ticket t ${sql.joinUf ? 'LEFT JOIN b_uts_support u ON u.VALUE_ID = t.ID' : ''}
+    LEFT JOIN bl_support_ticket m ON m.id = t.ID WHERE t.ID BETWEEN ? AND ?`;
+  const [nativeRows] = (await db.raw(
+    `SELECT COUNT(*) AS n, COALESCE(SUM(${differs}), 0) AS d, GROUP_CONCAT(IF(${differs}, t.ID, NULL)) AS ids
+       FROM ${from}`,
+    [fromId, toId],
+  )) as unknown as [Array<{ n: number; d: number | string; ids: string | null }>];
+  let differing = idsOf(nativeRows[0].ids);
+  if (differing.length !== Number(nativeRows[0].d)) {
+    // GROUP_CONCAT cut at group_concat_max_len (1,024 bytes by default on MySQL): ask for the rows.
+    const [rows] = (await db.raw(`SELECT t.ID AS id FROM ${from} AND ${differs}`, [
+      fromId,
+      toId,
+    ])) as unknown as [Array<{ id: number }>];
+    differing = rows.map((r) => Number(r.id));
+  }
+  const gone = await db('bl_support_ticket as m')
+    .leftJoin('b_ticket as t', 't.ID', 'm.id')
+    .whereBetween('m.id', [fromId, toId])
+    .whereNull('t.ID')
+    .select<Array<{ id: number; deleted_at: string | null }>>('m.id', 'm.deleted_at');
+  const tickets = Number(nativeRows[0].n);
+  return {
+    differing,
+    gone: gone.map((g) => ({ id: Number(g.id), deleted: g.deleted_at !== null })),
+    // Per native ticket its row, its UF row and its mirror row; then each mirror row and its probe of
+    // b_ticket (about as many as there are native tickets).
+    examined: tickets * (sql.joinUf ? 3 : 2) + 2 * (tickets + gone.length),
+  };
+}
+
+function idsOf(list: string | null): number[] {
+  return list ? list.split(',').map(Number) : [];
 }
