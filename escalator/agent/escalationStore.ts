@@ -56,22 +56,69 @@ export async function readFired(
  */
 export async function claimEscalation(trx: Db, row: EscalationRow, now: Date): Promise<number | null> {
   try {
-    const [id] = await trx(ESCALATION_TABLE).insert({
-      ticket_id: row.ticketId,
-      target: row.target,
-      level: row.level,
-      cycle: row.cycle,
-      due_at: instantToUtc(row.dueAt),
-      deadline_at: row.deadlineAt ? instantToUtc(row.deadlineAt) : null,
-      fired_at: instantToUtc(now),
-      outcome: row.outcome,
-      actions: JSON.stringify(row.actions),
-    });
+    const [id] = await trx(ESCALATION_TABLE).insert(escalationValues(row, now));
     return Number(id);
   } catch (err) {
     if ((err as { code?: string }).code === 'ER_DUP_ENTRY') return null;
     throw err;
   }
+}
+
+/**
+ * Many rows claimed in one INSERT (an escalation batch): all of them or, on any taken key, none (the
+ * statement fails with ER_DUP_ENTRY and the caller's transaction rolls back). Returns the new rows' IDs
+ * in the order given, read back by their unique key.
+ */
+export async function claimEscalations(
+  trx: Knex.Transaction,
+  rows: readonly EscalationRow[],
+  now: Date,
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  await trx(ESCALATION_TABLE).insert(rows.map((r) => escalationValues(r, now)));
+  const stored = (await trx(ESCALATION_TABLE)
+    .whereIn('ticket_id', [...new Set(rows.map((r) => r.ticketId))])
+    .select('id', 'ticket_id', 'target', 'level', 'cycle')) as Array<{
+    id: number;
+    ticket_id: number;
+    target: string;
+    level: string;
+    cycle: number;
+  }>;
+  const ids = new Map(stored.map((s) => [keyOf(s.ticket_id, s.target, s.level, s.cycle), Number(s.id)]));
+  return rows.map((r) => ids.get(keyOf(r.ticketId, r.target, r.level, r.cycle))!);
+}
+
+/** The actions of rows claimed earlier in the same transaction, once they are known (the log lines' IDs). */
+export async function setEscalationActions(
+  trx: Knex.Transaction,
+  rows: ReadonlyArray<{ id: number; actions: Record<string, unknown> }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const first = 'SELECT CAST(? AS SIGNED) AS id, CAST(? AS CHAR) AS actions';
+  const derived = [first, ...rows.slice(1).map(() => 'SELECT ?, ?')].join(' UNION ALL ');
+  await trx.raw(
+    `UPDATE ${ESCALATION_TABLE} e JOIN (${derived}) v ON v.id = e.id SET e.actions = v.actions`,
+    rows.flatMap((r) => [r.id, JSON.stringify(r.actions)]),
+  );
+}
+
+function escalationValues(row: EscalationRow, now: Date): Record<string, unknown> {
+  return {
+    ticket_id: row.ticketId,
+    target: row.target,
+    level: row.level,
+    cycle: row.cycle,
+    due_at: instantToUtc(row.dueAt),
+    deadline_at: row.deadlineAt ? instantToUtc(row.deadlineAt) : null,
+    fired_at: instantToUtc(now),
+    outcome: row.outcome,
+    actions: JSON.stringify(row.actions),
+  };
+}
+
+function keyOf(ticketId: number, target: string, level: string, cycle: number): string {
+  return `${ticketId}/${target}/${level}/${Number(cycle)}`;
 }
 
 /** Another process recorded this action first: the transaction that tried again must roll back. */

@@ -17,8 +17,11 @@ export interface PassCache {
   nowLocal: string;
   criticalities(siteId: string): Promise<Criticality[]>;
   language(siteId: string): Promise<LogLanguage>;
-  /** Effect keys with a recorded native intent (almost always none: a failed attempt leaves one). */
-  intents: ReadonlySet<string>;
+  /**
+   * Effect keys with a recorded native intent (almost always none: a failed attempt leaves one); a
+   * batch that records intents adds theirs, for the one-ticket retries after it fails.
+   */
+  intents: Set<string>;
 }
 
 export async function createPassCache(ctx: AgentContext, now: Date): Promise<PassCache> {

@@ -27,26 +27,41 @@ export async function refreshSla(deps: SlaRefreshDeps, ids: readonly number[], n
   let stored = 0;
   for (let i = 0; i < ids.length; i += BATCH) {
     const computed = await computeTickets(deps.db, deps, ids.slice(i, i + BATCH), now);
-    for (let j = 0; j < computed.length; j += STORE_BATCH)
-      stored += await storeAll(deps, computed.slice(j, j + STORE_BATCH));
+    stored += await storeComputations(deps, computed);
   }
   return stored;
 }
 
-async function storeAll(deps: SlaRefreshDeps, computed: TicketComputation[]): Promise<number> {
+/** Computations stored STORE_BATCH per transaction; `nextDueAt` decides each one's next_due_at. */
+export async function storeComputations(
+  deps: SlaRefreshDeps,
+  computed: readonly TicketComputation[],
+  nextDueAt: (c: TicketComputation) => Date | null = pendingDueAt,
+): Promise<number> {
+  let stored = 0;
+  for (let j = 0; j < computed.length; j += STORE_BATCH)
+    stored += await storeAll(deps, computed.slice(j, j + STORE_BATCH), nextDueAt);
+  return stored;
+}
+
+async function storeAll(
+  deps: SlaRefreshDeps,
+  computed: readonly TicketComputation[],
+  nextDueAt: (c: TicketComputation) => Date | null,
+): Promise<number> {
   try {
     return await deps.db.transaction((trx) =>
       writeComputations(
         trx,
         deps,
-        computed.map((computation) => ({ computation, nextDueAt: pendingDueAt(computation) })),
+        computed.map((computation) => ({ computation, nextDueAt: nextDueAt(computation) })),
       ),
     );
   } catch (err) {
     if (!LOCK_CONFLICTS.has((err as { errno?: number }).errno ?? 0)) throw err;
     let stored = 0;
     for (const c of computed)
-      stored += (await deps.db.transaction((trx) => writeComputation(trx, deps, c, pendingDueAt(c)))) ? 1 : 0;
+      stored += (await deps.db.transaction((trx) => writeComputation(trx, deps, c, nextDueAt(c)))) ? 1 : 0;
     return stored;
   }
 }
