@@ -11,32 +11,30 @@ import { BRIDGE_MODULE_NAME, LockedTicket, LogLine, logLineRow } from './ticketW
  * b_ticket_message (old installs) each statement is atomic on its own, and the log lines' IDs are read
  * back (from LAST_INSERT_ID() up, by TICKET_ID and C_NUMBER) rather than assumed consecutive.
  */
+export interface LockedForBatch extends LockedTicket {
+  /** The ticket's highest C_NUMBER (0 for none): the batch numbers its log lines from there. */
+  lastLogNumber: number;
+}
+
+/** The tickets' rows locked, with their last C_NUMBER (a subquery through the TICKET_ID index). */
 export async function lockTickets(
   trx: Knex.Transaction,
   ticketIds: readonly number[],
-): Promise<Map<number, LockedTicket>> {
+): Promise<Map<number, LockedForBatch>> {
   if (ticketIds.length === 0) return new Map();
-  const rows = (await trx('b_ticket')
-    .whereIn('ID', ticketIds as number[])
-    .orderBy('ID')
+  const rows = (await trx('b_ticket as t')
+    .whereIn('t.ID', ticketIds as number[])
+    .orderBy('t.ID')
     .forUpdate()
-    .select('ID', 'SITE_ID', 'SOURCE_ID', 'RESPONSIBLE_USER_ID', 'CRITICALITY_ID')) as LockedTicket[];
-  return new Map(rows.map((r) => [Number(r.ID), r]));
-}
-
-/** Each ticket's highest C_NUMBER (0 for none): one grouped read through the TICKET_ID index. */
-export async function lastLogNumbers(
-  trx: Knex.Transaction,
-  ticketIds: readonly number[],
-): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  if (ticketIds.length === 0) return out;
-  const rows = (await trx('b_ticket_message')
-    .whereIn('TICKET_ID', ticketIds as number[])
-    .groupBy('TICKET_ID')
-    .select('TICKET_ID', trx.raw('MAX(C_NUMBER) AS n'))) as Array<{ TICKET_ID: number; n: number | null }>;
-  for (const r of rows) out.set(Number(r.TICKET_ID), Number(r.n ?? 0));
-  return out;
+    .select(
+      't.ID',
+      't.SITE_ID',
+      't.SOURCE_ID',
+      't.RESPONSIBLE_USER_ID',
+      't.CRITICALITY_ID',
+      trx.raw('(SELECT MAX(m.C_NUMBER) FROM b_ticket_message m WHERE m.TICKET_ID = t.ID) AS lastLogNumber'),
+    )) as LockedForBatch[];
+  return new Map(rows.map((r) => [Number(r.ID), { ...r, lastLogNumber: Number(r.lastLogNumber ?? 0) }]));
 }
 
 export interface TicketUpdate {

@@ -1,8 +1,7 @@
 import { nextCriticality } from '../../bridge/criticalities';
 import { highestCriticalityNote, LogItem, logText, plainText } from '../../bridge/nativeLogText';
-import { TicketUpdate } from '../../bridge/ticketBatchWrites';
+import { LockedForBatch, TicketUpdate } from '../../bridge/ticketBatchWrites';
 import { LockedTicket, LogLine } from '../../bridge/ticketWrites';
-import { instantToNative } from '../../core/time';
 import { TicketEvent } from '../history/ticketEvents';
 import { computeSla } from '../slaPolicy';
 import { SlaEvent } from '../slaTypes';
@@ -71,11 +70,11 @@ export async function planTicket(
   ctx: AgentContext,
   cache: PassCache,
   c: TicketComputation,
-  native: LockedTicket | null,
-  lastLogNumber: number,
+  native: LockedForBatch | null,
+  /** `now`, site-local. */
+  local: string,
   now: Date,
 ): Promise<PlannedTicket> {
-  const local = instantToNative(now, ctx.zone);
   const out: PlannedTicket = {
     after: c,
     nextDueAt: null,
@@ -89,13 +88,13 @@ export async function planTicket(
     done: { applied: 0, recorded: 0, fired: [] },
   };
   // The row as the batch will leave it: later points of this ticket see the earlier ones' changes.
-  const ticketNow = native ? { ...native } : null;
+  const ticketNow: LockedTicket | null = native ? { ...native } : null;
   const columns: Record<string, string | number | null> = {};
   let events: SlaEvent[] = c.events;
   let fired: FiredEscalation[] = c.fired;
   let lastOwnRaise = c.lastOwnRaiseAt;
   let bump = 0;
-  let logNumber = lastLogNumber;
+  let logNumber = native?.lastLogNumber ?? 0;
   let { state, plan } = c;
   for (let round = 0; round < ROUNDS && plan.due.length > 0; round++) {
     for (const point of plan.due) {

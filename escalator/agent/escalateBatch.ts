@@ -1,12 +1,13 @@
-import { insertLogLines, lastLogNumbers, lockTickets, updateTickets } from '../../bridge/ticketBatchWrites';
+import { Knex } from 'knex';
+import { insertLogLines, lockTickets, updateTickets } from '../../bridge/ticketBatchWrites';
 import { instantToNative } from '../../core/time';
 import { appendOwnEvents } from '../history/ticketEvents';
 import { TicketComputation } from '../state/computeState';
 import { writeComputations } from '../state/storeState';
-import { PlannedTicket, planTicket } from './batchPlan';
+import { PlannedEscalation, PlannedTicket, planTicket } from './batchPlan';
 import { AgentContext } from './context';
 import { TicketEscalation } from './escalateTicket';
-import { claimEscalations, setEscalationActions } from './escalationStore';
+import { claimEscalations, EscalationRow, escalationIds, setEscalationActions } from './escalationStore';
 import { forgetIntents, recordIntents } from './nativeEffects';
 import { queueManyWebhooks, queueNotices } from './notices';
 import { PassCache } from './passCache';
@@ -31,30 +32,31 @@ export async function escalateBatch(
   now: Date,
   recorded: (effectKeys: string[]) => void,
 ): Promise<Map<number, TicketEscalation>> {
+  const local = instantToNative(now, ctx.zone);
   return ctx.db.transaction(async (trx) => {
-    const ids = batch.map((c) => c.ticket.id);
-    const native = await lockTickets(trx, ids);
-    const numbers = await lastLogNumbers(trx, [...native.keys()]);
+    const native = await lockTickets(
+      trx,
+      batch.map((c) => c.ticket.id),
+    );
     const plans: PlannedTicket[] = [];
     for (const c of batch)
-      plans.push(
-        await planTicket(ctx, cache, c, native.get(c.ticket.id) ?? null, numbers.get(c.ticket.id) ?? 0, now),
-      );
+      plans.push(await planTicket(ctx, cache, c, native.get(c.ticket.id) ?? null, local, now));
     const points = plans.flatMap((p) => p.escalations);
-    const escalationIds = await claimEscalations(
+    await claimEscalations(
       trx,
       points.map((p) => p.row),
       now,
     );
-    const intents = plans.flatMap((p) => p.intents);
+    // Only where a failed batch would leave native writes behind (MyISAM): on InnoDB they roll back.
+    const intents = cache.nativeTransactional ? [] : plans.flatMap((p) => p.intents);
     await recordIntents(ctx.db, intents, now);
     recorded(intents.map((i) => i.effectKey));
     await updateTickets(
       trx,
       plans.flatMap((p) => (p.update ? [p.update] : [])),
-      instantToNative(now, ctx.zone),
+      local,
     );
-    await writeLogLines(trx, plans, escalationIds);
+    await writeLogLines(trx, plans);
     await appendOwnEvents(
       trx,
       plans.flatMap((p) => p.events),
@@ -65,12 +67,7 @@ export async function escalateBatch(
       plans.flatMap((p) => p.notices),
       now,
     );
-    await queueManyWebhooks(
-      trx,
-      ctx.escalation.webhooks,
-      points.flatMap((p, i) => (p.webhook ? [{ escalationId: escalationIds[i], ...p.webhook }] : [])),
-      now,
-    );
+    await queueBatchWebhooks(trx, ctx, points, now);
     await forgetIntents(
       trx,
       intents.map((i) => i.effectKey),
@@ -85,25 +82,41 @@ export async function escalateBatch(
 }
 
 /** The log lines, then their IDs into the actions of the escalation rows that wrote them. */
-async function writeLogLines(
-  trx: Parameters<typeof insertLogLines>[0],
-  plans: readonly PlannedTicket[],
-  escalationIds: readonly number[],
-): Promise<void> {
-  const lines = plans.flatMap((p) => p.logLines);
-  const lineIds = await insertLogLines(trx, lines);
-  const withLine: Array<{ id: number; actions: Record<string, unknown> }> = [];
-  let point = 0;
+async function writeLogLines(trx: Knex.Transaction, plans: readonly PlannedTicket[]): Promise<void> {
+  const lineIds = await insertLogLines(
+    trx,
+    plans.flatMap((p) => p.logLines),
+  );
+  const withLine: EscalationRow[] = [];
   let line = 0;
   for (const plan of plans) {
     for (const e of plan.escalations) {
-      if (e.logLine !== null) {
-        e.row.actions.logMessageId = lineIds[line + e.logLine];
-        withLine.push({ id: escalationIds[point], actions: e.row.actions });
-      }
-      point++;
+      if (e.logLine === null) continue;
+      e.row.actions.logMessageId = lineIds[line + e.logLine];
+      withLine.push(e.row);
     }
     line += plan.logLines.length;
   }
   await setEscalationActions(trx, withLine);
+}
+
+/** The webhook deliveries, under their escalation rows (whose IDs only they need). */
+async function queueBatchWebhooks(
+  trx: Knex.Transaction,
+  ctx: AgentContext,
+  points: readonly PlannedEscalation[],
+  now: Date,
+): Promise<void> {
+  if (ctx.escalation.webhooks.length === 0) return;
+  const notify = points.filter((p) => p.webhook !== null);
+  const ids = await escalationIds(
+    trx,
+    notify.map((p) => p.row),
+  );
+  await queueManyWebhooks(
+    trx,
+    ctx.escalation.webhooks,
+    notify.map((p, i) => ({ escalationId: ids[i], ...p.webhook! })),
+    now,
+  );
 }

@@ -66,17 +66,23 @@ export async function claimEscalation(trx: Db, row: EscalationRow, now: Date): P
 
 /**
  * Many rows claimed in one INSERT (an escalation batch): all of them or, on any taken key, none (the
- * statement fails with ER_DUP_ENTRY and the caller's transaction rolls back). Returns the new rows' IDs
- * in the order given, read back by their unique key.
+ * statement fails with ER_DUP_ENTRY and the caller's transaction rolls back).
  */
 export async function claimEscalations(
   trx: Knex.Transaction,
   rows: readonly EscalationRow[],
   now: Date,
+): Promise<void> {
+  if (rows.length > 0) await trx(ESCALATION_TABLE).insert(rows.map((r) => escalationValues(r, now)));
+}
+
+/** The IDs of rows (claimed earlier), in the order given, found by their unique key. */
+export async function escalationIds(
+  db: Db,
+  rows: ReadonlyArray<Pick<EscalationRow, 'ticketId' | 'target' | 'level' | 'cycle'>>,
 ): Promise<number[]> {
   if (rows.length === 0) return [];
-  await trx(ESCALATION_TABLE).insert(rows.map((r) => escalationValues(r, now)));
-  const stored = (await trx(ESCALATION_TABLE)
+  const stored = (await db(ESCALATION_TABLE)
     .whereIn('ticket_id', [...new Set(rows.map((r) => r.ticketId))])
     .select('id', 'ticket_id', 'target', 'level', 'cycle')) as Array<{
     id: number;
@@ -86,20 +92,28 @@ export async function claimEscalations(
     cycle: number;
   }>;
   const ids = new Map(stored.map((s) => [keyOf(s.ticket_id, s.target, s.level, s.cycle), Number(s.id)]));
-  return rows.map((r) => ids.get(keyOf(r.ticketId, r.target, r.level, r.cycle))!);
+  return rows.map((r) => {
+    const id = ids.get(keyOf(r.ticketId, r.target, r.level, r.cycle));
+    if (id === undefined)
+      throw new Error(`escalation ${keyOf(r.ticketId, r.target, r.level, r.cycle)} is missing`);
+    return id;
+  });
 }
 
 /** The actions of rows claimed earlier in the same transaction, once they are known (the log lines' IDs). */
 export async function setEscalationActions(
   trx: Knex.Transaction,
-  rows: ReadonlyArray<{ id: number; actions: Record<string, unknown> }>,
+  rows: readonly EscalationRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const first = 'SELECT CAST(? AS SIGNED) AS id, CAST(? AS CHAR) AS actions';
-  const derived = [first, ...rows.slice(1).map(() => 'SELECT ?, ?')].join(' UNION ALL ');
+  const first =
+    'SELECT CAST(? AS SIGNED) AS ticket_id, CAST(? AS CHAR) AS target, CAST(? AS CHAR) AS level, CAST(? AS SIGNED) AS cycle, CAST(? AS CHAR) AS actions';
+  const derived = [first, ...rows.slice(1).map(() => 'SELECT ?, ?, ?, ?, ?')].join(' UNION ALL ');
   await trx.raw(
-    `UPDATE ${ESCALATION_TABLE} e JOIN (${derived}) v ON v.id = e.id SET e.actions = v.actions`,
-    rows.flatMap((r) => [r.id, JSON.stringify(r.actions)]),
+    `UPDATE ${ESCALATION_TABLE} e JOIN (${derived}) v
+        ON e.ticket_id = v.ticket_id AND e.target = v.target AND e.level = v.level AND e.cycle = v.cycle
+        SET e.actions = v.actions`,
+    rows.flatMap((r) => [r.ticketId, r.target, r.level, r.cycle, JSON.stringify(r.actions)]),
   );
 }
 

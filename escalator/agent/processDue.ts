@@ -36,29 +36,55 @@ export async function runDuePoints(
     if (ids.length === 0) return;
     result.examined += ids.length;
     const batch = await computeTickets(ctx.db, ctx, ids, now);
-    // Loaded before the transactions: inside one, a lookup would need a second pooled connection.
-    for (const site of new Set(batch.map((c) => c.ticket.site_id))) {
-      await Promise.all([cache.criticalities(site), cache.language(site)]);
-    }
     await storeComputations(
       ctx,
       batch.filter((c) => c.plan.due.length === 0),
       pendingDueAt,
     );
-    const intentTickets = new Set([...cache.intents].map((key) => Number(key.split(':')[1])));
-    let group: TicketComputation[] = [];
-    for (const c of batch.filter((b) => b.plan.due.length > 0)) {
-      if (batchable(ctx, c, intentTickets)) {
-        group.push(c);
-        continue;
-      }
+    await escalateComputed(
+      ctx,
+      cache,
+      batch.filter((c) => c.plan.due.length > 0),
+      now,
+      result,
+      hooks,
+    );
+    skip.push(...(await stillDue(ctx, ids, now)));
+  }
+}
+
+/**
+ * Tickets with due points, computed at `now`, escalated in batches in their order (also the pass's SLA
+ * catch-up hands over the stale tickets it found due, so that they are not stored twice).
+ */
+export async function escalateComputed(
+  ctx: AgentContext,
+  cache: PassCache,
+  computed: readonly TicketComputation[],
+  now: Date,
+  result: PassResult,
+  hooks: PassHooks,
+): Promise<void> {
+  // Loaded before the transactions: inside one, a lookup would need a second pooled connection.
+  for (const site of new Set(computed.map((c) => c.ticket.site_id))) {
+    await Promise.all([cache.criticalities(site), cache.language(site)]);
+  }
+  const intentTickets = new Set([...cache.intents].map((key) => Number(key.split(':')[1])));
+  let group: TicketComputation[] = [];
+  for (const c of computed) {
+    if (batchable(ctx, c, intentTickets)) {
+      group.push(c);
+      if (group.length < ctx.escalation.batchSize) continue;
+    } else {
       await escalateGroup(ctx, cache, group, now, result, hooks);
       group = [];
       await escalateOne(ctx, cache, c, now, result, hooks);
+      continue;
     }
     await escalateGroup(ctx, cache, group, now, result, hooks);
-    skip.push(...(await stillDue(ctx, ids, now)));
+    group = [];
   }
+  await escalateGroup(ctx, cache, group, now, result, hooks);
 }
 
 async function escalateGroup(

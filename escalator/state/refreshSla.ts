@@ -23,11 +23,28 @@ const BATCH = 500;
 const STORE_BATCH = 100;
 const LOCK_CONFLICTS = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
 
-export async function refreshSla(deps: SlaRefreshDeps, ids: readonly number[], now: Date): Promise<number> {
+export interface RefreshOptions {
+  /** Open tickets only (the sync's idle poll). */
+  openOnly?: boolean;
+  /**
+   * The computations the caller writes itself, with more (the escalation pass: those with due points,
+   * escalated and stored in one go rather than stored here and read and stored again); it returns the
+   * ones left to store here. Those it took count as refreshed.
+   */
+  takeOver?: (computed: TicketComputation[]) => Promise<TicketComputation[]>;
+}
+
+export async function refreshSla(
+  deps: SlaRefreshDeps,
+  ids: readonly number[],
+  now: Date,
+  takeOver?: RefreshOptions['takeOver'],
+): Promise<number> {
   let stored = 0;
   for (let i = 0; i < ids.length; i += BATCH) {
     const computed = await computeTickets(deps.db, deps, ids.slice(i, i + BATCH), now);
-    stored += await storeComputations(deps, computed);
+    const rest = takeOver ? await takeOver(computed) : computed;
+    stored += computed.length - rest.length + (await storeComputations(deps, rest));
   }
   return stored;
 }
@@ -71,7 +88,7 @@ export async function refreshStaleSla(
   deps: SlaRefreshDeps,
   now: Date,
   limit: number,
-  options: { openOnly?: boolean } = {},
+  options: RefreshOptions = {},
 ): Promise<number> {
   let stored = 0;
   let seen = 0;
@@ -88,7 +105,7 @@ export async function refreshStaleSla(
       if (ids.length === 0) break;
       seen += ids.length;
       afterId = ids[ids.length - 1];
-      stored += await refreshSla(deps, ids, now);
+      stored += await refreshSla(deps, ids, now, options.takeOver);
     }
   }
   return stored;

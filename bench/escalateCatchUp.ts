@@ -1,0 +1,60 @@
+import { performance } from 'node:perf_hooks';
+import { validateConfig } from '../core/config';
+import { silentLogger } from '../core/logger';
+import { createAgentContext } from '../escalator/agent/context';
+import { runEscalationPass } from '../escalator/agent/pass';
+import { ThrowawayServer } from '../demo/privateServer';
+import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
+import { runInstall } from '../schema/install';
+import { executingRunner } from '../schema/sqlRunner';
+import { benchDatabase } from './benchDatabase';
+import { fillEscalationTables } from './escalateData';
+
+/**
+ * The first escalation pass after install on a site with `open` (50,000) open tickets, all overdue
+ * already at install (created 10 h before, normal priority: the first reply's warning and deadline
+ * passed before the install): mirrored by the first sync but not computed yet (sla_stale, as the
+ * backfill leaves them beyond the sync's own refresh). The pass catches every one up (refreshLimit
+ * raised to cover them all) and records its two overdue points without acting (outcome 'baseline'),
+ * then queues the one install digest.
+ */
+export async function benchInstallCatchUp(
+  server: ThrowawayServer,
+  open: number,
+): Promise<{ seconds: number; refreshed: number; recorded: number }> {
+  const now = new Date('2024-03-20T12:00:00Z');
+  const bench = await benchDatabase('catchup', server);
+  try {
+    await loadBitrixFixture(bench.db, { zone: FIXTURE.zone });
+    await runInstall(
+      {
+        db: bench.db,
+        target: bench.target,
+        runner: executingRunner(bench.db),
+        now: new Date(now.getTime() - 5 * 60_000),
+        onStep: () => undefined,
+      },
+      { dryRun: false, seedDictionaries: false },
+    );
+    await bench.db('bl_support_ticket').delete();
+    await fillEscalationTables(bench.db, { tickets: open, openEvery: 1, dueEvery: 1, now });
+    await bench.db('bl_support_ticket').update({ sla_stale: 1, next_due_at: null });
+    const agent = await createAgentContext({
+      db: bench.db,
+      target: bench.target,
+      logger: silentLogger(),
+      config: validateConfig({ site: { timeZone: FIXTURE.zone }, escalation: { refreshLimit: open } }),
+    });
+    const started = performance.now();
+    const result = await runEscalationPass(agent, now);
+    const seconds = (performance.now() - started) / 1000;
+    if (result.refreshed !== open || result.examined !== open || result.applied !== 0 || result.failed) {
+      throw new Error(
+        `bench: the catch-up pass refreshed ${result.refreshed}, examined ${result.examined}, applied ${result.applied}, failed ${result.failed} of ${open}`,
+      );
+    }
+    return { seconds, refreshed: result.refreshed, recorded: result.recorded };
+  } finally {
+    await bench.close();
+  }
+}
