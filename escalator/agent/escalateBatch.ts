@@ -34,9 +34,11 @@ export async function escalateBatch(
 ): Promise<Map<number, TicketEscalation>> {
   const local = instantToNative(now, ctx.zone);
   return ctx.db.transaction(async (trx) => {
+    // Only the tickets a point acts on: a point merely recorded (overdue at install, superseded)
+    // touches none of b_ticket, and no round after it can act (nothing it records moves a deadline).
     const native = await lockTickets(
       trx,
-      batch.map((c) => c.ticket.id),
+      batch.filter((c) => c.plan.due.some((p) => p.outcome === 'apply')).map((c) => c.ticket.id),
     );
     const plans: PlannedTicket[] = [];
     for (const c of batch)

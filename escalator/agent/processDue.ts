@@ -27,10 +27,13 @@ export async function runDuePoints(
   now: Date,
   result: PassResult,
   hooks: PassHooks,
+  /**
+   * Tickets this pass already tried and left due (failed, or their store lost the version guard): not
+   * tried again until the next pass. Only those: the others left the due range, and a list of every
+   * ticket a big pass handled would grow each query. Grows with the ones this call leaves due.
+   */
+  skip: number[] = [],
 ): Promise<void> {
-  // Only the tickets still due after their turn (failed, or their store lost the version guard): the
-  // others left the due range, and a list of every ticket a big pass handled would grow each query.
-  const skip: number[] = [];
   for (;;) {
     const ids = await dueTicketIds(ctx.db, now, ctx.escalation.batchSize, skip);
     if (ids.length === 0) return;
@@ -54,6 +57,13 @@ export async function runDuePoints(
 }
 
 /**
+ * A batch holds escalation.batchSize tickets that a point acts on; tickets whose points are only
+ * recorded (overdue at install: the first pass records thousands) lock nothing native and send
+ * nothing, so up to this many of them share a transaction.
+ */
+const RECORDING_BATCH = 500;
+
+/**
  * Tickets with due points, computed at `now`, escalated in batches in their order (also the pass's SLA
  * catch-up hands over the stale tickets it found due, so that they are not stored twice).
  */
@@ -71,18 +81,22 @@ export async function escalateComputed(
   }
   const intentTickets = new Set([...cache.intents].map((key) => Number(key.split(':')[1])));
   let group: TicketComputation[] = [];
+  let acting = 0;
   for (const c of computed) {
     if (batchable(ctx, c, intentTickets)) {
       group.push(c);
-      if (group.length < ctx.escalation.batchSize) continue;
+      if (c.plan.due.some((p) => p.outcome === 'apply')) acting++;
+      if (acting < ctx.escalation.batchSize && group.length < RECORDING_BATCH) continue;
     } else {
       await escalateGroup(ctx, cache, group, now, result, hooks);
       group = [];
+      acting = 0;
       await escalateOne(ctx, cache, c, now, result, hooks);
       continue;
     }
     await escalateGroup(ctx, cache, group, now, result, hooks);
     group = [];
+    acting = 0;
   }
   await escalateGroup(ctx, cache, group, now, result, hooks);
 }
@@ -144,7 +158,9 @@ async function count(
   await hooks.onTicket?.(c.ticket.id, done);
 }
 
-async function stillDue(ctx: AgentContext, ids: readonly number[], now: Date): Promise<number[]> {
+/** Of `ids`, those still due at `now` (see runDuePoints' `skip`). */
+export async function stillDue(ctx: AgentContext, ids: readonly number[], now: Date): Promise<number[]> {
+  if (ids.length === 0) return [];
   return ctx
     .db('bl_support_ticket')
     .whereIn('id', ids as number[])
