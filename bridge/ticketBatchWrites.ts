@@ -16,25 +16,31 @@ export interface LockedForBatch extends LockedTicket {
   lastLogNumber: number;
 }
 
-/** The tickets' rows locked, with their last C_NUMBER (a subquery through the TICKET_ID index). */
+/**
+ * The tickets' rows locked, then their last C_NUMBER read in a statement of its own: a consistent read
+ * made only once every lock is held, so it sees a line another writer committed while we waited (in
+ * the locking statement itself, a subquery's snapshot could be taken before the last lock is granted).
+ */
 export async function lockTickets(
   trx: Knex.Transaction,
   ticketIds: readonly number[],
 ): Promise<Map<number, LockedForBatch>> {
   if (ticketIds.length === 0) return new Map();
-  const rows = (await trx('b_ticket as t')
-    .whereIn('t.ID', ticketIds as number[])
-    .orderBy('t.ID')
+  const rows = (await trx('b_ticket')
+    .whereIn('ID', ticketIds as number[])
+    .orderBy('ID')
     .forUpdate()
-    .select(
-      't.ID',
-      't.SITE_ID',
-      't.SOURCE_ID',
-      't.RESPONSIBLE_USER_ID',
-      't.CRITICALITY_ID',
-      trx.raw('(SELECT MAX(m.C_NUMBER) FROM b_ticket_message m WHERE m.TICKET_ID = t.ID) AS lastLogNumber'),
-    )) as LockedForBatch[];
-  return new Map(rows.map((r) => [Number(r.ID), { ...r, lastLogNumber: Number(r.lastLogNumber ?? 0) }]));
+    .select('ID', 'SITE_ID', 'SOURCE_ID', 'RESPONSIBLE_USER_ID', 'CRITICALITY_ID')) as LockedTicket[];
+  if (rows.length === 0) return new Map();
+  const numbers = (await trx('b_ticket_message')
+    .whereIn(
+      'TICKET_ID',
+      rows.map((r) => r.ID),
+    )
+    .groupBy('TICKET_ID')
+    .select('TICKET_ID', trx.raw('MAX(C_NUMBER) AS n'))) as Array<{ TICKET_ID: number; n: number | null }>;
+  const last = new Map(numbers.map((r) => [Number(r.TICKET_ID), Number(r.n ?? 0)]));
+  return new Map(rows.map((r) => [Number(r.ID), { ...r, lastLogNumber: last.get(Number(r.ID)) ?? 0 }]));
 }
 
 export interface TicketUpdate {
