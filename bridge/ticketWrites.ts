@@ -126,11 +126,28 @@ export async function applyTicketChange(
     .where({ TICKET_ID: ticket.ID })
     .max({ n: 'C_NUMBER' })
     .first()) as { n: number | null } | undefined;
-  const [id] = await trx('b_ticket_message').insert({
+  const [id] = await trx('b_ticket_message').insert(
+    logLineRow({ ticket, text, local, number: Number(max?.n ?? 0) + 1 }),
+  );
+  applied.logMessageId = Number(id);
+  return applied;
+}
+
+/** A log line as the module writes one (see applyTicketChange); `local` is the site-local instant. */
+export interface LogLine {
+  ticket: Pick<LockedTicket, 'ID' | 'SOURCE_ID' | 'RESPONSIBLE_USER_ID'>;
+  text: string;
+  local: string;
+  /** C_NUMBER: the ticket's last one + 1. */
+  number: number;
+}
+
+export function logLineRow({ ticket, text, local, number }: LogLine): Record<string, unknown> {
+  return {
     TIMESTAMP_X: local,
     DATE_CREATE: local,
     DAY_CREATE: local.slice(0, 10),
-    C_NUMBER: Number(max?.n ?? 0) + 1,
+    C_NUMBER: number,
     TICKET_ID: ticket.ID,
     IS_HIDDEN: 'N',
     IS_LOG: 'Y',
@@ -149,9 +166,7 @@ export async function applyTicketChange(
     CREATED_USER_ID: null,
     CREATED_MODULE_NAME: BRIDGE_MODULE_NAME,
     MESSAGE_BY_SUPPORT_TEAM: null,
-  });
-  applied.logMessageId = Number(id);
-  return applied;
+  };
 }
 
 /** "[4] Ольга Смирнова [техподдержка]": the site's name format, the staff mark when they are staff. */

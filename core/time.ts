@@ -16,13 +16,39 @@ export function instantToNative(instant: Date, zone: string): string {
   return DateTime.fromJSDate(instant, { zone }).toFormat('yyyy-MM-dd HH:mm:ss');
 }
 
-/** Our own DATETIME columns hold UTC; mysql2 returns them as strings because of `dateStrings`. */
+/**
+ * Our own DATETIME columns hold UTC; mysql2 returns them as strings because of `dateStrings`.
+ * UTC needs no zone rules, and these two run for every date of every row the SLA store and the
+ * escalation agent write (hundreds of thousands in a first pass after install): the usual shapes are
+ * converted directly, with what luxon gives for them; anything else still goes through luxon.
+ */
+const UTC_DATETIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/;
+
 export function utcToInstant(value: string | null | undefined): Date | null {
+  const m = value ? UTC_DATETIME.exec(value) : null;
+  if (m) {
+    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+    const ms = m[7] ? Number(m[7].padEnd(3, '0')) : 0;
+    const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
+    // Date.UTC rolls 2024-02-30 over into March; luxon calls it invalid: so does this (null below).
+    if (
+      year >= 1 &&
+      at.getUTCFullYear() === year &&
+      at.getUTCMonth() === month - 1 &&
+      at.getUTCDate() === day &&
+      at.getUTCHours() === hour &&
+      at.getUTCMinutes() === minute &&
+      at.getUTCSeconds() === second
+    )
+      return at;
+  }
   return nativeToInstant(value, 'UTC');
 }
 
 export function instantToUtc(instant: Date): string {
-  return instantToNative(instant, 'UTC');
+  const year = instant.getUTCFullYear();
+  if (year < 1000 || year > 9999) return instantToNative(instant, 'UTC');
+  return instant.toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** The site-local calendar day of an instant, as YYYYMMDD (ticket numbers are per local day). */

@@ -81,8 +81,12 @@ export const escalationConfigSchema = z
           });
       })
       .default('*/15 * * * *'),
-    /** Due tickets read per query; a pass loops until none is left. */
-    batchSize: z.number().int().min(1).max(10000).default(500),
+    /**
+     * Due tickets read per query and escalated together, in one transaction (a pass loops until none
+     * is left): big enough that a commit and a dozen statements serve many tickets, small enough that
+     * the locks are held for tens of milliseconds and a pass killed half-way has committed some.
+     */
+    batchSize: z.number().int().min(1).max(10000).default(100),
     /** Stale SLA states recomputed per pass at most (the sync recomputes the ones it changes itself). */
     refreshLimit: z.number().int().min(100).default(20000),
     supervisors: z.array(z.number().int().positive()).default([]),

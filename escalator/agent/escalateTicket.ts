@@ -1,5 +1,5 @@
 import { lockTicket } from '../../bridge/ticketWrites';
-import { instantToUtc } from '../../core/time';
+import { appendOwnEvents } from '../history/ticketEvents';
 import { computeSla } from '../slaPolicy';
 import { SlaEvent } from '../slaTypes';
 import { deadlinesInForce } from '../state/deadlinesInForce';
@@ -72,14 +72,11 @@ export async function escalateTicket(
         if (acted.priority) {
           // Our own change is history too, marked as ours: the deadlines follow it, a later breach
           // reached before it does not raise again (see actOnPoint).
-          await trx('bl_support_ticket_event').insert({
-            ticket_id: c.ticket.id,
-            at: instantToUtc(now),
-            kind: 'priority',
-            value: String(acted.priority),
-            source: 'bxsup',
-            created_at: instantToUtc(now),
-          });
+          await appendOwnEvents(
+            trx,
+            [{ ticketId: c.ticket.id, at: now, kind: 'priority', value: acted.priority }],
+            now,
+          );
           events = [...events, { at: now, kind: 'priority', priority: acted.priority }];
           columns.priority = acted.priority;
           lastOwnRaise = now;

@@ -43,6 +43,33 @@ export async function recordIntent(
   return full;
 }
 
+/** Many intents in one statement (an escalation batch), committed at once like recordIntent's. */
+export async function recordIntents(
+  db: Knex,
+  intents: ReadonlyArray<{ effectKey: string; ticketId: number; intent: Omit<NativeIntent, 'createdAt'> }>,
+  now: Date,
+): Promise<void> {
+  if (intents.length === 0) return;
+  const stamp = instantToUtc(now);
+  await db.raw(
+    `INSERT INTO ${TABLE} (effect_key, ticket_id, detail, created_at) VALUES ${intents.map(() => '(?, ?, ?, ?)').join(', ')}
+     ON DUPLICATE KEY UPDATE detail = VALUES(detail), created_at = VALUES(created_at)`,
+    intents.flatMap((i) => [
+      i.effectKey,
+      i.ticketId,
+      JSON.stringify({ ...i.intent, createdAt: stamp }),
+      stamp,
+    ]),
+  );
+}
+
+export async function forgetIntents(trx: Db, effectKeys: readonly string[]): Promise<void> {
+  if (effectKeys.length > 0)
+    await trx(TABLE)
+      .whereIn('effect_key', effectKeys as string[])
+      .delete();
+}
+
 export async function forgetIntent(trx: Db, effectKey: string): Promise<void> {
   await trx(TABLE).where({ effect_key: effectKey }).delete();
 }

@@ -24,12 +24,22 @@ export async function queueNotice(
   notice: OutboxNotice,
   now: Date,
 ): Promise<void> {
+  await queueNotices(trx, [notice], now);
+}
+
+/** Many notices in one INSERT (an escalation batch), each queued once as queueNotice queues one. */
+export async function queueNotices(
+  trx: Knex | Knex.Transaction,
+  notices: readonly OutboxNotice[],
+  now: Date,
+): Promise<void> {
+  if (notices.length === 0) return;
   const stamp = instantToUtc(now);
   await trx.raw(
     `INSERT INTO bl_support_outbox (event_key, event_type, ticket_id, message_id, payload, state, attempts, available_at, created_at)
-     VALUES (?, ?, ?, NULL, ?, 'pending', 0, ?, ?)
+     VALUES ${notices.map(() => "(?, ?, ?, NULL, ?, 'pending', 0, ?, ?)").join(', ')}
      ON DUPLICATE KEY UPDATE id = id`,
-    [notice.eventKey, notice.eventType, notice.ticketId, JSON.stringify(notice.payload), stamp, stamp],
+    notices.flatMap((n) => [n.eventKey, n.eventType, n.ticketId, JSON.stringify(n.payload), stamp, stamp]),
   );
 }
 
@@ -46,6 +56,27 @@ export async function queueWebhooks(
   notice: WebhookNotice,
   now: Date,
 ): Promise<string[]> {
+  const rows = webhookRows(webhooks, notice, now);
+  if (rows.length > 0) await trx('bl_support_webhook_delivery').insert(rows);
+  return rows.map((r) => r.channel);
+}
+
+/** The deliveries of many escalations (a batch) in one INSERT. */
+export async function queueManyWebhooks(
+  trx: Knex | Knex.Transaction,
+  webhooks: readonly WebhookConfig[],
+  notices: readonly WebhookNotice[],
+  now: Date,
+): Promise<void> {
+  const rows = notices.flatMap((n) => webhookRows(webhooks, n, now));
+  if (rows.length > 0) await trx('bl_support_webhook_delivery').insert(rows);
+}
+
+function webhookRows(
+  webhooks: readonly WebhookConfig[],
+  notice: WebhookNotice,
+  now: Date,
+): Array<Record<string, string | number> & { channel: string }> {
   const rows: Array<{ channel: string; body: unknown }> = [];
   for (const hook of webhooks) {
     if (hook.levels && !hook.levels.includes(notice.levelName)) continue;
@@ -58,18 +89,14 @@ export async function queueWebhooks(
         });
       }
   }
-  if (rows.length === 0) return [];
   const stamp = instantToUtc(now);
-  await trx('bl_support_webhook_delivery').insert(
-    rows.map((r) => ({
-      escalation_id: notice.escalationId,
-      channel: r.channel,
-      body: JSON.stringify(r.body),
-      state: 'pending',
-      attempts: 0,
-      next_attempt_at: stamp,
-      created_at: stamp,
-    })),
-  );
-  return rows.map((r) => r.channel);
+  return rows.map((r) => ({
+    escalation_id: notice.escalationId,
+    channel: r.channel,
+    body: JSON.stringify(r.body),
+    state: 'pending',
+    attempts: 0,
+    next_attempt_at: stamp,
+    created_at: stamp,
+  }));
 }

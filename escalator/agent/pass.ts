@@ -5,7 +5,7 @@ import { deliverWebhooks, DeliveryResult } from '../webhooks/deliver';
 import { AgentContext } from './context';
 import { queueInstallDigest } from './digest';
 import { distributeNewTickets } from './distribute';
-import { runDuePoints } from './processDue';
+import { escalateComputed, runDuePoints, stillDue } from './processDue';
 import { AppliedLevel, TicketEscalation } from './escalateTicket';
 import { createPassCache } from './passCache';
 import { recordPass } from './passStatus';
@@ -13,8 +13,9 @@ import { recordPass } from './passStatus';
 /**
  * One escalation pass at `now`. Only one instance runs it: the 'escalate' named lock is taken with no
  * wait, and a daemon (or CLI run) that does not get it skips the pass; the next timer tick tries again.
- * Order: catch up stale SLA states, distribute new tickets, act on the due ones, send the install
- * digest, then the webhooks (last, so a slow endpoint holds nothing up).
+ * Order: distribute new tickets, catch up stale SLA states (escalating those found due at once), act
+ * on the due ones, send the install digest, then the webhooks (last, so a slow endpoint holds nothing
+ * up). Distribution comes first so that a notice's assignee is the distributed one.
  */
 export interface PassResult {
   ran: boolean;
@@ -46,16 +47,32 @@ export async function runEscalationPass(
   const locked = await withNamedLock(ctx.target, 'escalate', 0, () => pass(ctx, now, hooks));
   if (locked.acquired) return locked.value;
   ctx.logger.info('another escalation pass is running: skipped');
-  return { ...emptyResult(), ran: false };
+  return { ...emptyPassResult(), ran: false };
 }
 
 async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<PassResult> {
   const started = performance.now();
-  const result = emptyResult();
-  result.refreshed = await refreshStaleSla(ctx, now, ctx.escalation.refreshLimit);
+  const result = emptyPassResult();
   result.distributed = await distributeNewTickets(ctx, now);
   const cache = await createPassCache(ctx, now);
-  await runDuePoints(ctx, cache, now, result, hooks);
+  const triedAndDue: number[] = [];
+  result.refreshed = await refreshStaleSla(ctx, now, ctx.escalation.refreshLimit, {
+    // A stale ticket found due is escalated at once, its state stored with its escalation.
+    takeOver: async (computed) => {
+      const due = computed.filter((c) => c.plan.due.length > 0);
+      result.examined += due.length;
+      await escalateComputed(ctx, cache, due, now, result, hooks);
+      triedAndDue.push(
+        ...(await stillDue(
+          ctx,
+          due.map((c) => c.ticket.id),
+          now,
+        )),
+      );
+      return computed.filter((c) => c.plan.due.length === 0);
+    },
+  });
+  await runDuePoints(ctx, cache, now, result, hooks, triedAndDue);
   result.digest = await queueInstallDigest(ctx.db, cache.people.supervisors, now);
   result.webhooks = await deliverWebhooks(
     { db: ctx.db, logger: ctx.logger, config: ctx.escalation, http: ctx.http },
@@ -72,7 +89,8 @@ async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<Pas
   return result;
 }
 
-function emptyResult(): PassResult {
+/** A result with nothing done yet (also for callers of its parts, such as runDuePoints). */
+export function emptyPassResult(): PassResult {
   return {
     ran: true,
     refreshed: 0,

@@ -6,6 +6,7 @@ import { instantToNative } from '../../core/time';
 import { AgentContext } from './context';
 import { PassPeople } from './recipients';
 import { intentKeys } from './nativeEffects';
+import { nonTransactionalTables } from '../../bridge/nativeEngines';
 
 /**
  * What one pass reads once and uses for every ticket: the supervisors and head of support, each site's
@@ -17,8 +18,13 @@ export interface PassCache {
   nowLocal: string;
   criticalities(siteId: string): Promise<Criticality[]>;
   language(siteId: string): Promise<LogLanguage>;
-  /** Effect keys with a recorded native intent (almost always none: a failed attempt leaves one). */
-  intents: ReadonlySet<string>;
+  /**
+   * Effect keys with a recorded native intent (almost always none: a failed attempt leaves one); a
+   * batch that records intents adds theirs, for the one-ticket retries after it fails.
+   */
+  intents: Set<string>;
+  /** b_ticket and b_ticket_message roll back with our tables (InnoDB): no intents needed for a batch. */
+  nativeTransactional: boolean;
 }
 
 export async function createPassCache(ctx: AgentContext, now: Date): Promise<PassCache> {
@@ -36,8 +42,10 @@ export async function createPassCache(ctx: AgentContext, now: Date): Promise<Pas
     return value;
   };
   const intents = new Set(await intentKeys(ctx.db));
+  const nonTransactional = (await nonTransactionalTables(ctx.db)).map((t) => t.table);
   return {
     intents,
+    nativeTransactional: !nonTransactional.some((t) => t === 'b_ticket' || t === 'b_ticket_message'),
     people: {
       supervisors,
       head: ctx.escalation.headOfSupport.length ? ctx.escalation.headOfSupport : supervisors,

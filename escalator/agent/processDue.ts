@@ -1,17 +1,25 @@
-import { computeTickets } from '../state/computeState';
-import { pendingDueAt, storeComputation } from '../state/storeState';
+import { instantToUtc } from '../../core/time';
+import { computeTickets, TicketComputation } from '../state/computeState';
+import { storeComputations } from '../state/refreshSla';
+import { pendingDueAt } from '../state/storeState';
+import { batchable } from './batchPlan';
 import { AgentContext } from './context';
 import { dueTicketIds } from './dueTickets';
-import { escalateTicket } from './escalateTicket';
+import { escalateBatch } from './escalateBatch';
+import { escalateTicket, TicketEscalation } from './escalateTicket';
 import { AlreadyEscalated } from './escalationStore';
 import type { PassHooks, PassResult } from './pass';
 import { PassCache } from './passCache';
 
 /**
- * The due part of a pass: batches of due tickets (by the index), each ticket's SLA computed from its
- * history at `now`; a ticket with due points is escalated in one transaction (escalateTicket), one
- * without (its next_due_at was early: a reply came, a pause began) just gets its state stored. A ticket
- * that fails keeps its past next_due_at, so the next pass tries it again; this pass does not.
+ * The due part of a pass: batches of due tickets (escalation.batchSize, by the index), each ticket's
+ * SLA computed from its history at `now`. The tickets with due points are escalated together in one
+ * transaction (escalateBatch); those without (their next_due_at was early: a reply came, a pause
+ * began) just get their state stored, together too. A batch that fails (one bad ticket, a key another
+ * process took, a deadlock) is done again one ticket per transaction (escalateTicket), so the others
+ * still go through; a ticket escalateBatch does not take (batchPlan.ts batchable) goes that way at
+ * once, in its place in the order. A ticket that fails keeps its past next_due_at, so the next pass
+ * tries it again; this pass does not.
  */
 export async function runDuePoints(
   ctx: AgentContext,
@@ -19,36 +27,144 @@ export async function runDuePoints(
   now: Date,
   result: PassResult,
   hooks: PassHooks,
+  /**
+   * Tickets this pass already tried and left due (failed, or their store lost the version guard): not
+   * tried again until the next pass. Only those: the others left the due range, and a list of every
+   * ticket a big pass handled would grow each query. Grows with the ones this call leaves due.
+   */
+  skip: number[] = [],
 ): Promise<void> {
-  const attempted: number[] = [];
   for (;;) {
-    const ids = await dueTicketIds(ctx.db, now, ctx.escalation.batchSize, attempted);
+    const ids = await dueTicketIds(ctx.db, now, ctx.escalation.batchSize, skip);
     if (ids.length === 0) return;
-    attempted.push(...ids);
     result.examined += ids.length;
     const batch = await computeTickets(ctx.db, ctx, ids, now);
-    // Loaded before the transactions: inside one, a lookup would need a second pooled connection.
-    for (const site of new Set(batch.map((c) => c.ticket.site_id))) {
-      await Promise.all([cache.criticalities(site), cache.language(site)]);
-    }
-    for (const c of batch) {
-      if (c.plan.due.length === 0) {
-        await storeComputation(ctx.db, ctx, c, pendingDueAt(c));
-        continue;
-      }
-      try {
-        const done = await escalateTicket(ctx, cache, c, now);
-        result.applied += done.applied;
-        result.fired.push(...done.fired);
-        result.recorded += done.recorded;
-        await hooks.onTicket?.(c.ticket.id, done);
-      } catch (err) {
-        if (err instanceof AlreadyEscalated) continue;
-        result.failed++;
-        ctx.logger.error(`escalation of ticket ${c.ticket.id} failed: ${(err as Error).message}`, {
-          ticketId: c.ticket.id,
-        });
-      }
-    }
+    await storeComputations(
+      ctx,
+      batch.filter((c) => c.plan.due.length === 0),
+      pendingDueAt,
+    );
+    await escalateComputed(
+      ctx,
+      cache,
+      batch.filter((c) => c.plan.due.length > 0),
+      now,
+      result,
+      hooks,
+    );
+    skip.push(...(await stillDue(ctx, ids, now)));
   }
+}
+
+/**
+ * A batch holds escalation.batchSize tickets that a point acts on; tickets whose points are only
+ * recorded (overdue at install: the first pass records thousands) lock nothing native and send
+ * nothing, so up to this many of them share a transaction.
+ */
+const RECORDING_BATCH = 500;
+
+/**
+ * Tickets with due points, computed at `now`, escalated in batches in their order (also the pass's SLA
+ * catch-up hands over the stale tickets it found due, so that they are not stored twice).
+ */
+export async function escalateComputed(
+  ctx: AgentContext,
+  cache: PassCache,
+  computed: readonly TicketComputation[],
+  now: Date,
+  result: PassResult,
+  hooks: PassHooks,
+): Promise<void> {
+  // Loaded before the transactions: inside one, a lookup would need a second pooled connection.
+  for (const site of new Set(computed.map((c) => c.ticket.site_id))) {
+    await Promise.all([cache.criticalities(site), cache.language(site)]);
+  }
+  const intentTickets = new Set([...cache.intents].map((key) => Number(key.split(':')[1])));
+  let group: TicketComputation[] = [];
+  let acting = 0;
+  for (const c of computed) {
+    if (batchable(ctx, c, intentTickets)) {
+      group.push(c);
+      if (c.plan.due.some((p) => p.outcome === 'apply')) acting++;
+      if (acting < ctx.escalation.batchSize && group.length < RECORDING_BATCH) continue;
+    } else {
+      await escalateGroup(ctx, cache, group, now, result, hooks);
+      group = [];
+      acting = 0;
+      await escalateOne(ctx, cache, c, now, result, hooks);
+      continue;
+    }
+    await escalateGroup(ctx, cache, group, now, result, hooks);
+    group = [];
+    acting = 0;
+  }
+  await escalateGroup(ctx, cache, group, now, result, hooks);
+}
+
+async function escalateGroup(
+  ctx: AgentContext,
+  cache: PassCache,
+  group: readonly TicketComputation[],
+  now: Date,
+  result: PassResult,
+  hooks: PassHooks,
+): Promise<void> {
+  if (group.length === 0) return;
+  let done: Map<number, TicketEscalation>;
+  try {
+    done = await escalateBatch(ctx, cache, group, now, (keys) => keys.forEach((k) => cache.intents.add(k)));
+  } catch (err) {
+    ctx.logger.warn(
+      `escalation of ${group.length} ticket(s) together failed, each is tried on its own: ${(err as Error).message}`,
+    );
+    for (const c of group) await escalateOne(ctx, cache, c, now, result, hooks);
+    return;
+  }
+  for (const c of group) await count(c, done.get(c.ticket.id)!, result, hooks);
+}
+
+async function escalateOne(
+  ctx: AgentContext,
+  cache: PassCache,
+  c: TicketComputation,
+  now: Date,
+  result: PassResult,
+  hooks: PassHooks,
+): Promise<void> {
+  let done: TicketEscalation;
+  try {
+    done = await escalateTicket(ctx, cache, c, now);
+  } catch (err) {
+    if (err instanceof AlreadyEscalated) return;
+    result.failed++;
+    ctx.logger.error(`escalation of ticket ${c.ticket.id} failed: ${(err as Error).message}`, {
+      ticketId: c.ticket.id,
+    });
+    return;
+  }
+  await count(c, done, result, hooks);
+}
+
+/** After the ticket's escalation committed (alone or in its batch). */
+async function count(
+  c: TicketComputation,
+  done: TicketEscalation,
+  result: PassResult,
+  hooks: PassHooks,
+): Promise<void> {
+  result.applied += done.applied;
+  result.fired.push(...done.fired);
+  result.recorded += done.recorded;
+  await hooks.onTicket?.(c.ticket.id, done);
+}
+
+/** Of `ids`, those still due at `now` (see runDuePoints' `skip`). */
+export async function stillDue(ctx: AgentContext, ids: readonly number[], now: Date): Promise<number[]> {
+  if (ids.length === 0) return [];
+  return ctx
+    .db('bl_support_ticket')
+    .whereIn('id', ids as number[])
+    .andWhere('is_open', 1)
+    .andWhere('next_due_at', '<=', instantToUtc(now))
+    .pluck<number[]>('id');
 }

@@ -42,6 +42,25 @@ export async function appendTicketEvents(
   await markSlaStale(trx, [...new Set(events.map((e) => e.ticketId))]);
 }
 
+/**
+ * The agent's own changes (source 'bxsup'), appended in the transaction that stores the SLA computed
+ * with them: that store moves sla_version past them itself (StoreExtra.versionBump), so the tickets are
+ * not marked stale here.
+ */
+export async function appendOwnEvents(trx: Writer, events: readonly TicketEvent[], now: Date): Promise<void> {
+  if (events.length === 0) return;
+  await trx('bl_support_ticket_event').insert(
+    events.map((e) => ({
+      ticket_id: e.ticketId,
+      at: instantToUtc(e.at),
+      kind: e.kind,
+      value: e.value === null ? null : String(e.value).slice(0, 64),
+      source: 'bxsup',
+      created_at: instantToUtc(now),
+    })),
+  );
+}
+
 /** A ticket's SLA must be computed again: new history, a new message, a changed policy. */
 export async function markSlaStale(trx: Writer, ticketIds: readonly number[]): Promise<void> {
   if (ticketIds.length === 0) return;

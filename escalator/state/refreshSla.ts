@@ -23,30 +23,62 @@ const BATCH = 500;
 const STORE_BATCH = 100;
 const LOCK_CONFLICTS = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
 
-export async function refreshSla(deps: SlaRefreshDeps, ids: readonly number[], now: Date): Promise<number> {
+export interface RefreshOptions {
+  /** Open tickets only (the sync's idle poll). */
+  openOnly?: boolean;
+  /**
+   * The computations the caller writes itself, with more (the escalation pass: those with due points,
+   * escalated and stored in one go rather than stored here and read and stored again); it returns the
+   * ones left to store here. Those it took count as refreshed.
+   */
+  takeOver?: (computed: TicketComputation[]) => Promise<TicketComputation[]>;
+}
+
+export async function refreshSla(
+  deps: SlaRefreshDeps,
+  ids: readonly number[],
+  now: Date,
+  takeOver?: RefreshOptions['takeOver'],
+): Promise<number> {
   let stored = 0;
   for (let i = 0; i < ids.length; i += BATCH) {
     const computed = await computeTickets(deps.db, deps, ids.slice(i, i + BATCH), now);
-    for (let j = 0; j < computed.length; j += STORE_BATCH)
-      stored += await storeAll(deps, computed.slice(j, j + STORE_BATCH));
+    const rest = takeOver ? await takeOver(computed) : computed;
+    stored += computed.length - rest.length + (await storeComputations(deps, rest));
   }
   return stored;
 }
 
-async function storeAll(deps: SlaRefreshDeps, computed: TicketComputation[]): Promise<number> {
+/** Computations stored STORE_BATCH per transaction; `nextDueAt` decides each one's next_due_at. */
+export async function storeComputations(
+  deps: SlaRefreshDeps,
+  computed: readonly TicketComputation[],
+  nextDueAt: (c: TicketComputation) => Date | null = pendingDueAt,
+): Promise<number> {
+  let stored = 0;
+  for (let j = 0; j < computed.length; j += STORE_BATCH)
+    stored += await storeAll(deps, computed.slice(j, j + STORE_BATCH), nextDueAt);
+  return stored;
+}
+
+async function storeAll(
+  deps: SlaRefreshDeps,
+  computed: readonly TicketComputation[],
+  nextDueAt: (c: TicketComputation) => Date | null,
+): Promise<number> {
   try {
     return await deps.db.transaction((trx) =>
       writeComputations(
         trx,
         deps,
-        computed.map((computation) => ({ computation, nextDueAt: pendingDueAt(computation) })),
+        computed.map((computation) => ({ computation, nextDueAt: nextDueAt(computation) })),
       ),
     );
   } catch (err) {
     if (!LOCK_CONFLICTS.has((err as { errno?: number }).errno ?? 0)) throw err;
     let stored = 0;
     for (const c of computed)
-      stored += (await deps.db.transaction((trx) => writeComputation(trx, deps, c, pendingDueAt(c)))) ? 1 : 0;
+      stored += (await deps.db.transaction((trx) => writeComputation(trx, deps, c, nextDueAt(c)))) ? 1 : 0;
     return stored;
   }
 }
@@ -56,7 +88,7 @@ export async function refreshStaleSla(
   deps: SlaRefreshDeps,
   now: Date,
   limit: number,
-  options: { openOnly?: boolean } = {},
+  options: RefreshOptions = {},
 ): Promise<number> {
   let stored = 0;
   let seen = 0;
@@ -73,7 +105,7 @@ export async function refreshStaleSla(
       if (ids.length === 0) break;
       seen += ids.length;
       afterId = ids[ids.length - 1];
-      stored += await refreshSla(deps, ids, now);
+      stored += await refreshSla(deps, ids, now, options.takeOver);
     }
   }
   return stored;

@@ -78,11 +78,13 @@ export async function writeComputation(
  * takes two a ticket: the refresh after a backfill stores a thousand, and its round trips were most of
  * its time. The same guard: the rows are locked in ID order, and a ticket whose history moved on since
  * it was read (another sla_version) is not stored and stays stale. Returns how many were stored.
+ * An entry's `extra` (an escalation batch: the agent's own columns and history) is written as
+ * writeComputation writes it, also where the guard fails (one more statement then).
  */
 export async function writeComputations(
   trx: Knex.Transaction,
   deps: StoreDeps,
-  list: ReadonlyArray<{ computation: TicketComputation; nextDueAt: Date | null }>,
+  list: ReadonlyArray<{ computation: TicketComputation; nextDueAt: Date | null; extra?: StoreExtra }>,
 ): Promise<number> {
   if (list.length === 0) return 0;
   const locked = await trx('bl_support_ticket')
@@ -94,29 +96,72 @@ export async function writeComputations(
     .forUpdate()
     .select<Array<{ id: number; sla_version: number }>>('id', 'sla_version');
   const versions = new Map(locked.map((r) => [Number(r.id), Number(r.sla_version)]));
-  const current = list.filter(
-    ({ computation: { ticket } }) => versions.get(ticket.id) === Number(ticket.sla_version),
-  );
-  const rows = current.map(({ computation, nextDueAt }) => ({
+  const isCurrent = ({ computation: { ticket } }: (typeof list)[number]) =>
+    versions.get(ticket.id) === Number(ticket.sla_version);
+  const current = list.filter(isCurrent);
+  const rows = current.map(({ computation, nextDueAt, extra }) => ({
     id: computation.ticket.id,
     sla: slaColumns(computation, nextDueAt),
     uf: userFieldChange(computation, deps),
+    own: ownColumns(extra),
   }));
   await updateTicketsJoined(
     trx,
-    [...SLA_COLUMN_TYPES, { name: 'uf_state', cast: 'CHAR' }],
-    rows.map((r) => [r.id, ...SLA_COLUMN_TYPES.map((col) => r.sla[col.name]), r.uf?.signature ?? null]),
+    [...SLA_COLUMN_TYPES, { name: 'uf_state', cast: 'CHAR' }, ...OWN_COLUMN_TYPES],
+    rows.map((r) => [
+      r.id,
+      ...SLA_COLUMN_TYPES.map((col) => r.sla[col.name]),
+      r.uf?.signature ?? null,
+      ...OWN_COLUMN_TYPES.map((col) => r.own[col.name]),
+    ]),
     [
       ...SLA_COLUMN_TYPES.map((col) => `t.${col.name} = v.${col.name}`),
       't.sla_stale = 0',
       't.uf_state = COALESCE(v.uf_state, t.uf_state)',
+      ...OWN_SET,
     ].join(', '),
   );
   await upsertManyUserFieldValues(
     trx,
     rows.flatMap((r) => (r.uf ? [{ ticketId: r.id, values: r.uf.values }] : [])),
   );
+  const behind = list.filter((e) => e.extra && !isCurrent(e));
+  await updateTicketsJoined(
+    trx,
+    [...OWN_COLUMN_TYPES],
+    behind.map((e) => {
+      const own = ownColumns(e.extra);
+      return [e.computation.ticket.id, ...OWN_COLUMN_TYPES.map((col) => own[col.name])];
+    }),
+    [...OWN_SET, 't.sla_stale = 1'].join(', '),
+  );
   return current.length;
+}
+
+/** StoreExtra as joined columns; NULL keeps the ticket's value (the agent never writes a NULL there). */
+const OWN_COLUMN_TYPES = [
+  { name: 'priority', cast: 'SIGNED' },
+  { name: 'assigned_to', cast: 'SIGNED' },
+  { name: 'escalation_level', cast: 'CHAR' },
+  { name: 'version_bump', cast: 'SIGNED' },
+] as const;
+type OwnColumn = (typeof OWN_COLUMN_TYPES)[number]['name'];
+
+const OWN_SET = [
+  't.priority = COALESCE(v.priority, t.priority)',
+  't.assigned_to = COALESCE(v.assigned_to, t.assigned_to)',
+  't.escalation_level = COALESCE(v.escalation_level, t.escalation_level)',
+  't.sla_version = t.sla_version + COALESCE(v.version_bump, 0)',
+];
+
+function ownColumns(extra: StoreExtra | undefined): Record<OwnColumn, string | number | null> {
+  const pick = (name: string) => extra?.columns?.[name] ?? null;
+  return {
+    priority: pick('priority'),
+    assigned_to: pick('assigned_to'),
+    escalation_level: pick('escalation_level'),
+    version_bump: extra?.versionBump ?? 0,
+  };
 }
 
 const SLA_COLUMN_TYPES: ReadonlyArray<{ name: keyof SlaColumns; cast: 'SIGNED' | 'DATETIME' }> = [
