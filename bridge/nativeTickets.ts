@@ -127,18 +127,45 @@ export async function readTicketsByIds(db: Reader, ids: number[], uf: UfColumns)
   );
 }
 
+/**
+ * MariaDB turns an IN list of in_predicate_conversion_threshold (1,000) values or more into a
+ * materialised subquery (and the ORDER BY then into a filesort): lists stay below it.
+ */
+const IN_LIST_MAX = 999;
+
+/**
+ * The states of these tickets, by ID. IDs close together (no more than twice as many
+ * rows in their span as IDs asked) are read as one primary-key range, the rows in between dropped here;
+ * scattered ones by IN lists short enough to stay primary-key lookups.
+ */
 export async function readTicketStates(
   db: Reader,
   ids: number[],
   uf: UfColumns,
 ): Promise<NativeTicketState[]> {
   if (ids.length === 0) return [];
-  return withComputed(
-    await select(db, STATE_COLUMNS, uf)
-      .whereRaw(`t.ID IN (${idList(ids)})`)
-      .orderBy('t.ID'),
-    uf,
-  );
+  const sorted = [...ids].sort((a, b) => a - b);
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  if (last - first + 1 <= 2 * sorted.length) {
+    const wanted = new Set(sorted);
+    const rows = await select(db, STATE_COLUMNS, uf).whereBetween('t.ID', [first, last]).orderBy('t.ID');
+    return withComputed(
+      (rows as NativeTicketState[]).filter((r) => wanted.has(Number(r.ID))),
+      uf,
+    );
+  }
+  const out: NativeTicketState[] = [];
+  for (let i = 0; i < sorted.length; i += IN_LIST_MAX) {
+    const slice = sorted.slice(i, i + IN_LIST_MAX);
+    // ORDER BY keeps the optimizer on the primary key when the list is a large share of a small table.
+    out.push(
+      ...(await select(db, STATE_COLUMNS, uf)
+        .whereRaw(`t.ID IN (${idList(slice)})`)
+        .orderBy('t.ID')),
+    );
+  }
+  return withComputed(out, uf);
 }
 
 /** A slice of the table by primary key, for the slow reconciliation. */

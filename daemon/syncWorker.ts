@@ -2,6 +2,8 @@ import { Clock } from '../core/clock';
 import { Config } from '../core/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
+import { createCapabilitiesCache } from '../sync/capabilitiesCache';
+import { openSweepFor } from '../sync/openSweep';
 import { syncOnce } from '../sync/syncOnce';
 import { SyncPassResult } from '../sync/types';
 import { PeriodicTask } from './periodicTask';
@@ -27,6 +29,9 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
   const abort = new AbortController();
   const logger = deps.logger.child({ module: 'sync' });
   let fatal: ((err: unknown) => void) | undefined;
+  // Kept across passes: where the rotating comparison of the open set stands, and the capabilities.
+  const openSweep = openSweepFor(deps.config.sync);
+  const capabilities = createCapabilitiesCache(deps.db, deps.clock);
   const task = new PeriodicTask({
     name: 'sync',
     intervalMs: deps.config.sync.pollIntervalMs,
@@ -36,7 +41,15 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
     run: async () => {
       // syncOnce logs its own one line when a pass did something; an idle poll stays silent.
       const result = await syncOnce(
-        { db: deps.db, config: deps.config, logger, clock: deps.clock, zone: deps.zone },
+        {
+          db: deps.db,
+          config: deps.config,
+          logger,
+          clock: deps.clock,
+          zone: deps.zone,
+          openSweep,
+          capabilities,
+        },
         { signal: abort.signal },
       );
       deps.onPass?.(result);

@@ -3,6 +3,8 @@ import { Clock } from '../core/clock';
 import { Config } from '../core/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
+import { CapabilitiesCache } from './capabilitiesCache';
+import { OpenSweep } from './openSweep';
 import { OutboxEvent } from './store/outbox';
 
 /** What a sync pass needs; the daemon and the CLI each build it once (no module singletons). */
@@ -15,6 +17,13 @@ export interface SyncDeps {
   zone: string;
   /** Lifecycle events (SyncEventMap), emitted after the batch that caused them committed. */
   events?: EventEmitter<SyncEventMap>;
+  /**
+   * The daemon's rotating window over the open set (openSweep.ts): each poll compares a share of the
+   * open tickets. Without it (`bxsup sync --once`, tests) a pass compares every open ticket.
+   */
+  openSweep?: OpenSweep;
+  /** The daemon's cached capabilities (capabilitiesCache.ts); without it a pass reads them once. */
+  capabilities?: CapabilitiesCache;
 }
 
 export type SyncPhase = 'tickets' | 'messages' | 'changes' | 'reconcile';
