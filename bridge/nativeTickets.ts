@@ -88,8 +88,29 @@ function select(db: Reader, columns: string[], uf: UfColumns): Knex.QueryBuilder
     ]);
 }
 
+/**
+ * Adds b_ticket's state columns (and b_uts_support's, by `uf`) to a query over another table, joined by
+ * primary key on `idColumn`: the change phase reads the mirror's open set and b_ticket's rows in one
+ * statement. A ticket gone from b_ticket comes back with a null ID. Rows go through withComputed.
+ */
+export function joinTicketStates(
+  db: Reader,
+  query: Knex.QueryBuilder,
+  idColumn: string,
+  uf: UfColumns,
+): Knex.QueryBuilder {
+  query.leftJoin('b_ticket as t', 't.ID', idColumn).select(STATE_COLUMNS);
+  if (!uf.orderId && uf.computed.length === 0) return query.select(db.raw('NULL AS UF_ORDER_ID'));
+  return query
+    .leftJoin('b_uts_support as u', 'u.VALUE_ID', 't.ID')
+    .select([
+      uf.orderId ? 'u.UF_ORDER_ID' : db.raw('NULL AS UF_ORDER_ID'),
+      ...uf.computed.map((c) => `u.${c}`),
+    ]);
+}
+
 /** Moves the computed fields' columns of rows read with `uf` into `computed`. */
-function withComputed<T extends NativeTicketState>(rows: T[], uf: UfColumns): T[] {
+export function withComputed<T extends NativeTicketState>(rows: T[], uf: UfColumns): T[] {
   if (uf.computed.length === 0) return rows;
   for (const row of rows) {
     const raw = row as unknown as Record<string, string | null>;
@@ -129,43 +150,22 @@ export async function readTicketsByIds(db: Reader, ids: number[], uf: UfColumns)
 
 /**
  * MariaDB turns an IN list of in_predicate_conversion_threshold (1,000) values or more into a
- * materialised subquery (and the ORDER BY then into a filesort): lists stay below it.
+ * materialised subquery (and an ORDER BY then into a filesort): lists of IDs the sync reads stay below it.
  */
-const IN_LIST_MAX = 999;
+export const IN_LIST_MAX = 999;
 
-/**
- * The states of these tickets, by ID. IDs close together (no more than twice as many
- * rows in their span as IDs asked) are read as one primary-key range, the rows in between dropped here;
- * scattered ones by IN lists short enough to stay primary-key lookups.
- */
 export async function readTicketStates(
   db: Reader,
   ids: number[],
   uf: UfColumns,
 ): Promise<NativeTicketState[]> {
   if (ids.length === 0) return [];
-  const sorted = [...ids].sort((a, b) => a - b);
-  const first = sorted[0];
-  const last = sorted[sorted.length - 1];
-  if (last - first + 1 <= 2 * sorted.length) {
-    const wanted = new Set(sorted);
-    const rows = await select(db, STATE_COLUMNS, uf).whereBetween('t.ID', [first, last]).orderBy('t.ID');
-    return withComputed(
-      (rows as NativeTicketState[]).filter((r) => wanted.has(Number(r.ID))),
-      uf,
-    );
-  }
-  const out: NativeTicketState[] = [];
-  for (let i = 0; i < sorted.length; i += IN_LIST_MAX) {
-    const slice = sorted.slice(i, i + IN_LIST_MAX);
-    // ORDER BY keeps the optimizer on the primary key when the list is a large share of a small table.
-    out.push(
-      ...(await select(db, STATE_COLUMNS, uf)
-        .whereRaw(`t.ID IN (${idList(slice)})`)
-        .orderBy('t.ID')),
-    );
-  }
-  return withComputed(out, uf);
+  return withComputed(
+    await select(db, STATE_COLUMNS, uf)
+      .whereRaw(`t.ID IN (${idList(ids)})`)
+      .orderBy('t.ID'),
+    uf,
+  );
 }
 
 /** A slice of the table by primary key, for the slow reconciliation. */

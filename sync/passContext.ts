@@ -16,7 +16,8 @@ import { SyncDeps, SyncEventMap, SyncOptions, SyncPassResult } from './types';
 
 /**
  * What one pass shares between its phases: "now" read once, the history baseline, and lookups that are
- * loaded on first use (an idle poll never reads the dictionary or information_schema).
+ * loaded on first use (an idle poll never reads the dictionary; the capabilities come from the daemon's
+ * cache, or from information_schema once per pass).
  */
 export interface DictionaryMappers {
   priorityOf: PriorityResolver;

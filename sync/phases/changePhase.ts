@@ -1,9 +1,10 @@
-import { nativeState, readTicketStates } from '../../bridge/nativeTickets';
+import { IN_LIST_MAX, nativeState } from '../../bridge/nativeTickets';
 import { inBatchTransaction } from '../batchTransaction';
 import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { lockCursor, SYNC_CURSORS } from '../store/cursors';
-import { countOpen, MirrorState, readOpenChunk, readOpenStates } from '../store/ticketStates';
+import { OpenState, readOpenStatesOf, readOpenWindow } from '../store/openStates';
+import { countOpen } from '../store/ticketStates';
 import { NativeTicketState } from '../../bridge/nativeTickets';
 import { forgetWrittenFields } from '../../escalator/state/storeState';
 import { computedFieldSignature } from '../../schema/ticketUserFields';
@@ -30,36 +31,36 @@ export async function runChangePhase(ctx: PassContext): Promise<void> {
   const upTo = ctx.atStart(SYNC_CURSORS.ticket);
   const found: Found = { suspects: [], overwritten: [] };
   const compared = new Set<number>();
+  const uf = await ctx.ufColumns(true);
   const sweep = ctx.deps.openSweep;
   let window: { tail: WindowPart; head: WindowPart | null } | null = null;
   if (sweep) {
     if (sweep.needsEstimate) sweep.setEstimate(await countOpen(db, upTo));
     const asked = sweep.windowAt(ctx.now.getTime());
-    const tail = await readOpenChunk(db, sweep.position, upTo, asked);
+    const tail = await readOpenWindow(db, { afterId: sweep.position, upToId: upTo, limit: asked }, uf);
     const ended = tail.length < asked;
     // The set ended: the next cycle begins in this same window, from the lowest ID.
     const head =
       ended && sweep.position > 0
-        ? await readOpenChunk(db, 0, Math.min(upTo, sweep.position), asked - tail.length)
+        ? await readOpenWindow(
+            db,
+            { afterId: 0, upToId: Math.min(upTo, sweep.position), limit: asked - tail.length },
+            uf,
+          )
         : [];
-    await compareInSlices(ctx, [...tail, ...head], found, compared);
+    compare([...tail, ...head], found, compared);
     window = { tail: part(tail), head: ended ? part(head) : null };
   } else {
     for (let after = 0; ;) {
-      const chunk = await readOpenChunk(db, after, upTo, ctx.batchSize);
-      await compareInSlices(ctx, chunk, found, compared);
+      const chunk = await readOpenWindow(db, { afterId: after, upToId: upTo, limit: ctx.batchSize }, uf);
+      compare(chunk, found, compared);
       if (chunk.length < ctx.batchSize) break;
       after = chunk[chunk.length - 1].id;
     }
   }
   const touched = [...ctx.touched].filter((id) => id <= upTo && !compared.has(id)).sort((a, b) => a - b);
-  for (let i = 0; i < touched.length; i += ctx.batchSize)
-    await compareInSlices(
-      ctx,
-      await readOpenStates(db, touched.slice(i, i + ctx.batchSize)),
-      found,
-      compared,
-    );
+  for (let i = 0; i < touched.length; i += IN_LIST_MAX)
+    compare(await readOpenStatesOf(db, touched.slice(i, i + IN_LIST_MAX), uf), found, compared);
 
   const { suspects, overwritten } = found;
   await restoreOverwrittenFields(ctx, overwritten);
@@ -75,7 +76,7 @@ export async function runChangePhase(ctx: PassContext): Promise<void> {
   if (sweep && window && !ctx.stopped()) sweep.moveOn(window, ctx.now.getTime());
 }
 
-function part(rows: MirrorState[]): WindowPart {
+function part(rows: OpenState[]): WindowPart {
   return { count: rows.length, lastId: rows.length ? rows[rows.length - 1].id : 0 };
 }
 
@@ -84,32 +85,13 @@ interface Found {
   overwritten: number[];
 }
 
-/** Compares mirror states with b_ticket's, sync.batchSize tickets per read. */
-async function compareInSlices(
-  ctx: PassContext,
-  known: MirrorState[],
-  found: Found,
-  compared: Set<number>,
-): Promise<void> {
-  if (known.length === 0) return;
-  const uf = await ctx.ufColumns(true);
-  for (let i = 0; i < known.length; i += ctx.batchSize) {
-    const slice = known.slice(i, i + ctx.batchSize);
-    const states = new Map(
-      (
-        await readTicketStates(
-          ctx.deps.db,
-          slice.map((c) => c.id),
-          uf,
-        )
-      ).map((s) => [Number(s.ID), s]),
-    );
-    for (const mirror of slice) {
-      compared.add(mirror.id);
-      const state = states.get(mirror.id);
-      if (!state || nativeState(state) !== mirror.nativeState) found.suspects.push(mirror.id);
-      if (state && fieldsOverwritten(state, mirror.ufState)) found.overwritten.push(mirror.id);
-    }
+/** The mirror's signatures against b_ticket's: a difference (or a vanished row) makes a suspect. */
+function compare(states: OpenState[], found: Found, compared: Set<number>): void {
+  for (const known of states) {
+    compared.add(known.id);
+    const state = known.native;
+    if (!state || nativeState(state) !== known.nativeState) found.suspects.push(known.id);
+    if (state && fieldsOverwritten(state, known.ufState)) found.overwritten.push(known.id);
   }
 }
 

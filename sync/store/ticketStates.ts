@@ -27,20 +27,6 @@ export async function readOpenChunk(
   return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state, ufState: r.uf_state }));
 }
 
-/** The open ones among these tickets, for the tickets a pass's new message rows belong to. */
-export async function readOpenStates(db: Reader, ids: number[]): Promise<MirrorState[]> {
-  if (ids.length === 0) return [];
-  const rows = await db('bl_support_ticket')
-    .where('is_open', 1)
-    .whereIn('id', ids)
-    .select<Array<{ id: number; native_state: string | null; uf_state: string | null }>>(
-      'id',
-      'native_state',
-      'uf_state',
-    );
-  return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state, ufState: r.uf_state }));
-}
-
 /** How many tickets up to `upToId` the mirror holds open (the (is_open, id) index, no table rows). */
 export async function countOpen(db: Reader, upToId: number): Promise<number> {
   const rows = await db('bl_support_ticket')
