@@ -12,6 +12,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   escalation: async () => (await import('./escalateBench')).benchEscalation,
   mail: async () => (await import('./mailBench')).benchMail,
   report: async () => (await import('./reportBench')).benchReport,
+  idle: async () => (await import('./idleBench')).benchIdle,
+  latency: async () => (await import('./latencyBench')).benchLatency,
 };
 
 async function main(): Promise<void> {
