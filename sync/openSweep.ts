@@ -88,7 +88,8 @@ export function sweepWindow(input: {
 
 /**
  * The daemon's sweep for its sync settings: windows of sync.batchSize up to ten times that (2 s polls,
- * 60 s: every open ticket each minute up to 300,000 open; past that, cycles take longer).
+ * 60 s, a poll kept in hand: every open ticket each minute up to some 290,000 open; past that, cycles
+ * take longer).
  */
 export function openSweepFor(sync: {
   openSweepSeconds: number;
