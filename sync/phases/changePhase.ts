@@ -35,7 +35,9 @@ export async function runChangePhase(ctx: PassContext): Promise<void> {
   const sweep = ctx.deps.openSweep;
   let window: { tail: WindowPart; head: WindowPart | null } | null = null;
   if (sweep) {
-    if (sweep.needsEstimate) sweep.setEstimate(await countOpen(db, upTo));
+    // Counted once per process (then each finished cycle tells); not on a first pass, which has nothing
+    // to compare yet and would leave the count at 0 for the whole first cycle after a backfill.
+    if (sweep.needsEstimate && upTo > 0) sweep.setEstimate(await countOpen(db, upTo));
     const asked = sweep.windowAt(ctx.now.getTime());
     const tail = await readOpenWindow(db, { afterId: sweep.position, upToId: upTo, limit: asked }, uf);
     const ended = tail.length < asked;
