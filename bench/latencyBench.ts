@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { throwawayServer } from '../demo/privateServer';
 import { createTicket } from '../fixtures/nativeWriter';
@@ -52,6 +54,7 @@ export async function benchLatency(): Promise<Record<string, number | string>> {
           await sleep(100);
       } finally {
         await daemon.stop();
+        writeFileSync(path.join(cwd, 'daemon.log'), daemon.output());
       }
       const latencies = [...committed].map(([id, at]) => {
         const accepted = sink.accepted.get(id);
@@ -73,6 +76,7 @@ export async function benchLatency(): Promise<Record<string, number | string>> {
         'target p99 (s)': `<= ${target}`,
         met: p99 <= target ? 'yes' : 'no',
         database: server.origin,
+        'daemon log': path.join(cwd, 'daemon.log'),
       };
     } finally {
       await site.close();

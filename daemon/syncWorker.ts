@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Clock } from '../core/clock';
 import { Config } from '../core/config';
 import { Db } from '../core/db';
@@ -5,7 +6,7 @@ import { Logger } from '../core/logger';
 import { createCapabilitiesCache } from '../sync/capabilitiesCache';
 import { openSweepFor } from '../sync/openSweep';
 import { syncOnce } from '../sync/syncOnce';
-import { SyncPassResult } from '../sync/types';
+import { SyncEventMap, SyncPassResult } from '../sync/types';
 import { PeriodicTask } from './periodicTask';
 import { DaemonWorker } from './worker';
 import { WorkerHealth } from './workerHealth';
@@ -16,8 +17,13 @@ export interface SyncWorkerDeps {
   logger: Logger;
   clock: Clock;
   zone: string;
-  /** After each pass: the daemon wakes the mail sender when events were queued, and counts metrics. */
+  /** After each pass: the daemon counts metrics. */
   onPass?: (result: SyncPassResult) => void;
+  /**
+   * As soon as a batch that queued outbox rows committed, mid-pass: the daemon wakes the mail sender,
+   * which would otherwise wait for the rest of the pass (the open-set comparison, the SLA refresh).
+   */
+  onEventsQueued?: () => void;
   health?: WorkerHealth;
 }
 
@@ -32,6 +38,8 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
   // Kept across passes: where the rotating comparison of the open set stands, and the capabilities.
   const openSweep = openSweepFor(deps.config.sync);
   const capabilities = createCapabilitiesCache(deps.db, deps.clock);
+  const events = new EventEmitter<SyncEventMap>();
+  events.on('outbox:queued', () => deps.onEventsQueued?.());
   const task = new PeriodicTask({
     name: 'sync',
     intervalMs: deps.config.sync.pollIntervalMs,
@@ -49,6 +57,7 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
           zone: deps.zone,
           openSweep,
           capabilities,
+          events,
         },
         { signal: abort.signal },
       );
