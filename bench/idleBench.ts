@@ -91,7 +91,10 @@ async function measureSite(site: IdleSite): Promise<Record<string, number | stri
     polls.push({ ...load, sent });
   }
   const probe = await repeat(POLLS, () => measureServerLoad(db, () => readNativeMaxIds(db)));
-  const windowFloor = await rotatingWindowFloor(db);
+  const windowFloor = await rotatingWindowFloor(db, 1000);
+  // The window a poll of this site compares (open / 29 polls a minute, at least sync.batchSize).
+  const pollWindow = deps.openSweep.windowAt(Date.now());
+  const sameWindowFloor = await rotatingWindowFloor(db, pollWindow);
   const poll = medianLoad(polls);
   const minute = await idleMinute(site);
   const agent = await measureServerLoad(db, () => reminderAgentQueries(db));
@@ -107,6 +110,9 @@ async function measureSite(site: IdleSite): Promise<Record<string, number | stri
     'floor 1,000-window rows examined': windowFloor.rowsExamined,
     'ratio poll / window floor': round(poll.ms / windowFloor.ms, 2),
     'target poll ratio': '<= 2',
+    "poll's window (tickets)": pollWindow,
+    'floor same-size window ms': round(sameWindowFloor.ms, 2),
+    'ratio poll / same-size window floor': round(poll.ms / sameWindowFloor.ms, 2),
     'idle minute statements': minute.statements,
     'idle minute rows examined': minute.rowsExamined,
     'idle minute MB sent': round(minute.bytesSent / 1024 / 1024, 2),
@@ -118,20 +124,23 @@ async function measureSite(site: IdleSite): Promise<Record<string, number | stri
 }
 
 /**
- * The floor of a rotating window: the next 1,000 open tickets, the mirror's states and b_ticket's (with
- * b_uts_support's) joined by primary key in one statement, the least a comparison has to read.
+ * The floor of a rotating window: the next `size` open tickets (from the start again when the set
+ * ends, as the sweep does), the mirror's states and b_ticket's (with b_uts_support's) joined by primary
+ * key, the least a comparison has to read.
  */
-async function rotatingWindowFloor(db: Db): Promise<ServerLoad> {
+async function rotatingWindowFloor(db: Db, size: number): Promise<ServerLoad> {
   const uf = { orderId: true, computed: COMPUTED_USER_FIELDS.map((f) => f.fieldName) };
+  const upToId = Number.MAX_SAFE_INTEGER;
   let after = 0;
   const loads = await repeat(POLLS, () =>
     measureServerLoad(db, async () => {
-      const window = await readOpenWindow(
-        db,
-        { afterId: after, upToId: Number.MAX_SAFE_INTEGER, limit: 1000 },
-        uf,
-      );
-      after = window.length === 1000 ? window[window.length - 1].id : 0;
+      const tail = await readOpenWindow(db, { afterId: after, upToId, limit: size }, uf);
+      const head =
+        tail.length < size && after > 0
+          ? await readOpenWindow(db, { afterId: 0, upToId: after, limit: size - tail.length }, uf)
+          : [];
+      const last = head.length ? head : tail;
+      after = last.length ? last[last.length - 1].id : 0;
     }),
   );
   return medianLoad(loads);
