@@ -8,6 +8,8 @@ import { CLI } from './idleSite';
 export interface DaemonChild {
   child: ChildProcess;
   output(): string;
+  /** Resolves when the output matches (or after `timeoutMs`, whichever comes first). */
+  settled(pattern: RegExp, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,10 @@ export async function startDaemonChild(dbUrl: string, cwd: string): Promise<Daem
   return {
     child,
     output: () => text,
+    async settled(pattern, timeoutMs) {
+      const until = Date.now() + timeoutMs;
+      while (!pattern.test(text) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
