@@ -1,4 +1,4 @@
-import { systemClock } from '../core/clock';
+import { FixedClock } from '../core/clock';
 import { validateConfig } from '../core/config';
 import { Db } from '../core/db';
 import { silentLogger } from '../core/logger';
@@ -64,14 +64,17 @@ const QUIET = { reconcileIntervalMs: 24 * 3600_000 };
 async function measureSite(site: IdleSite): Promise<Record<string, number | string>> {
   const { db } = site;
   const config = validateConfig({ site: { timeZone: FIXTURE.zone }, sync: QUIET });
+  // The polls run back to back, on a clock that moves the poll interval each time: the sweep sizes its
+  // windows as it does in the daemon (on the system clock, back-to-back polls would shrink them).
+  const clock = new FixedClock(new Date());
   const deps = {
     db,
     config,
     logger: silentLogger(),
-    clock: systemClock,
+    clock,
     zone: FIXTURE.zone,
     openSweep: openSweepFor(config.sync),
-    capabilities: createCapabilitiesCache(db, systemClock),
+    capabilities: createCapabilitiesCache(db, clock),
   };
   // Warm: the capabilities cached and the open set counted, as after the daemon's first pass.
   await syncOnce(deps);
@@ -82,6 +85,7 @@ async function measureSite(site: IdleSite): Promise<Record<string, number | stri
     const load = await measureServerLoad(db, async () => {
       db.on('query', count);
       try {
+        clock.advance(config.sync.pollIntervalMs);
         const r = await syncOnce(deps);
         if (r.tickets || r.messages || r.changedTickets) throw new Error('bench: the idle poll found work');
       } finally {
@@ -93,7 +97,7 @@ async function measureSite(site: IdleSite): Promise<Record<string, number | stri
   const probe = await repeat(POLLS, () => measureServerLoad(db, () => readNativeMaxIds(db)));
   const windowFloor = await rotatingWindowFloor(db, 1000);
   // The window a poll of this site compares (open / 29 polls a minute, at least sync.batchSize).
-  const pollWindow = deps.openSweep.windowAt(Date.now());
+  const pollWindow = deps.openSweep.windowAt(clock.now().getTime());
   const sameWindowFloor = await rotatingWindowFloor(db, pollWindow);
   const poll = medianLoad(polls);
   const minute = await idleMinute(site);
