@@ -14,6 +14,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   report: async () => (await import('./reportBench')).benchReport,
   metering: async () => (await import('./meteringBench')).benchMetering,
   reconcile: async () => (await import('./reconcileBench')).benchReconcile,
+  idle: async () => (await import('./idleBench')).benchIdle,
+  latency: async () => (await import('./latencyBench')).benchLatency,
 };
 
 async function main(): Promise<void> {

@@ -88,8 +88,29 @@ function select(db: Reader, columns: string[], uf: UfColumns): Knex.QueryBuilder
     ]);
 }
 
+/**
+ * Adds b_ticket's state columns (and b_uts_support's, by `uf`) to a query over another table, joined by
+ * primary key on `idColumn`: the change phase reads the mirror's open set and b_ticket's rows in one
+ * statement. A ticket gone from b_ticket comes back with a null ID. Rows go through withComputed.
+ */
+export function joinTicketStates(
+  db: Reader,
+  query: Knex.QueryBuilder,
+  idColumn: string,
+  uf: UfColumns,
+): Knex.QueryBuilder {
+  query.leftJoin('b_ticket as t', 't.ID', idColumn).select(STATE_COLUMNS);
+  if (!uf.orderId && uf.computed.length === 0) return query.select(db.raw('NULL AS UF_ORDER_ID'));
+  return query
+    .leftJoin('b_uts_support as u', 'u.VALUE_ID', 't.ID')
+    .select([
+      uf.orderId ? 'u.UF_ORDER_ID' : db.raw('NULL AS UF_ORDER_ID'),
+      ...uf.computed.map((c) => `u.${c}`),
+    ]);
+}
+
 /** Moves the computed fields' columns of rows read with `uf` into `computed`. */
-function withComputed<T extends NativeTicketState>(rows: T[], uf: UfColumns): T[] {
+export function withComputed<T extends NativeTicketState>(rows: T[], uf: UfColumns): T[] {
   if (uf.computed.length === 0) return rows;
   for (const row of rows) {
     const raw = row as unknown as Record<string, string | null>;
@@ -126,6 +147,12 @@ export async function readTicketsByIds(db: Reader, ids: number[], uf: UfColumns)
     ),
   );
 }
+
+/**
+ * MariaDB turns an IN list of in_predicate_conversion_threshold (1,000) values or more into a
+ * materialised subquery (and an ORDER BY then into a filesort): lists of IDs the sync reads stay below it.
+ */
+export const IN_LIST_MAX = 999;
 
 export async function readTicketStates(
   db: Reader,

@@ -97,8 +97,8 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
       onPass: (result) => {
         firstSyncPass();
         metrics.observePass('sync', clock.now(), result.durationMs);
-        if (result.events > 0) mail.wake();
       },
+      onEventsQueued: () => mail.wake(),
     }),
     mail,
     escalationWorker({

@@ -1,10 +1,13 @@
+import { EventEmitter } from 'node:events';
 import { Clock } from '../core/clock';
 import { Config } from '../core/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
 import { createRowBudget } from '../core/rowBudget';
+import { createCapabilitiesCache } from '../sync/capabilitiesCache';
+import { openSweepFor } from '../sync/openSweep';
 import { syncOnce } from '../sync/syncOnce';
-import { SyncPassResult } from '../sync/types';
+import { SyncEventMap, SyncPassResult } from '../sync/types';
 import { PeriodicTask } from './periodicTask';
 import { DaemonWorker } from './worker';
 import { WorkerHealth } from './workerHealth';
@@ -15,8 +18,13 @@ export interface SyncWorkerDeps {
   logger: Logger;
   clock: Clock;
   zone: string;
-  /** After each pass: the daemon wakes the mail sender when events were queued, and counts metrics. */
+  /** After each pass: the daemon counts metrics. */
   onPass?: (result: SyncPassResult) => void;
+  /**
+   * As soon as a batch that queued outbox rows committed, mid-pass: the daemon wakes the mail sender,
+   * which would otherwise wait for the rest of the pass (the open-set comparison, the SLA refresh).
+   */
+  onEventsQueued?: () => void;
   health?: WorkerHealth;
 }
 
@@ -30,6 +38,11 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
   let fatal: ((err: unknown) => void) | undefined;
   // One budget for the life of the worker: the reconciliation's pace carries from pass to pass.
   const rowBudget = createRowBudget(deps.config.db.maxRowsPerSecond);
+  // Kept across passes: where the rotating comparison of the open set stands, and the capabilities.
+  const openSweep = openSweepFor(deps.config.sync);
+  const capabilities = createCapabilitiesCache(deps.db, deps.clock);
+  const events = new EventEmitter<SyncEventMap>();
+  events.on('outbox:queued', () => deps.onEventsQueued?.());
   const task = new PeriodicTask({
     name: 'sync',
     intervalMs: deps.config.sync.pollIntervalMs,
@@ -39,7 +52,17 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
     run: async () => {
       // syncOnce logs its own one line when a pass did something; an idle poll stays silent.
       const result = await syncOnce(
-        { db: deps.db, config: deps.config, logger, clock: deps.clock, zone: deps.zone, rowBudget },
+        {
+          db: deps.db,
+          config: deps.config,
+          logger,
+          clock: deps.clock,
+          zone: deps.zone,
+          openSweep,
+          capabilities,
+          events,
+          rowBudget,
+        },
         { signal: abort.signal },
       );
       deps.onPass?.(result);

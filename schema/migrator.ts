@@ -6,7 +6,7 @@ import { Migration } from './migration';
 import { CODE_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { SqlRunner } from './sqlRunner';
 
-const VERSION_TABLE = 'bl_support_schema_migrations';
+export const VERSION_TABLE = 'bl_support_schema_migrations';
 
 export async function tableExists(db: Db, table: string): Promise<boolean> {
   const rows = await db('information_schema.TABLES')

@@ -1,9 +1,9 @@
 import { Knex } from 'knex';
 import { readDictionary } from '../bridge/dictionaries';
-import { detectNativeCapabilities, NativeCapabilities } from '../bridge/nativeCapabilities';
+import { NativeCapabilities } from '../bridge/nativeCapabilities';
 import { UfColumns } from '../bridge/nativeTickets';
-import { COMPUTED_USER_FIELDS } from '../schema/ticketUserFields';
 import { createRowBudget, RowBudget } from '../core/rowBudget';
+import { detectSyncCapabilities } from './capabilitiesCache';
 import { instantToNative } from '../core/time';
 import { buildCategoryResolver, CategoryResolver } from './mapping/category';
 import { buildPriorityResolver, PriorityResolver } from './mapping/priority';
@@ -17,7 +17,8 @@ import { SyncDeps, SyncEventMap, SyncOptions, SyncPassResult } from './types';
 
 /**
  * What one pass shares between its phases: "now" read once, the history baseline, and lookups that are
- * loaded on first use (an idle poll never reads the dictionary or information_schema).
+ * loaded on first use (an idle poll never reads the dictionary; the capabilities come from the daemon's
+ * cache, or from information_schema once per pass).
  */
 export interface DictionaryMappers {
   priorityOf: PriorityResolver;
@@ -54,6 +55,11 @@ export interface PassContext {
   /** A cursor's value when the pass started. */
   atStart(name: string): number;
   noteCursor(name: string, value: number): void;
+  /**
+   * Tickets the new message rows of this pass belong to (log lines too: Bitrix logs nearly every field
+   * change): the change phase compares them at once, whatever the rotating window holds.
+   */
+  touched: Set<number>;
   /** The ticket phase as the message phase running alongside it sees it. */
   lane: TicketLane;
   emit<K extends keyof SyncEventMap>(event: K, ...args: SyncEventMap[K]): void;
@@ -92,9 +98,8 @@ export function createPassContext(
     batchSize: options.batchSize ?? deps.config.sync.batchSize,
     baseline,
     toInstant: createNativeTimeReader(deps.zone),
-    capabilities: memo(() =>
-      detectNativeCapabilities(deps.db, { computedFields: COMPUTED_USER_FIELDS.map((f) => f.fieldName) }),
-    ),
+    // Once per pass at most; the daemon's cache reads information_schema once a minute.
+    capabilities: memo(() => deps.capabilities?.get() ?? detectSyncCapabilities(deps.db)),
     async ufColumns(computed) {
       const caps = await ctx.capabilities();
       return { orderId: caps.ufOrderId !== null, computed: computed ? caps.computedFields : [] };
@@ -128,6 +133,7 @@ export function createPassContext(
       known.set(name, Math.max(value, known.get(name) ?? 0));
       if (name === SYNC_CURSORS.ticket) ctx.lane.reach(value);
     },
+    touched: new Set(),
     lane: new TicketLane(cursors.get(SYNC_CURSORS.ticket) ?? 0),
     emit(event, ...args) {
       // EventEmitter<T>'s conditional argument type does not narrow through a generic K.

@@ -2,7 +2,7 @@ import { Db } from '../core/db';
 import { BxsupError } from '../core/errors';
 import { BASELINE_CURSORS } from '../schema/historyBaseline';
 import { CODE_SCHEMA_VERSION } from '../schema/migrations';
-import { assertSchemaNotNewer } from '../schema/migrator';
+import { assertSchemaNotNewer, VERSION_TABLE } from '../schema/migrator';
 import { readCursors } from './store/cursors';
 
 /**
@@ -19,14 +19,18 @@ export interface HistoryBaseline {
 }
 
 /**
- * Returns the baseline and, read in the same query, the current values of `alsoRead` (the sync's own
- * cursors: an idle poll should not spend a round trip per cursor).
+ * Returns the baseline and, read in the same query with the schema version, the current values of
+ * `alsoRead` (the sync's own cursors: an idle poll should not spend a round trip per cursor).
  */
 export async function checkInstalled(
   db: Db,
   alsoRead: string[] = [],
 ): Promise<{ baseline: HistoryBaseline; cursors: Map<string, number> }> {
-  const installed = await assertSchemaNotNewer(db);
+  const names = [BASELINE_CURSORS.ticket, BASELINE_CURSORS.message, BASELINE_CURSORS.installedAt];
+  const read = await versionAndCursors(db, [...names, ...alsoRead]);
+  // Anything but an installed, current schema: the checks below, one at a time, say what is wrong.
+  const { installed, cursors } =
+    read && read.installed === CODE_SCHEMA_VERSION ? read : await checkedApart(db, [...names, ...alsoRead]);
   if (installed === 0) {
     throw new BxsupError(
       'SCHEMA_NOT_INSTALLED',
@@ -39,8 +43,6 @@ export async function checkInstalled(
       `the database has bxsup schema version ${installed}, older than this bxsup (${CODE_SCHEMA_VERSION}): run bxsup install first`,
     );
   }
-  const names = [BASELINE_CURSORS.ticket, BASELINE_CURSORS.message, BASELINE_CURSORS.installedAt];
-  const cursors = await readCursors(db, [...names, ...alsoRead]);
   const missing = names.filter((n) => !cursors.has(n));
   if (missing.length > 0) {
     throw new BxsupError(
@@ -56,4 +58,37 @@ export async function checkInstalled(
     },
     cursors,
   };
+}
+
+/**
+ * The schema version and the cursors in one statement (an idle poll runs this every 2 s); null when a
+ * table is missing, for checkedApart to explain.
+ */
+async function versionAndCursors(
+  db: Db,
+  names: string[],
+): Promise<{ installed: number; cursors: Map<string, number> } | null> {
+  try {
+    const [rows] = (await db.raw(
+      `SELECT name, value FROM bl_support_cursor WHERE name IN (${names.map(() => '?').join(', ')})
+       UNION ALL SELECT NULL, MAX(version) FROM \`${VERSION_TABLE}\``,
+      names,
+    )) as unknown as [Array<{ name: string | null; value: number | null }>];
+    const version = rows.find((r) => r.name === null);
+    const cursors = new Map(rows.filter((r) => r.name !== null).map((r) => [r.name!, Number(r.value)]));
+    return { installed: Number(version?.value ?? 0), cursors };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ER_NO_SUCH_TABLE') return null;
+    throw err;
+  }
+}
+
+/** The schema checked first (a missing or newer schema has its own message), then the cursors read. */
+async function checkedApart(
+  db: Db,
+  names: string[],
+): Promise<{ installed: number; cursors: Map<string, number> }> {
+  const installed = await assertSchemaNotNewer(db);
+  if (installed < CODE_SCHEMA_VERSION) return { installed, cursors: new Map() };
+  return { installed, cursors: await readCursors(db, names) };
 }

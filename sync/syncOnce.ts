@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
 import { createPassContext, PassContext } from './passContext';
-import { maxTicketId } from '../bridge/nativeTickets';
+import { readNativeMaxIds } from '../bridge/nativeMaxIds';
 import { checkInstalled } from './preflight';
 import { runChangePhase } from './phases/changePhase';
 import { runMessagePhase } from './phases/messagePhase';
@@ -69,21 +69,24 @@ const SIDE_BY_SIDE_BATCHES = 20;
  * the messages wait for, if any.
  */
 async function runNewRows(ctx: PassContext): Promise<number | null> {
-  const max = await maxTicketId(ctx.deps.db);
-  if (max - ctx.cursor(SYNC_CURSORS.ticket) < SIDE_BY_SIDE_BATCHES * ctx.batchSize) {
-    await runTicketPhase(ctx, max);
-    return runMessagePhase(ctx);
+  // "Anything new?": both MAX(ID)s in one statement; an idle poll stops here (both phases return at once).
+  const max = await readNativeMaxIds(ctx.deps.db);
+  if (max.ticketId <= ctx.cursor(SYNC_CURSORS.ticket) && max.messageId <= ctx.cursor(SYNC_CURSORS.message))
+    return null;
+  if (max.ticketId - ctx.cursor(SYNC_CURSORS.ticket) < SIDE_BY_SIDE_BATCHES * ctx.batchSize) {
+    await runTicketPhase(ctx, max.ticketId);
+    return runMessagePhase(ctx, max.messageId);
   }
   // Settled at once into a value: its error is rethrown below, never left unhandled meanwhile.
   const tickets = ctx.lane
-    .run(() => runTicketPhase(ctx, max), ctx.halt)
+    .run(() => runTicketPhase(ctx, max.ticketId), ctx.halt)
     .then(
       () => null,
       (err: unknown) => ({ err }),
     );
   let waitingFor: number | null;
   try {
-    waitingFor = await runMessagePhase(ctx);
+    waitingFor = await runMessagePhase(ctx, max.messageId);
   } catch (err) {
     ctx.halt();
     await tickets;

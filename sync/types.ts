@@ -4,6 +4,8 @@ import { Config } from '../core/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
 import { RowBudget } from '../core/rowBudget';
+import { CapabilitiesCache } from './capabilitiesCache';
+import { OpenSweep } from './openSweep';
 import { OutboxEvent } from './store/outbox';
 
 /** What a sync pass needs; the daemon and the CLI each build it once (no module singletons). */
@@ -21,6 +23,13 @@ export interface SyncDeps {
    * by across passes; the daemon makes one. Without it each pass starts from a full bucket of its own.
    */
   rowBudget?: RowBudget;
+  /**
+   * The daemon's rotating window over the open set (openSweep.ts): each poll compares a share of the
+   * open tickets. Without it (`bxsup sync --once`, tests) a pass compares every open ticket.
+   */
+  openSweep?: OpenSweep;
+  /** The daemon's cached capabilities (capabilitiesCache.ts); without it a pass reads them once. */
+  capabilities?: CapabilitiesCache;
 }
 
 export type SyncPhase = 'tickets' | 'messages' | 'changes' | 'reconcile';

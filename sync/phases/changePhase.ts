@@ -1,9 +1,10 @@
-import { nativeState, readTicketStates, UfColumns } from '../../bridge/nativeTickets';
+import { IN_LIST_MAX, nativeState } from '../../bridge/nativeTickets';
 import { inBatchTransaction } from '../batchTransaction';
 import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { lockCursor, SYNC_CURSORS } from '../store/cursors';
-import { readOpenChunk } from '../store/ticketStates';
+import { OpenState, readOpenStatesOf, readOpenWindow } from '../store/openStates';
+import { countOpen } from '../store/ticketStates';
 import { NativeTicketState } from '../../bridge/nativeTickets';
 import { forgetWrittenFields } from '../../escalator/state/storeState';
 import { computedFieldSignature } from '../../schema/ticketUserFields';
@@ -11,44 +12,59 @@ import { BatchInfo } from '../types';
 import { isolateFailures, isRowError } from '../isolate';
 import { emptyOutcome, mergeOutcome } from '../outcome';
 import { setAsideIds } from '../store/setAside';
+import { WindowPart } from '../openSweep';
 import { remapTickets } from './remapTickets';
 
 /**
- * Changes to open tickets without triggers and without scanning b_ticket: walk the known-open set in
- * chunks (our (is_open, id) index), read those rows of b_ticket by primary key, and compare their state
- * signature with the one last mirrored. Only tickets that differ (or vanished) are remapped, in a
- * transaction. Closed tickets are left to the slow reconciliation (a reopen is rare and not urgent).
- * Tickets this pass mirrored for the first time were read moments ago: they are compared from the next
- * pass on (after a backfill, that spares reading every open ticket again).
+ * Changes to open tickets without triggers and without scanning b_ticket: compare the state signature
+ * last mirrored with b_ticket's, read by primary key, for the known-open set (our (is_open, id) index).
+ * Only tickets that differ (or vanished) are remapped, in a transaction. The daemon compares a rotating
+ * window of the set per poll (openSweep.ts: all of it within sync.openSweepSeconds), plus at once the
+ * tickets this pass's new message rows belong to: Bitrix writes a log line for nearly every field
+ * change. Without a sweep (`bxsup sync --once`) every open ticket is compared. Closed tickets are left
+ * to the reopen fast path (messagePhase.ts) and the slow reconciliation. Tickets this pass mirrored for
+ * the first time were read moments ago: they are compared from the next pass on (after a backfill,
+ * that spares reading every open ticket again).
  */
 export async function runChangePhase(ctx: PassContext): Promise<void> {
   const { db, logger } = ctx.deps;
   const upTo = ctx.atStart(SYNC_CURSORS.ticket);
-  const suspects: number[] = [];
-  const overwritten: number[] = [];
-  let after = 0;
-  let uf: UfColumns | null = null;
-  for (;;) {
-    const chunk = await readOpenChunk(db, after, upTo, ctx.batchSize);
-    if (chunk.length === 0) break;
-    uf ??= await ctx.ufColumns(true);
-    const states = new Map(
-      (
-        await readTicketStates(
-          db,
-          chunk.map((c) => c.id),
-          uf,
-        )
-      ).map((s) => [Number(s.ID), s]),
-    );
-    for (const known of chunk) {
-      const state = states.get(known.id);
-      if (!state || nativeState(state) !== known.nativeState) suspects.push(known.id);
-      if (state && fieldsOverwritten(state, known.ufState)) overwritten.push(known.id);
+  const found: Found = { suspects: [], overwritten: [] };
+  const compared = new Set<number>();
+  const uf = await ctx.ufColumns(true);
+  const sweep = ctx.deps.openSweep;
+  let window: { tail: WindowPart; head: WindowPart | null } | null = null;
+  if (sweep) {
+    // Counted once per process (then each finished cycle tells); not on a first pass, which has nothing
+    // to compare yet and would leave the count at 0 for the whole first cycle after a backfill.
+    if (sweep.needsEstimate && upTo > 0) sweep.setEstimate(await countOpen(db, upTo));
+    const asked = sweep.windowAt(ctx.now.getTime());
+    const tail = await readOpenWindow(db, { afterId: sweep.position, upToId: upTo, limit: asked }, uf);
+    const ended = tail.length < asked;
+    // The set ended: the next cycle begins in this same window, from the lowest ID.
+    const head =
+      ended && sweep.position > 0
+        ? await readOpenWindow(
+            db,
+            { afterId: 0, upToId: Math.min(upTo, sweep.position), limit: asked - tail.length },
+            uf,
+          )
+        : [];
+    compare([...tail, ...head], found, compared);
+    window = { tail: part(tail), head: ended ? part(head) : null };
+  } else {
+    for (let after = 0; ;) {
+      const chunk = await readOpenWindow(db, { afterId: after, upToId: upTo, limit: ctx.batchSize }, uf);
+      compare(chunk, found, compared);
+      if (chunk.length < ctx.batchSize) break;
+      after = chunk[chunk.length - 1].id;
     }
-    after = chunk[chunk.length - 1].id;
-    if (chunk.length < ctx.batchSize) break;
   }
+  const touched = [...ctx.touched].filter((id) => id <= upTo && !compared.has(id)).sort((a, b) => a - b);
+  for (let i = 0; i < touched.length; i += IN_LIST_MAX)
+    compare(await readOpenStatesOf(db, touched.slice(i, i + IN_LIST_MAX), uf), found, compared);
+
+  const { suspects, overwritten } = found;
   await restoreOverwrittenFields(ctx, overwritten);
   // A ticket set aside stays out of the fast path: the reconciliation retries it, once a cycle.
   const setAsideNow = await setAsideIds(db, suspects);
@@ -58,6 +74,27 @@ export async function runChangePhase(ctx: PassContext): Promise<void> {
     'changes',
   );
   if (suspects.length) logger.debug('open tickets changed in Bitrix', { count: suspects.length });
+  // Moved on only once the window's changes are in: a pass that failed or stopped compares it again.
+  if (sweep && window && !ctx.stopped()) sweep.moveOn(window, ctx.now.getTime());
+}
+
+function part(rows: OpenState[]): WindowPart {
+  return { count: rows.length, lastId: rows.length ? rows[rows.length - 1].id : 0 };
+}
+
+interface Found {
+  suspects: number[];
+  overwritten: number[];
+}
+
+/** The mirror's signatures against b_ticket's: a difference (or a vanished row) makes a suspect. */
+function compare(states: OpenState[], found: Found, compared: Set<number>): void {
+  for (const known of states) {
+    compared.add(known.id);
+    const state = known.native;
+    if (!state || nativeState(state) !== known.nativeState) found.suspects.push(known.id);
+    if (state && fieldsOverwritten(state, known.ufState)) found.overwritten.push(known.id);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { maxMessageId, NativeMessage, readMessagesAfter } from '../../bridge/nativeMessages';
+import { NativeMessage, readMessagesAfter } from '../../bridge/nativeMessages';
 import { isLogLine } from '../mapping/messageRow';
 import { inBatchTransaction } from '../batchTransaction';
 import { applyOutcome } from '../outcome';
@@ -20,12 +20,12 @@ export const MESSAGE_BATCH_FACTOR = 8;
 /**
  * New messages, by primary key after the 'message' cursor. The cursor stops right before a message
  * whose ticket is not mirrored yet (never skipping it); the ID of that ticket is returned so the pass
- * can mirror it and come back.
+ * can mirror it and come back. `max` is the probe's MAX(b_ticket_message.ID). The tickets of the rows
+ * dealt with (log lines too) are noted in ctx.touched for the change phase.
  */
-export async function runMessagePhase(ctx: PassContext): Promise<number | null> {
+export async function runMessagePhase(ctx: PassContext, max: number): Promise<number | null> {
   const { db, logger } = ctx.deps;
   const start = ctx.cursor(SYNC_CURSORS.message);
-  const max = await maxMessageId(db);
   if (max <= start) return null;
   await ctx.preload();
   const limit = ctx.batchSize * MESSAGE_BATCH_FACTOR;
@@ -49,12 +49,13 @@ export async function runMessagePhase(ctx: PassContext): Promise<number | null> 
         await setCursor(trx, SYNC_CURSORS.message, next, ctx.now);
         await ctx.options.onBatch?.(info);
       }
-      return { result, info, read: rows.length };
+      return { result, info, read: rows.length, rows: rows.slice(0, result.consumed) };
     }).catch(async (err: unknown) => {
       if (!isRowError(err)) throw err;
       return mirrorOneByOne(ctx, ahead);
     });
     if (batch === null) break;
+    for (const row of batch.rows) ctx.touched.add(Number(row.TICKET_ID));
     applyOutcome(ctx, batch.result.outcome, batch.info.rows > 0 ? batch.info : null);
     ctx.noteCursor(SYNC_CURSORS.message, batch.info.cursor);
     after = batch.info.cursor;
@@ -86,12 +87,13 @@ export async function runMessagePhase(ctx: PassContext): Promise<number | null> 
 async function mirrorOneByOne(
   ctx: PassContext,
   rows: NativeMessage[],
-): Promise<{ result: MessageBatchResult; info: BatchInfo; read: number }> {
+): Promise<{ result: MessageBatchResult; info: BatchInfo; read: number; rows: NativeMessage[] }> {
   const { db, logger } = ctx.deps;
   const outcome = emptyOutcome();
   let consumed = 0;
   let reached = ctx.cursor(SYNC_CURSORS.message);
   let blockedTicketId: number | null = null;
+  const dealtWith: NativeMessage[] = [];
   const pending = [...rows];
   await isolateFailures(
     pending,
@@ -114,6 +116,7 @@ async function mirrorOneByOne(
       if (one) mergeOutcome(outcome, one.outcome);
       consumed++;
       reached = id;
+      dealtWith.push(row);
     },
     async (row, reason) => {
       const id = Number(row.ID);
@@ -137,6 +140,7 @@ async function mirrorOneByOne(
     result: { outcome, consumed, blockedTicketId },
     info: { phase: 'messages', rows: consumed, cursor: reached },
     read: rows.length,
+    rows: dealtWith,
   };
 }
 

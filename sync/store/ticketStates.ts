@@ -28,6 +28,15 @@ export async function readOpenChunk(
   return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state, ufState: r.uf_state }));
 }
 
+/** How many tickets up to `upToId` the mirror holds open (the (is_open, id) index, no table rows). */
+export async function countOpen(db: Reader, upToId: number): Promise<number> {
+  const rows = await db('bl_support_ticket')
+    .where('is_open', 1)
+    .andWhere('id', '<=', upToId)
+    .count<Array<{ n: number }>>({ n: '*' });
+  return Number(rows[0].n);
+}
+
 export interface MirrorState {
   id: number;
   nativeState: string | null;
