@@ -2,31 +2,10 @@ import { Knex } from 'knex';
 import { idList } from '../../bridge/sqlIdList';
 
 /**
- * The mirror's side of change detection: the state signatures last mirrored, for the open set (the
- * cheap check of every poll) and for primary-key ranges (the slow reconciliation).
+ * The mirror's side of change detection: the state signatures last mirrored, for primary-key ranges
+ * (the slow reconciliation; the open set's are read joined with b_ticket's, openStates.ts).
  */
 type Reader = Knex | Knex.Transaction;
-
-/** The next chunk of the known-open set, by the (is_open, id) index. */
-export async function readOpenChunk(
-  db: Reader,
-  afterId: number,
-  upToId: number,
-  limit: number,
-): Promise<MirrorState[]> {
-  const rows = await db('bl_support_ticket')
-    .where('is_open', 1)
-    .andWhere('id', '>', afterId)
-    .andWhere('id', '<=', upToId)
-    .orderBy('id')
-    .limit(limit)
-    .select<Array<{ id: number; native_state: string | null; uf_state: string | null }>>(
-      'id',
-      'native_state',
-      'uf_state',
-    );
-  return rows.map((r) => ({ id: Number(r.id), nativeState: r.native_state, ufState: r.uf_state }));
-}
 
 /** How many tickets up to `upToId` the mirror holds open (the (is_open, id) index, no table rows). */
 export async function countOpen(db: Reader, upToId: number): Promise<number> {
