@@ -6,8 +6,6 @@ import { createAgentContext } from '../escalator/agent/context';
 import { dueTicketsQuery } from '../escalator/agent/dueTickets';
 import { runEscalationPass } from '../escalator/agent/pass';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { runInstall } from '../schema/install';
-import { executingRunner } from '../schema/sqlRunner';
 import { throwawayServer } from '../demo/privateServer';
 import { benchDatabase } from './benchDatabase';
 import { benchInstallCatchUp } from './escalateCatchUp';
@@ -15,6 +13,7 @@ import { batchedWritesFloorMs, copyTables } from './escalateFloor';
 import { measureServerLoad } from './serverLoad';
 import { fillEscalationTables } from './escalateData';
 import { BIG_TABLES, captureQueries, fullScans } from './explainQueries';
+import { installForBench } from './installForBench';
 
 /**
  * One escalation pass over a big site: 1,000,000 rows in bl_support_ticket (BXSUP_BENCH_ESCALATE_TICKETS),
@@ -36,17 +35,8 @@ export async function benchEscalation(
   const copy = await benchDatabase('escalate_floor', server);
   try {
     await loadBitrixFixture(bench.db, { zone: FIXTURE.zone });
-    await runInstall(
-      // Installed well before: the due points are news, not history recorded at install.
-      {
-        db: bench.db,
-        target: bench.target,
-        runner: executingRunner(bench.db),
-        now: INSTALLED,
-        onStep: () => undefined,
-      },
-      { dryRun: false, seedDictionaries: false },
-    );
+    // Installed well before: the due points are news, not history recorded at install.
+    await installForBench(bench.db, bench.target, INSTALLED);
     // The fixture's own tickets are not part of the measured data.
     await bench.db('bl_support_ticket').delete();
     const fillStart = performance.now();

@@ -5,11 +5,10 @@ import { createAgentContext } from '../escalator/agent/context';
 import { runEscalationPass } from '../escalator/agent/pass';
 import { ThrowawayServer } from '../demo/privateServer';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { runInstall } from '../schema/install';
-import { executingRunner } from '../schema/sqlRunner';
 import { benchDatabase } from './benchDatabase';
 import { fillEscalationTables } from './escalateData';
 import { instantToUtc } from '../core/time';
+import { installForBench } from './installForBench';
 
 /**
  * The first escalation pass after install on a site with `open` (50,000) open tickets, all overdue
@@ -28,16 +27,7 @@ export async function benchInstallCatchUp(
   const bench = await benchDatabase('catchup', server);
   try {
     await loadBitrixFixture(bench.db, { zone: FIXTURE.zone });
-    await runInstall(
-      {
-        db: bench.db,
-        target: bench.target,
-        runner: executingRunner(bench.db),
-        now: new Date(now.getTime() - 5 * 60_000),
-        onStep: () => undefined,
-      },
-      { dryRun: false, seedDictionaries: false },
-    );
+    await installForBench(bench.db, bench.target, new Date(now.getTime() - 5 * 60_000));
     await bench.db('bl_support_ticket').delete();
     await fillEscalationTables(bench.db, { tickets: open, openEvery: 1, dueEvery: 1, now });
     await bench.db('bl_support_ticket').update({ sla_stale: 1, next_due_at: null });

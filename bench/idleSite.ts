@@ -2,12 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateTickets } from '../fixtures/generate';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { runInstall } from '../schema/install';
-import { executingRunner } from '../schema/sqlRunner';
 import { Db } from '../core/db';
 import { ThrowawayServer } from '../demo/privateServer';
 import { benchDatabase, BenchDatabase } from './benchDatabase';
 import { runMeasuredChild } from './childRun';
+import { installForBench } from './installForBench';
 
 export const CLI = path.resolve(__dirname, '..', 'cli', 'main.js');
 
@@ -47,16 +46,7 @@ export async function idleSite(
       batchSize: 2000,
     });
   }
-  await runInstall(
-    {
-      db: bench.db,
-      target: bench.target,
-      runner: executingRunner(bench.db),
-      now: new Date(),
-      onStep: () => undefined,
-    },
-    { dryRun: false, seedDictionaries: false },
-  );
+  await installForBench(bench.db, bench.target);
   await runMeasuredChild(CLI, ['sync', '--once', '--db', bench.url], benchConfigDir({}));
   await bench.db('bl_support_ticket').where('sla_stale', 1).update({ sla_stale: 0 });
   await bench.db.raw('ANALYZE TABLE b_ticket, b_ticket_message, b_uts_support, bl_support_ticket');

@@ -17,10 +17,9 @@ import { createMailDeps } from '../mail/mailSetup';
 import { toNodemailerMessage } from '../mail/transports/nodemailerMessage';
 import { createSmtpTransport } from '../mail/transports/smtpTransport';
 import { MailTransport, OutgoingMail } from '../mail/transports/transport';
-import { runInstall } from '../schema/install';
 import { cpuSnapshot, cpuSpent } from './processCpu';
 import { measureServerLoad, ServerLoad } from './serverLoad';
-import { executingRunner } from '../schema/sqlRunner';
+import { installForBench } from './installForBench';
 
 /**
  * Mail throughput: outbox rows sent by mailOnce (claim, read the ticket, render, send, mark sent, log a
@@ -51,10 +50,7 @@ export async function benchMail(
   try {
     const now = new Date(FIXTURE.referenceTime);
     await loadBitrixFixture(db, { zone: FIXTURE.zone });
-    await runInstall(
-      { db, target, runner: executingRunner(db), now, onStep: () => undefined },
-      { dryRun: false, seedDictionaries: false },
-    );
+    await installForBench(db, target, now);
     const config = validateConfig({
       site: { timeZone: FIXTURE.zone },
       mail: { smtpUrl: sink.url, concurrency, batchSize: 200 },

@@ -7,11 +7,10 @@ import { measureReadCost } from '../daemon/dbLoad/sessionCounters';
 import { createWorkerPools } from '../daemon/dbLoad/workerPools';
 import { generateTickets } from '../fixtures/generate';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { runInstall } from '../schema/install';
-import { executingRunner } from '../schema/sqlRunner';
 import { syncOnce } from '../sync/syncOnce';
 import { benchDatabase } from './benchDatabase';
 import { measureServerLoad } from './serverLoad';
+import { installForBench } from './installForBench';
 
 /**
  * What metering the daemon's workers costs (daemon/dbLoad/workerPools.ts): the idle sync poll — the
@@ -41,10 +40,7 @@ export async function benchMetering(
       batchSize: 2000,
     });
     const now = new Date();
-    await runInstall(
-      { db: bench.db, target: bench.target, runner: executingRunner(bench.db), now, onStep: () => undefined },
-      { dryRun: false, seedDictionaries: false },
-    );
+    await installForBench(bench.db, bench.target, now);
     const config = validateConfig({ site: { timeZone: FIXTURE.zone } });
     const deps = (db: Db) => ({
       db,

@@ -9,8 +9,6 @@ import { readTicketStateRange } from '../bridge/nativeTickets';
 import { COMPUTED_USER_FIELDS } from '../schema/ticketUserFields';
 import { generateTickets } from '../fixtures/generate';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { runInstall } from '../schema/install';
-import { executingRunner } from '../schema/sqlRunner';
 import { mirroredMessageIds } from '../sync/store/messages';
 import { setAsideInRange } from '../sync/store/setAside';
 import { readStateRange } from '../sync/store/ticketStates';
@@ -18,6 +16,7 @@ import { syncOnce } from '../sync/syncOnce';
 import { SyncDeps, SyncPassResult } from '../sync/types';
 import { benchDatabase } from './benchDatabase';
 import { measureServerLoad, ServerLoad } from './serverLoad';
+import { installForBench } from './installForBench';
 
 /**
  * One reconciliation cycle over 200,000 tickets × ~7 message rows (BXSUP_BENCH_RECONCILE_TICKETS), after
@@ -44,16 +43,7 @@ export async function benchReconcile(
       startAt: new Date('2023-01-09T06:00:00Z'),
       batchSize: 2000,
     });
-    await runInstall(
-      {
-        db: bench.db,
-        target: bench.target,
-        runner: executingRunner(bench.db),
-        now: new Date(),
-        onStep: () => undefined,
-      },
-      { dryRun: false, seedDictionaries: false },
-    );
+    await installForBench(bench.db, bench.target);
     const config = validateConfig({ site: { timeZone: FIXTURE.zone }, sync: { reconcileIntervalMs: 1000 } });
     const deps: SyncDeps = {
       db: bench.db,

@@ -3,10 +3,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Db } from '../core/db';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { runInstall } from '../schema/install';
-import { executingRunner } from '../schema/sqlRunner';
 import { benchDatabase } from './benchDatabase';
 import { runMeasuredChild } from './childRun';
+import { installForBench } from './installForBench';
 
 const CLI = path.resolve(__dirname, '..', 'cli', 'main.js');
 const FLOOR = path.resolve(__dirname, 'reportStreamFloor.js');
@@ -41,16 +40,7 @@ export async function benchReport(): Promise<Record<string, number | string>> {
   const result: Record<string, number | string> = {};
   try {
     await loadBitrixFixture(bench.db, { zone: FIXTURE.zone });
-    await runInstall(
-      {
-        db: bench.db,
-        target: bench.target,
-        runner: executingRunner(bench.db),
-        now: new Date(),
-        onStep: () => undefined,
-      },
-      { dryRun: false, seedDictionaries: false },
-    );
+    await installForBench(bench.db, bench.target);
     let filled = 0;
     for (const size of sizes) {
       const fillStart = performance.now();

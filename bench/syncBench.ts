@@ -3,11 +3,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateTickets } from '../fixtures/generate';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { runInstall } from '../schema/install';
-import { executingRunner } from '../schema/sqlRunner';
 import { benchDatabase } from './benchDatabase';
 import { ChildRun, runMeasuredChild } from './childRun';
 import { ServerCpu, serverCpuClock } from './serverCpu';
+import { installForBench } from './installForBench';
 
 const CLI = path.resolve(__dirname, '..', 'cli', 'main.js');
 
@@ -30,16 +29,7 @@ export async function benchSync(
       startAt: new Date('2023-01-09T06:00:00Z'),
       batchSize: 2000,
     });
-    await runInstall(
-      {
-        db: bench.db,
-        target: bench.target,
-        runner: executingRunner(bench.db),
-        now: new Date(),
-        onStep: () => undefined,
-      },
-      { dryRun: false, seedDictionaries: false },
-    );
+    await installForBench(bench.db, bench.target);
     const [counts] = (await bench.db.raw(
       `SELECT (SELECT COUNT(*) FROM b_ticket) AS t, (SELECT COUNT(*) FROM b_ticket_message WHERE IS_LOG = 'N') AS m`,
     )) as unknown as [Array<{ t: number; m: number }>];
