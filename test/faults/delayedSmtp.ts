@@ -18,8 +18,8 @@ export interface AcceptedMail {
  * the mail as sent, did get its mail accepted: if it is sent again, that is a real second copy, and it
  * is counted as one.
  *
- * For timing kills, `hold()` keeps every 250 back until `release()`; `onAccept` is called as each 250
- * is written.
+ * For timing kills, `hold()` keeps every 250 back until `release()`; `onAccept` is called as each mail
+ * is accepted, just before its 250 is written.
  */
 export class DelayedSmtp {
   readonly accepted: AcceptedMail[] = [];
@@ -64,8 +64,11 @@ export class DelayedSmtp {
             }
             const mail = { messageId: messageId ?? '(none)', acceptedAt: Date.now() };
             this.accepted.push(mail);
-            callback();
+            // Before the 250 is written: a kill timed from here always lands before the client can
+            // mark the mail sent. Called after the write, it raced the mark (~6 ms): a pause of this
+            // process (a major GC under a loaded jest worker) let the mark win now and then.
             this.onAccept?.(mail);
+            callback();
           };
           setTimeout(() => (this.held ? this.held.push(answer) : answer()), this.dataDelayMs);
         });

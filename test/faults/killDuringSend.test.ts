@@ -132,7 +132,7 @@ describe('fault: kill -9 while a slow mail server answers', () => {
     const first = await startDaemon(t.url, cwd);
     let killedAfter: string | null = null;
     smtp.onAccept = (mail) => {
-      // The 250 is written: kill at once, before the sender can commit its 'sent' mark.
+      // The server has the mail and writes its 250 next: kill now, before the sender can mark it sent.
       smtp.onAccept = null;
       smtp.hold();
       killedAfter = mail.messageId;
