@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Db } from '../core/db';
+import { HANDLER_READS } from '../daemon/dbLoad/sessionCounters';
 
 /**
  * What a piece of work cost the database server, read from the server's own global counters before and
@@ -19,17 +20,6 @@ export interface ServerLoad {
 }
 
 type Counters = Omit<ServerLoad, 'ms'>;
-
-const HANDLER_READS = [
-  'Handler_read_first',
-  'Handler_read_key',
-  'Handler_read_last',
-  'Handler_read_next',
-  'Handler_read_prev',
-  'Handler_read_rnd',
-  'Handler_read_rnd_deleted',
-  'Handler_read_rnd_next',
-];
 
 async function snapshot(db: Db): Promise<Counters> {
   const [rows] = (await db.raw('SHOW GLOBAL STATUS')) as unknown as [

@@ -22,7 +22,8 @@ export const NO_LOAD: Readonly<DbLoad> = Object.freeze({
   bytesSent: 0,
 });
 
-const HANDLER_READS = [
+/** The counters whose sum is "rows examined" (bench/serverLoad.ts sums their global values). */
+export const HANDLER_READS: readonly string[] = [
   'Handler_read_first',
   'Handler_read_key',
   'Handler_read_last',

@@ -6,6 +6,7 @@ import { MAIL_EVENT_TYPES } from '../../mail/eventTypes';
 import { claimDue } from '../../mail/outbox/claim';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, msk } from './helpers/mailEnv';
+import { sessionRowsExamined } from '../helpers/sessionRows';
 
 /**
  * What a claim costs the server and the senders beside it, with a backlog: it reads the rows it takes
@@ -73,12 +74,7 @@ describe('claims with a backlog', () => {
     // One connection, so the session's counters are the claim's.
     const one = openDb(t.target, { poolMax: 1 });
     try {
-      const reads = async (): Promise<number> => {
-        const [rows] = (await one.raw("SHOW SESSION STATUS LIKE 'Handler_read%'")) as unknown as [
-          Array<{ Value: string }>,
-        ];
-        return rows.reduce((sum, r) => sum + Number(r.Value), 0);
-      };
+      const reads = (): Promise<number> => sessionRowsExamined(one);
       // What reading the counters costs by itself, taken off below.
       const own = -(await reads()) + (await reads());
       const before = await reads();

@@ -6,6 +6,7 @@ import { syncOnce } from '../../sync/syncOnce';
 import { FIXTURE_ZONE, referenceClock } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, msk, syncDeps } from './harness';
+import { sessionRowsExamined } from '../helpers/sessionRows';
 
 /**
  * The reconciliation in its everyday mode ('auto') keeps to db.maxRowsPerSecond. Time is the budget's
@@ -54,12 +55,7 @@ describe('the reconciliation keeps to its row budget', () => {
     await t.drop();
   });
 
-  async function rowsExamined(): Promise<number> {
-    const [rows] = (await db.raw("SHOW SESSION STATUS LIKE 'Handler_read%'")) as unknown as [
-      Array<{ Value: string }>,
-    ];
-    return rows.reduce((sum, r) => sum + Number(r.Value), 0);
-  }
+  const rowsExamined = (): Promise<number> => sessionRowsExamined(db);
   /** One daemon-like pass on the one connection: what the server examined, and the reconcile position. */
   async function pass(reconcile: 'auto' | 'off') {
     const before = await rowsExamined();
