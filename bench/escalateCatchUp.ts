@@ -9,6 +9,7 @@ import { benchDatabase } from './benchDatabase';
 import { fillEscalationTables } from './escalateData';
 import { instantToUtc } from '../core/time';
 import { installForBench } from './installForBench';
+import { floorEscalationRows } from './escalateFloor';
 
 /**
  * The first escalation pass after install on a site with `open` (50,000) open tickets, all overdue
@@ -70,21 +71,7 @@ async function recordingFloorSeconds(server: ThrowawayServer, from: string, now:
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       await copy.db.transaction(async (trx) => {
-        await trx('bl_support_escalation').insert(
-          chunk.flatMap((id) =>
-            ['warning', 'breach'].map((level) => ({
-              ticket_id: id,
-              target: 'first_reply',
-              level,
-              cycle: 0,
-              due_at: utc,
-              deadline_at: utc,
-              fired_at: utc,
-              outcome: 'baseline',
-              actions: '{}',
-            })),
-          ),
-        );
+        await trx('bl_support_escalation').insert(floorEscalationRows(chunk, utc, () => 'baseline'));
         const derived = chunk.map(() => 'SELECT ? AS id').join(' UNION ALL ');
         await trx.raw(
           `UPDATE bl_support_ticket t JOIN (${derived}) v ON v.id = t.id SET t.next_due_at = ?, t.sla_stale = 0`,

@@ -38,19 +38,7 @@ export async function batchedWritesFloorMs(
       .forUpdate()
       .select('ID', 'SITE_ID', 'SOURCE_ID', 'RESPONSIBLE_USER_ID', 'CRITICALITY_ID')) as LockedTicket[];
     await trx('bl_support_escalation').insert(
-      ticketIds.flatMap((id) =>
-        ['warning', 'breach'].map((level) => ({
-          ticket_id: id,
-          target: 'first_reply',
-          level,
-          cycle: 0,
-          due_at: utc,
-          deadline_at: utc,
-          fired_at: utc,
-          outcome: level === 'breach' ? 'applied' : 'superseded',
-          actions: '{}',
-        })),
-      ),
+      floorEscalationRows(ticketIds, utc, (level) => (level === 'breach' ? 'applied' : 'superseded')),
     );
     const derived = ticketIds.map(() => 'SELECT ? AS ID').join(' UNION ALL ');
     await trx.raw(
@@ -76,4 +64,25 @@ export async function batchedWritesFloorMs(
     );
   });
   return performance.now() - started;
+}
+
+/** A first-reply warning and breach per ticket, as the floors write them (the minimal escalation rows). */
+export function floorEscalationRows(
+  ticketIds: readonly number[],
+  utc: string,
+  outcome: (level: 'warning' | 'breach') => string,
+): Array<Record<string, string | number>> {
+  return ticketIds.flatMap((id) =>
+    (['warning', 'breach'] as const).map((level) => ({
+      ticket_id: id,
+      target: 'first_reply',
+      level,
+      cycle: 0,
+      due_at: utc,
+      deadline_at: utc,
+      fired_at: utc,
+      outcome: outcome(level),
+      actions: '{}',
+    })),
+  );
 }
