@@ -21,10 +21,9 @@ import { remapTickets } from './remapTickets';
  * last mirrored with b_ticket's, read by primary key, for the known-open set (our (is_open, id) index).
  * The server compares (both signatures in SQL, as the reconciliation does) and sends back only the IDs
  * that differ; those are read and compared again in Node, and only tickets that differ there (or
- * vanished) are remapped, in a transaction. The daemon compares a rotating
- * window of the set per poll (openSweep.ts: all of it within sync.openSweepSeconds), plus at once the
- * tickets this pass's new message rows belong to: Bitrix writes a log line for nearly every field
- * change. Without a sweep (`bxsup sync --once`) every open ticket is compared. Closed tickets are left
+ * vanished) are remapped, in a transaction. The daemon compares a rotating window of the set per poll
+ * (openSweep.ts: all of it within sync.openSweepSeconds), plus at once the tickets this pass's new
+ * message rows belong to: Bitrix writes a log line for nearly every field change. Without a sweep (`bxsup sync --once`) every open ticket is compared. Closed tickets are left
  * to the reopen fast path (messagePhase.ts) and the slow reconciliation. Tickets this pass mirrored for
  * the first time were read moments ago: they are compared from the next pass on (after a backfill,
  * that spares reading every open ticket again).
