@@ -3,7 +3,8 @@ import { inBatchTransaction } from '../batchTransaction';
 import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { lockCursor, SYNC_CURSORS } from '../store/cursors';
-import { OpenState, readOpenStatesOf, readOpenWindow } from '../store/openStates';
+import { OpenState, openWindowDifferences, readOpenStatesOf } from '../store/openStates';
+import { stateSignaturesFor } from '../store/stateSignatures';
 import { countOpen } from '../store/ticketStates';
 import { NativeTicketState } from '../../bridge/nativeTickets';
 import { forgetWrittenFields } from '../../escalator/state/storeState';
@@ -18,10 +19,11 @@ import { remapTickets } from './remapTickets';
 /**
  * Changes to open tickets without triggers and without scanning b_ticket: compare the state signature
  * last mirrored with b_ticket's, read by primary key, for the known-open set (our (is_open, id) index).
- * Only tickets that differ (or vanished) are remapped, in a transaction. The daemon compares a rotating
- * window of the set per poll (openSweep.ts: all of it within sync.openSweepSeconds), plus at once the
- * tickets this pass's new message rows belong to: Bitrix writes a log line for nearly every field
- * change. Without a sweep (`bxsup sync --once`) every open ticket is compared. Closed tickets are left
+ * The server compares (both signatures in SQL, as the reconciliation does) and sends back only the IDs
+ * that differ; those are read and compared again in Node, and only tickets that differ there (or
+ * vanished) are remapped, in a transaction. The daemon compares a rotating window of the set per poll
+ * (openSweep.ts: all of it within sync.openSweepSeconds), plus at once the tickets this pass's new
+ * message rows belong to: Bitrix writes a log line for nearly every field change. Without a sweep (`bxsup sync --once`) every open ticket is compared. Closed tickets are left
  * to the reopen fast path (messagePhase.ts) and the slow reconciliation. Tickets this pass mirrored for
  * the first time were read moments ago: they are compared from the next pass on (after a backfill,
  * that spares reading every open ticket again).
@@ -30,8 +32,19 @@ export async function runChangePhase(ctx: PassContext): Promise<void> {
   const { db, logger } = ctx.deps;
   const upTo = ctx.atStart(SYNC_CURSORS.ticket);
   const found: Found = { suspects: [], overwritten: [] };
-  const compared = new Set<number>();
   const uf = await ctx.ufColumns(true);
+  const signatures = stateSignaturesFor(await ctx.capabilities(), uf);
+  // The server compares each window and names the tickets that differ: only those are read here.
+  const candidates: number[] = [];
+  /** ID ranges (after, through] whose open tickets the windows covered. */
+  const covered: Array<[number, number]> = [];
+  const compareWindow = async (afterId: number, through: number, limit: number): Promise<WindowPart> => {
+    const window = await openWindowDifferences(db, { afterId, upToId: through, limit }, signatures);
+    candidates.push(...window.differing);
+    // A full window covers up to its last ID; a short one, everything up to `through`.
+    covered.push([afterId, window.rows < limit ? through : window.lastId]);
+    return { count: window.rows, lastId: window.lastId };
+  };
   const sweep = ctx.deps.openSweep;
   let window: { tail: WindowPart; head: WindowPart | null } | null = null;
   if (sweep) {
@@ -39,30 +52,26 @@ export async function runChangePhase(ctx: PassContext): Promise<void> {
     // to compare yet and would leave the count at 0 for the whole first cycle after a backfill.
     if (sweep.needsEstimate && upTo > 0) sweep.setEstimate(await countOpen(db, upTo));
     const asked = sweep.windowAt(ctx.now.getTime());
-    const tail = await readOpenWindow(db, { afterId: sweep.position, upToId: upTo, limit: asked }, uf);
-    const ended = tail.length < asked;
+    const tail = await compareWindow(sweep.position, upTo, asked);
+    const ended = tail.count < asked;
     // The set ended: the next cycle begins in this same window, from the lowest ID.
     const head =
       ended && sweep.position > 0
-        ? await readOpenWindow(
-            db,
-            { afterId: 0, upToId: Math.min(upTo, sweep.position), limit: asked - tail.length },
-            uf,
-          )
-        : [];
-    compare([...tail, ...head], found, compared);
-    window = { tail: part(tail), head: ended ? part(head) : null };
+        ? await compareWindow(0, Math.min(upTo, sweep.position), asked - tail.count)
+        : { count: 0, lastId: 0 };
+    window = { tail, head: ended ? head : null };
   } else {
     for (let after = 0; ;) {
-      const chunk = await readOpenWindow(db, { afterId: after, upToId: upTo, limit: ctx.batchSize }, uf);
-      compare(chunk, found, compared);
-      if (chunk.length < ctx.batchSize) break;
-      after = chunk[chunk.length - 1].id;
+      const chunk = await compareWindow(after, upTo, ctx.batchSize);
+      if (chunk.count < ctx.batchSize) break;
+      after = chunk.lastId;
     }
   }
-  const touched = [...ctx.touched].filter((id) => id <= upTo && !compared.has(id)).sort((a, b) => a - b);
-  for (let i = 0; i < touched.length; i += IN_LIST_MAX)
-    compare(await readOpenStatesOf(db, touched.slice(i, i + IN_LIST_MAX), uf), found, compared);
+  const inWindow = (id: number) => covered.some(([after, through]) => id > after && id <= through);
+  const touched = [...ctx.touched].filter((id) => id <= upTo && !inWindow(id));
+  const toRead = [...new Set([...candidates, ...touched])].sort((a, b) => a - b);
+  for (let i = 0; i < toRead.length; i += IN_LIST_MAX)
+    compare(await readOpenStatesOf(db, toRead.slice(i, i + IN_LIST_MAX), uf), found);
 
   const { suspects, overwritten } = found;
   await restoreOverwrittenFields(ctx, overwritten);
@@ -78,19 +87,14 @@ export async function runChangePhase(ctx: PassContext): Promise<void> {
   if (sweep && window && !ctx.stopped()) sweep.moveOn(window, ctx.now.getTime());
 }
 
-function part(rows: OpenState[]): WindowPart {
-  return { count: rows.length, lastId: rows.length ? rows[rows.length - 1].id : 0 };
-}
-
 interface Found {
   suspects: number[];
   overwritten: number[];
 }
 
 /** The mirror's signatures against b_ticket's: a difference (or a vanished row) makes a suspect. */
-function compare(states: OpenState[], found: Found, compared: Set<number>): void {
+function compare(states: OpenState[], found: Found): void {
   for (const known of states) {
-    compared.add(known.id);
     const state = known.native;
     if (!state || nativeState(state) !== known.nativeState) found.suspects.push(known.id);
     if (state && fieldsOverwritten(state, known.ufState)) found.overwritten.push(known.id);

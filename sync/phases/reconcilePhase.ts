@@ -1,16 +1,10 @@
-import {
-  maxTicketId,
-  nativeState,
-  nativeStateSql,
-  readTicketStates,
-  UfColumns,
-} from '../../bridge/nativeTickets';
-import { computedFieldSignatureSql } from '../../schema/ticketUserFields';
+import { maxTicketId, nativeState, readTicketStates, UfColumns } from '../../bridge/nativeTickets';
 import { messageTicketIndex } from '../../bridge/nativeMessages';
 import { RowBudget, UNLIMITED_ROWS } from '../../core/rowBudget';
 import { PassContext } from '../passContext';
 import { readCursors, setCursor, SYNC_CURSORS } from '../store/cursors';
 import { differencesInRange, RangeSignatures, readStatesByIds } from '../store/ticketStates';
+import { stateSignaturesFor } from '../store/stateSignatures';
 import { fieldsOverwritten, remapInBatches, restoreOverwrittenFields } from './changePhase';
 import { clearSetAside, setAsideInRange } from '../store/setAside';
 import { reconcileMessages } from './reconcileMessages';
@@ -55,12 +49,7 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
   const messageCursor = ctx.cursor(SYNC_CURSORS.message);
   const uf = await ctx.ufColumns(true);
   const caps = await ctx.capabilities();
-  const signatures: RangeSignatures = {
-    nativeState: nativeStateSql(caps.ufOrderId),
-    computedFields: uf.computed.length ? computedFieldSignatureSql('u', uf.computed) : null,
-    joinUf: uf.orderId || uf.computed.length > 0,
-    ticketCursor,
-  };
+  const signatures: RangeSignatures = { ...stateSignaturesFor(caps, uf), ticketCursor };
   const index = await messageTicketIndex(db);
   // The last range reaches to the ticket cursor too, so mirror rows past the last native ID are seen.
   const end = Math.max(ticketCursor, await maxTicketId(db));

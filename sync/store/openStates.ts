@@ -2,9 +2,10 @@ import { Knex } from 'knex';
 import { joinTicketStates, NativeTicketState, UfColumns, withComputed } from '../../bridge/nativeTickets';
 import { idList } from '../../bridge/sqlIdList';
 import { MirrorState } from './ticketStates';
+import { DifferingIds, differingIds, StateSignatures, stateDiffersSql } from './stateSignatures';
 
 /**
- * The change phase's one read: open tickets of the mirror with the state it last mirrored, each joined
+ * The change phase's reads: open tickets of the mirror with the state it last mirrored, each joined
  * by primary key with its b_ticket (and b_uts_support) row, in one statement: our (is_open, id) index,
  * then an eq_ref per table. `native` is null for a ticket gone from b_ticket.
  */
@@ -14,7 +15,10 @@ export interface OpenState extends MirrorState {
 
 type Reader = Knex | Knex.Transaction;
 
-/** The next `limit` open tickets after `afterId`, up to `upToId`, by ID. */
+/**
+ * The next `limit` open tickets after `afterId`, up to `upToId`, by ID, sent whole: what a comparison
+ * in Node has to read (the idle benchmark's floor; the change phase compares in the server instead).
+ */
 export async function readOpenWindow(
   db: Reader,
   window: { afterId: number; upToId: number; limit: number },
@@ -30,6 +34,31 @@ export async function readOpenWindow(
     .orderBy('m.id')
     .limit(window.limit);
   return split(await select(db, query, uf), uf);
+}
+
+/**
+ * The change phase's comparison of the next `limit` open tickets after `afterId` (up to `upToId`),
+ * done by the server: the same window and joins as readOpenWindow, each side's signature in SQL, and
+ * one row back with the window's size, its last ID and the tickets that differ or vanished from
+ * b_ticket (candidates: read with readOpenStatesOf and compared in Node).
+ */
+export async function openWindowDifferences(
+  db: Reader,
+  window: { afterId: number; upToId: number; limit: number },
+  sql: StateSignatures,
+): Promise<DifferingIds> {
+  return differingIds(db, {
+    from: `(SELECT m.id, (t.ID IS NULL OR ${stateDiffersSql(sql)}) AS d
+              FROM bl_support_ticket m FORCE INDEX (ix_bl_support_ticket_open)
+              LEFT JOIN b_ticket t ON t.ID = m.id
+              ${sql.joinUf ? 'LEFT JOIN b_uts_support u ON u.VALUE_ID = t.ID' : ''}
+             WHERE m.is_open = 1 AND m.id > ? AND m.id <= ?
+             ORDER BY m.id LIMIT ?) w`,
+    where: 'TRUE',
+    binds: [window.afterId, window.upToId, window.limit],
+    id: 'w.id',
+    differs: 'w.d',
+  });
 }
 
 /** The open ones among these tickets (the tickets a pass's new message rows belong to). */

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { idList } from '../../bridge/sqlIdList';
+import { differingIds, StateSignatures, stateDiffersSql } from './stateSignatures';
 
 /**
  * The mirror's side of change detection: the state signatures last mirrored, for primary-key ranges
@@ -72,13 +73,7 @@ export interface RangeDifferences {
   examined: number;
 }
 
-export interface RangeSignatures {
-  /** nativeStateSql(…) over b_ticket `t` and b_uts_support `u`. */
-  nativeState: string;
-  /** computedFieldSignatureSql(…), or null when no computed field is read. */
-  computedFields: string | null;
-  /** Whether `u` is joined (the order field or a computed field is read). */
-  joinUf: boolean;
+export interface RangeSignatures extends StateSignatures {
   ticketCursor: number;
 }
 
@@ -93,46 +88,26 @@ export async function differencesInRange(
   toId: number,
   sql: RangeSignatures,
 ): Promise<RangeDifferences> {
-  const binary = (a: string, b: string) => `NOT (CAST(${a} AS BINARY) <=> CAST(${b} AS BINARY))`;
-  const changed = [
-    'm.deleted_at IS NOT NULL',
-    binary('m.native_state', sql.nativeState),
-    ...(sql.computedFields
-      ? [`(m.uf_state IS NOT NULL AND ${binary('m.uf_state', sql.computedFields)})`]
-      : []),
-  ].join(' OR ');
-  const differs = `IF(m.id IS NULL, t.ID <= ${idList([sql.ticketCursor])}, ${changed})`;
-  const from = `b_ticket t ${sql.joinUf ? 'LEFT JOIN b_uts_support u ON u.VALUE_ID = t.ID' : ''}
-    LEFT JOIN bl_support_ticket m ON m.id = t.ID WHERE t.ID BETWEEN ? AND ?`;
-  const [nativeRows] = (await db.raw(
-    `SELECT COUNT(*) AS n, COALESCE(SUM(${differs}), 0) AS d, GROUP_CONCAT(IF(${differs}, t.ID, NULL)) AS ids
-       FROM ${from}`,
-    [fromId, toId],
-  )) as unknown as [Array<{ n: number; d: number | string; ids: string | null }>];
-  let differing = idsOf(nativeRows[0].ids);
-  if (differing.length !== Number(nativeRows[0].d)) {
-    // GROUP_CONCAT cut at group_concat_max_len (1,024 bytes by default on MySQL): ask for the rows.
-    const [rows] = (await db.raw(`SELECT t.ID AS id FROM ${from} AND ${differs}`, [
-      fromId,
-      toId,
-    ])) as unknown as [Array<{ id: number }>];
-    differing = rows.map((r) => Number(r.id));
-  }
+  const changed = `m.deleted_at IS NOT NULL OR ${stateDiffersSql(sql)}`;
+  const native = await differingIds(db, {
+    from: `b_ticket t ${sql.joinUf ? 'LEFT JOIN b_uts_support u ON u.VALUE_ID = t.ID' : ''}
+      LEFT JOIN bl_support_ticket m ON m.id = t.ID`,
+    where: 't.ID BETWEEN ? AND ?',
+    binds: [fromId, toId],
+    id: 't.ID',
+    differs: `IF(m.id IS NULL, t.ID <= ${idList([sql.ticketCursor])}, ${changed})`,
+  });
   const gone = await db('bl_support_ticket as m')
     .leftJoin('b_ticket as t', 't.ID', 'm.id')
     .whereBetween('m.id', [fromId, toId])
     .whereNull('t.ID')
     .select<Array<{ id: number; deleted_at: string | null }>>('m.id', 'm.deleted_at');
-  const tickets = Number(nativeRows[0].n);
+  const tickets = native.rows;
   return {
-    differing,
+    differing: native.differing,
     gone: gone.map((g) => ({ id: Number(g.id), deleted: g.deleted_at !== null })),
     // Per native ticket its row, its UF row and its mirror row; then each mirror row and its probe of
     // b_ticket (about as many as there are native tickets).
     examined: tickets * (sql.joinUf ? 3 : 2) + 2 * (tickets + gone.length),
   };
-}
-
-function idsOf(list: string | null): number[] {
-  return list ? list.split(',').map(Number) : [];
 }
