@@ -2,7 +2,12 @@ import { Knex } from 'knex';
 import { EscalationLevel } from '../escalationConfig';
 import { EscalationPlan, FiredEscalation, planEscalations } from '../agent/plan';
 import { readFired } from '../agent/escalationStore';
-import { readTicketHistories, TicketSlaRow } from '../history/readHistory';
+import {
+  readHistoriesOf,
+  readTicketHistories,
+  TicketHistoryRecord,
+  TicketSlaRow,
+} from '../history/readHistory';
 import { SlaPolicy } from '../slaConfig';
 import { computeSla } from '../slaPolicy';
 import { SlaEvent, SlaState } from '../slaTypes';
@@ -36,6 +41,32 @@ export async function computeTickets(
   now: Date,
 ): Promise<TicketComputation[]> {
   const [histories, fired] = await Promise.all([readTicketHistories(db, ids), readFired(db, ids)]);
+  return computeFrom(histories, fired, deps, now);
+}
+
+/** computeTickets for mirror rows the caller read already (see readHistoriesOf). */
+export async function computeTicketRows(
+  db: Knex | Knex.Transaction,
+  deps: ComputeDeps,
+  tickets: readonly TicketSlaRow[],
+  now: Date,
+): Promise<TicketComputation[]> {
+  const [histories, fired] = await Promise.all([
+    readHistoriesOf(db, tickets),
+    readFired(
+      db,
+      tickets.map((t) => t.id),
+    ),
+  ]);
+  return computeFrom(histories, fired, deps, now);
+}
+
+function computeFrom(
+  histories: ReadonlyMap<number, TicketHistoryRecord>,
+  fired: ReadonlyMap<number, FiredEscalation[]>,
+  deps: ComputeDeps,
+  now: Date,
+): TicketComputation[] {
   const out: TicketComputation[] = [];
   for (const { ticket, events, lastOwnRaiseAt } of histories.values()) {
     const state = computeSla(events, deps.policy);
