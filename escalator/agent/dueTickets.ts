@@ -44,6 +44,5 @@ export async function dueTicketIds(
   limit: number,
   skip: readonly number[] = [],
 ): Promise<number[]> {
-  const rows = (await dueTicketsQuery(db, now, limit, skip)) as Array<{ id: number }>;
-  return rows.map((r) => Number(r.id));
+  return (await dueTickets(db, now, limit, skip)).map((r) => r.id);
 }

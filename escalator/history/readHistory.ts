@@ -61,15 +61,7 @@ export const TICKET_COLUMNS = [
   'escalation_level',
 ];
 
-export async function readTicketHistories(
-  db: Reader,
-  ids: readonly number[],
-): Promise<Map<number, TicketHistoryRecord>> {
-  if (ids.length === 0) return new Map();
-  return readHistoriesOf(db, await readTicketRows(db, ids));
-}
-
-async function readTicketRows(db: Reader, ids: readonly number[]): Promise<TicketSlaRow[]> {
+export async function readTicketRows(db: Reader, ids: readonly number[]): Promise<TicketSlaRow[]> {
   return (await db('bl_support_ticket').whereIn('id', ids).select(TICKET_COLUMNS)) as TicketSlaRow[];
 }
 

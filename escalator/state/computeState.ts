@@ -2,12 +2,7 @@ import { Knex } from 'knex';
 import { EscalationLevel } from '../escalationConfig';
 import { EscalationPlan, FiredEscalation, planEscalations } from '../agent/plan';
 import { readFired } from '../agent/escalationStore';
-import {
-  readHistoriesOf,
-  readTicketHistories,
-  TicketHistoryRecord,
-  TicketSlaRow,
-} from '../history/readHistory';
+import { readHistoriesOf, readTicketRows, TicketSlaRow } from '../history/readHistory';
 import { SlaPolicy } from '../slaConfig';
 import { computeSla } from '../slaPolicy';
 import { SlaEvent, SlaState } from '../slaTypes';
@@ -33,15 +28,14 @@ export interface ComputeDeps {
   installedAt: Date | null;
 }
 
-/** Reads the tickets' histories and escalations (a few indexed queries per batch) and runs the engine. */
+/** Reads the tickets' rows, histories and escalations (a few indexed queries) and runs the engine. */
 export async function computeTickets(
   db: Knex | Knex.Transaction,
   deps: ComputeDeps,
   ids: readonly number[],
   now: Date,
 ): Promise<TicketComputation[]> {
-  const [histories, fired] = await Promise.all([readTicketHistories(db, ids), readFired(db, ids)]);
-  return computeFrom(histories, fired, deps, now);
+  return computeTicketRows(db, deps, ids.length ? await readTicketRows(db, ids) : [], now);
 }
 
 /** computeTickets for mirror rows the caller read already (see readHistoriesOf). */
@@ -58,15 +52,6 @@ export async function computeTicketRows(
       tickets.map((t) => t.id),
     ),
   ]);
-  return computeFrom(histories, fired, deps, now);
-}
-
-function computeFrom(
-  histories: ReadonlyMap<number, TicketHistoryRecord>,
-  fired: ReadonlyMap<number, FiredEscalation[]>,
-  deps: ComputeDeps,
-  now: Date,
-): TicketComputation[] {
   const out: TicketComputation[] = [];
   for (const { ticket, events, lastOwnRaiseAt } of histories.values()) {
     const state = computeSla(events, deps.policy);
