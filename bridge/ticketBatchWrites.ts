@@ -8,8 +8,8 @@ import { BRIDGE_MODULE_NAME, LockedTicket, LogLine, logLineRow } from './ticketW
  * serialises C_NUMBER = MAX + 1 against another bxsup writer of these tickets).
  *
  * Nothing here relies on transactions or on consecutive AUTO_INCREMENT values: on a MyISAM b_ticket or
- * b_ticket_message (old installs) each statement is atomic on its own, and the log lines' IDs are read
- * back (from LAST_INSERT_ID() up, by TICKET_ID and C_NUMBER) rather than assumed consecutive.
+ * b_ticket_message (old installs) each statement is atomic on its own, and the log lines' IDs are found
+ * again (from LAST_INSERT_ID() up, by TICKET_ID and C_NUMBER) rather than assumed consecutive.
  */
 export interface LockedForBatch extends LockedTicket {
   /** The ticket's highest C_NUMBER (0 for none): the batch numbers its log lines from there. */
@@ -76,22 +76,17 @@ export async function updateTickets(
   );
 }
 
-/** The log lines in one INSERT; returns their IDs in the order given. */
-export async function insertLogLines(trx: Knex.Transaction, lines: readonly LogLine[]): Promise<number[]> {
-  if (lines.length === 0) return [];
-  // The first new ID (LAST_INSERT_ID()): every row of the statement has one at least as high, whatever
-  // innodb_autoinc_lock_mode does with the rest; (TICKET_ID, C_NUMBER) says which is which.
+/**
+ * The log lines in one INSERT; returns the statement's first new ID (LAST_INSERT_ID()), or null for no
+ * lines. Every row of the statement has an ID at least that high, whatever innodb_autoinc_lock_mode or
+ * a MyISAM table does with the rest, so (TICKET_ID, C_NUMBER) with ID >= it finds each line again
+ * (escalationStore.ts setLogLineIds does that in its UPDATE, with no read of the IDs).
+ */
+export async function insertLogLines(
+  trx: Knex.Transaction,
+  lines: readonly LogLine[],
+): Promise<number | null> {
+  if (lines.length === 0) return null;
   const [first] = await trx('b_ticket_message').insert(lines.map(logLineRow));
-  const rows = (await trx('b_ticket_message')
-    .where('ID', '>=', Number(first))
-    .whereIn('TICKET_ID', [...new Set(lines.map((l) => l.ticket.ID))])
-    .whereIn('C_NUMBER', [...new Set(lines.map((l) => l.number))])
-    .select('ID', 'TICKET_ID', 'C_NUMBER')) as Array<{ ID: number; TICKET_ID: number; C_NUMBER: number }>;
-  const ids = new Map(rows.map((r) => [`${r.TICKET_ID}:${r.C_NUMBER}`, Number(r.ID)]));
-  return lines.map((l) => {
-    const id = ids.get(`${l.ticket.ID}:${l.number}`);
-    if (id === undefined)
-      throw new Error(`the log line ${l.number} of ticket ${l.ticket.ID} was not written`);
-    return id;
-  });
+  return Number(first);
 }

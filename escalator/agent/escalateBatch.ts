@@ -7,7 +7,7 @@ import { writeComputations } from '../state/storeState';
 import { PlannedEscalation, PlannedTicket, planTicket } from './batchPlan';
 import { AgentContext } from './context';
 import { TicketEscalation } from './escalateTicket';
-import { claimEscalations, EscalationRow, escalationIds, setEscalationActions } from './escalationStore';
+import { claimEscalations, escalationIds, RowWithLine, setLogLineIds } from './escalationStore';
 import { forgetIntents, recordIntents } from './nativeEffects';
 import { queueManyWebhooks, queueNotices } from './notices';
 import { PassCache } from './passCache';
@@ -85,21 +85,18 @@ export async function escalateBatch(
 
 /** The log lines, then their IDs into the actions of the escalation rows that wrote them. */
 async function writeLogLines(trx: Knex.Transaction, plans: readonly PlannedTicket[]): Promise<void> {
-  const lineIds = await insertLogLines(
-    trx,
-    plans.flatMap((p) => p.logLines),
-  );
-  const withLine: EscalationRow[] = [];
-  let line = 0;
+  const lines = plans.flatMap((p) => p.logLines);
+  const firstLineId = await insertLogLines(trx, lines);
+  if (firstLineId === null) return;
+  const withLine: RowWithLine[] = [];
   for (const plan of plans) {
     for (const e of plan.escalations) {
       if (e.logLine === null) continue;
-      e.row.actions.logMessageId = lineIds[line + e.logLine];
-      withLine.push(e.row);
+      const line = plan.logLines[e.logLine];
+      withLine.push({ row: e.row, line: { ticketId: line.ticket.ID, number: line.number } });
     }
-    line += plan.logLines.length;
   }
-  await setEscalationActions(trx, withLine);
+  await setLogLineIds(trx, withLine, firstLineId);
 }
 
 /** The webhook deliveries, under their escalation rows (whose IDs only they need). */

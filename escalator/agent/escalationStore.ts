@@ -100,22 +100,55 @@ export async function escalationIds(
   });
 }
 
-/** The actions of rows claimed earlier in the same transaction, once they are known (the log lines' IDs). */
-export async function setEscalationActions(
+/** A row claimed earlier in the same transaction, with the b_ticket_message line its action wrote. */
+export interface RowWithLine {
+  row: EscalationRow;
+  /** The line's ticket and C_NUMBER: unique among the lines from `firstLineId` up. */
+  line: { ticketId: number; number: number };
+}
+
+/**
+ * The log lines' IDs into the actions of the rows that wrote them (actions.logMessageId, null when
+ * claimed), in one UPDATE joined to b_ticket_message: each line found by its ticket and C_NUMBER among
+ * the IDs from `firstLineId` (the lines' INSERT's LAST_INSERT_ID()) up, so the IDs are neither read
+ * back nor assumed consecutive (they need not be: innodb_autoinc_lock_mode = 2, a MyISAM table).
+ * The ID goes into the JSON text as JSON.stringify would write it: the text is cut at the key's null
+ * and joined around the ID (no JSON functions: MySQL 5.7 and MariaDB differ in how they write JSON).
+ * A line not found fails the statement's check, and so the caller's transaction.
+ */
+export async function setLogLineIds(
   trx: Knex.Transaction,
-  rows: readonly EscalationRow[],
+  rows: readonly RowWithLine[],
+  firstLineId: number,
 ): Promise<void> {
   if (rows.length === 0) return;
   const first =
-    'SELECT CAST(? AS SIGNED) AS ticket_id, CAST(? AS CHAR) AS target, CAST(? AS CHAR) AS level, CAST(? AS SIGNED) AS cycle, CAST(? AS CHAR) AS actions';
-  const derived = [first, ...rows.slice(1).map(() => 'SELECT ?, ?, ?, ?, ?')].join(' UNION ALL ');
-  await trx.raw(
-    `UPDATE ${ESCALATION_TABLE} e JOIN (${derived}) v
-        ON e.ticket_id = v.ticket_id AND e.target = v.target AND e.level = v.level AND e.cycle = v.cycle
-        SET e.actions = v.actions`,
-    rows.flatMap((r) => [r.ticketId, r.target, r.level, r.cycle, JSON.stringify(r.actions)]),
-  );
+    'SELECT CAST(? AS SIGNED) AS ticket_id, CAST(? AS CHAR) AS target, CAST(? AS CHAR) AS level, CAST(? AS SIGNED) AS cycle, CAST(? AS SIGNED) AS line_number, CAST(? AS CHAR) AS head, CAST(? AS CHAR) AS tail';
+  const derived = [first, ...rows.slice(1).map(() => 'SELECT ?, ?, ?, ?, ?, ?, ?')].join(' UNION ALL ');
+  const [result] = (await trx.raw(
+    `UPDATE ${ESCALATION_TABLE} e
+       JOIN (${derived}) v
+         ON e.ticket_id = v.ticket_id AND e.target = v.target AND e.level = v.level AND e.cycle = v.cycle
+       JOIN b_ticket_message m ON m.TICKET_ID = v.ticket_id AND m.C_NUMBER = v.line_number AND m.ID >= ?
+        SET e.actions = CONCAT(v.head, m.ID, v.tail)`,
+    [
+      ...rows.flatMap(({ row, line }) => {
+        if (line.ticketId !== row.ticketId) throw new Error('a log line of another ticket');
+        const [head, tail, ...more] = JSON.stringify({ ...row.actions, logMessageId: null }).split(
+          LOG_ID_SLOT,
+        );
+        if (tail === undefined || more.length > 0) throw new Error('actions.logMessageId not found once');
+        return [row.ticketId, row.target, row.level, row.cycle, line.number, head + LOG_ID_KEY, tail];
+      }),
+      firstLineId,
+    ],
+  )) as unknown as [{ affectedRows: number }];
+  if (result.affectedRows !== rows.length)
+    throw new Error(`${rows.length - result.affectedRows} log line(s) of the batch were not written`);
 }
+
+const LOG_ID_KEY = '"logMessageId":';
+const LOG_ID_SLOT = `${LOG_ID_KEY}null`;
 
 function escalationValues(row: EscalationRow, now: Date): Record<string, unknown> {
   return {

@@ -5,7 +5,7 @@ import { deliverWebhooks, DeliveryResult } from '../webhooks/deliver';
 import { AgentContext } from './context';
 import { queueInstallDigest } from './digest';
 import { distributeNewTickets } from './distribute';
-import { escalateComputed, runDuePoints, stillDue } from './processDue';
+import { escalateComputed, runDuePoints } from './processDue';
 import { AppliedLevel, TicketEscalation } from './escalateTicket';
 import { createPassCache } from './passCache';
 import { recordPass } from './passStatus';
@@ -55,24 +55,18 @@ async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<Pas
   const result = emptyPassResult();
   result.distributed = await distributeNewTickets(ctx, now);
   const cache = await createPassCache(ctx, now);
-  const triedAndDue: number[] = [];
+  const tried = new Set<number>();
   result.refreshed = await refreshStaleSla(ctx, now, ctx.escalation.refreshLimit, {
     // A stale ticket found due is escalated at once, its state stored with its escalation.
     takeOver: async (computed) => {
       const due = computed.filter((c) => c.plan.due.length > 0);
       result.examined += due.length;
+      due.forEach((c) => tried.add(c.ticket.id));
       await escalateComputed(ctx, cache, due, now, result, hooks);
-      triedAndDue.push(
-        ...(await stillDue(
-          ctx,
-          due.map((c) => c.ticket.id),
-          now,
-        )),
-      );
       return computed.filter((c) => c.plan.due.length === 0);
     },
   });
-  await runDuePoints(ctx, cache, now, result, hooks, triedAndDue);
+  await runDuePoints(ctx, cache, now, result, hooks, tried);
   result.digest = await queueInstallDigest(ctx.db, cache.people.supervisors, now);
   result.webhooks = await deliverWebhooks(
     { db: ctx.db, logger: ctx.logger, config: ctx.escalation, http: ctx.http },

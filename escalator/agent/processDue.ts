@@ -1,10 +1,9 @@
-import { instantToUtc } from '../../core/time';
-import { computeTickets, TicketComputation } from '../state/computeState';
+import { computeTicketRows, TicketComputation } from '../state/computeState';
 import { storeComputations } from '../state/refreshSla';
 import { pendingDueAt } from '../state/storeState';
 import { batchable } from './batchPlan';
 import { AgentContext } from './context';
-import { dueTicketIds } from './dueTickets';
+import { dueTickets } from './dueTickets';
 import { escalateBatch } from './escalateBatch';
 import { escalateTicket, TicketEscalation } from './escalateTicket';
 import { AlreadyEscalated } from './escalationStore';
@@ -28,17 +27,22 @@ export async function runDuePoints(
   result: PassResult,
   hooks: PassHooks,
   /**
-   * Tickets this pass already tried and left due (failed, or their store lost the version guard): not
-   * tried again until the next pass. Only those: the others left the due range, and a list of every
-   * ticket a big pass handled would grow each query. Grows with the ones this call leaves due.
+   * Tickets this pass already tried (here, or the SLA catch-up that escalated them): not tried again
+   * until the next pass. Which of them are still due (failed, or their store lost the version guard)
+   * is not asked: the due query says it by returning one again, and only those go into the query's
+   * skip list (the others left the due range, and a list of every ticket a big pass handled would
+   * grow each query). Grows with the tickets this call tries.
    */
-  skip: number[] = [],
+  tried: Set<number> = new Set(),
 ): Promise<void> {
+  const skip: number[] = [];
   for (;;) {
-    const ids = await dueTicketIds(ctx.db, now, ctx.escalation.batchSize, skip);
-    if (ids.length === 0) return;
-    result.examined += ids.length;
-    const batch = await computeTickets(ctx.db, ctx, ids, now);
+    const rows = await dueTickets(ctx.db, now, ctx.escalation.batchSize, skip);
+    const fresh = rows.filter((r) => !tried.has(r.id));
+    skip.push(...rows.filter((r) => tried.has(r.id)).map((r) => r.id));
+    fresh.forEach((r) => tried.add(r.id));
+    result.examined += fresh.length;
+    const batch = await computeTicketRows(ctx.db, ctx, fresh, now);
     await storeComputations(
       ctx,
       batch.filter((c) => c.plan.due.length === 0),
@@ -52,7 +56,9 @@ export async function runDuePoints(
       result,
       hooks,
     );
-    skip.push(...(await stillDue(ctx, ids, now)));
+    // A short batch was every ticket due at `now` but the skipped ones: the rest of the range is
+    // tickets this pass tried.
+    if (rows.length < ctx.escalation.batchSize) return;
   }
 }
 
@@ -156,15 +162,4 @@ async function count(
   result.fired.push(...done.fired);
   result.recorded += done.recorded;
   await hooks.onTicket?.(c.ticket.id, done);
-}
-
-/** Of `ids`, those still due at `now` (see runDuePoints' `skip`). */
-export async function stillDue(ctx: AgentContext, ids: readonly number[], now: Date): Promise<number[]> {
-  if (ids.length === 0) return [];
-  return ctx
-    .db('bl_support_ticket')
-    .whereIn('id', ids as number[])
-    .andWhere('is_open', 1)
-    .andWhere('next_due_at', '<=', instantToUtc(now))
-    .pluck<number[]>('id');
 }

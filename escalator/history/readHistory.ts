@@ -39,7 +39,8 @@ export interface TicketHistoryRecord {
   lastOwnRaiseAt: Date | null;
 }
 
-const TICKET_COLUMNS = [
+/** The mirror columns an SLA computation reads (TicketSlaRow). */
+export const TICKET_COLUMNS = [
   'id',
   'number',
   'site_id',
@@ -60,14 +61,21 @@ const TICKET_COLUMNS = [
   'escalation_level',
 ];
 
-export async function readTicketHistories(
+export async function readTicketRows(db: Reader, ids: readonly number[]): Promise<TicketSlaRow[]> {
+  return (await db('bl_support_ticket').whereIn('id', ids).select(TICKET_COLUMNS)) as TicketSlaRow[];
+}
+
+/**
+ * The histories of tickets whose mirror rows the caller read already (the escalation pass reads them
+ * with its due query). The rows must be read first: history written after that read makes the stored
+ * result stale anyway (their sla_version), while history read before it could be missed.
+ */
+export async function readHistoriesOf(
   db: Reader,
-  ids: readonly number[],
+  tickets: readonly TicketSlaRow[],
 ): Promise<Map<number, TicketHistoryRecord>> {
   const out = new Map<number, TicketHistoryRecord>();
-  if (ids.length === 0) return out;
-  // The version is read first: history written after this read makes the stored result stale anyway.
-  const tickets = (await db('bl_support_ticket').whereIn('id', ids).select(TICKET_COLUMNS)) as TicketSlaRow[];
+  if (tickets.length === 0) return out;
   const found = tickets.map((t) => t.id);
   const [events, messages] = await Promise.all([
     db('bl_support_ticket_event')

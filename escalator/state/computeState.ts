@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { EscalationLevel } from '../escalationConfig';
 import { EscalationPlan, FiredEscalation, planEscalations } from '../agent/plan';
 import { readFired } from '../agent/escalationStore';
-import { readTicketHistories, TicketSlaRow } from '../history/readHistory';
+import { readHistoriesOf, readTicketRows, TicketSlaRow } from '../history/readHistory';
 import { SlaPolicy } from '../slaConfig';
 import { computeSla } from '../slaPolicy';
 import { SlaEvent, SlaState } from '../slaTypes';
@@ -28,14 +28,30 @@ export interface ComputeDeps {
   installedAt: Date | null;
 }
 
-/** Reads the tickets' histories and escalations (a few indexed queries per batch) and runs the engine. */
+/** Reads the tickets' rows, histories and escalations (a few indexed queries) and runs the engine. */
 export async function computeTickets(
   db: Knex | Knex.Transaction,
   deps: ComputeDeps,
   ids: readonly number[],
   now: Date,
 ): Promise<TicketComputation[]> {
-  const [histories, fired] = await Promise.all([readTicketHistories(db, ids), readFired(db, ids)]);
+  return computeTicketRows(db, deps, ids.length ? await readTicketRows(db, ids) : [], now);
+}
+
+/** computeTickets for mirror rows the caller read already (see readHistoriesOf). */
+export async function computeTicketRows(
+  db: Knex | Knex.Transaction,
+  deps: ComputeDeps,
+  tickets: readonly TicketSlaRow[],
+  now: Date,
+): Promise<TicketComputation[]> {
+  const [histories, fired] = await Promise.all([
+    readHistoriesOf(db, tickets),
+    readFired(
+      db,
+      tickets.map((t) => t.id),
+    ),
+  ]);
   const out: TicketComputation[] = [];
   for (const { ticket, events, lastOwnRaiseAt } of histories.values()) {
     const state = computeSla(events, deps.policy);

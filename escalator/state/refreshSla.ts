@@ -1,16 +1,19 @@
 import { Knex } from 'knex';
-import { computeTickets, ComputeDeps, TicketComputation } from './computeState';
+import { TICKET_COLUMNS, TicketSlaRow } from '../history/readHistory';
+import { computeTicketRows, ComputeDeps, TicketComputation } from './computeState';
 import { pendingDueAt, StoreDeps, writeComputation, writeComputations } from './storeState';
 
 /**
  * Recomputes the SLA of tickets from their history and stores it (deadlines, pause, flags, next_due_at,
- * user fields). The sync calls refreshSla for the tickets it changed; the escalation pass first calls
- * refreshStaleSla, so a ticket whose refresh was missed (a crash, a version race) is caught up.
+ * user fields). The sync (after it changed tickets) and the escalation pass (first thing) call
+ * refreshStaleSla, so a ticket whose history moved is computed again, and one whose refresh was missed
+ * (a crash, a version race) is caught up.
  */
 export interface SlaRefreshDeps extends ComputeDeps, StoreDeps {
   db: Knex;
 }
 
+/** Tickets computed per round: their rows, histories and escalations in a few indexed queries. */
 const BATCH = 500;
 
 /**
@@ -34,19 +37,16 @@ export interface RefreshOptions {
   takeOver?: (computed: TicketComputation[]) => Promise<TicketComputation[]>;
 }
 
-export async function refreshSla(
+/** Mirror rows (read before their history: see readHistoriesOf) computed and stored. */
+async function refreshRows(
   deps: SlaRefreshDeps,
-  ids: readonly number[],
+  rows: readonly TicketSlaRow[],
   now: Date,
   takeOver?: RefreshOptions['takeOver'],
 ): Promise<number> {
-  let stored = 0;
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const computed = await computeTickets(deps.db, deps, ids.slice(i, i + BATCH), now);
-    const rest = takeOver ? await takeOver(computed) : computed;
-    stored += computed.length - rest.length + (await storeComputations(deps, rest));
-  }
-  return stored;
+  const computed = await computeTicketRows(deps.db, deps, rows, now);
+  const rest = takeOver ? await takeOver(computed) : computed;
+  return computed.length - rest.length + (await storeComputations(deps, rest));
 }
 
 /** Computations stored STORE_BATCH per transaction; `nextDueAt` decides each one's next_due_at. */
@@ -95,17 +95,18 @@ export async function refreshStaleSla(
   for (const isOpen of options.openOnly ? [1] : [1, 0]) {
     let afterId = 0;
     while (seen < limit) {
-      const ids = await deps
+      // With the columns the computation reads: no second read of the same rows.
+      const rows = (await deps
         .db('bl_support_ticket')
         .where({ sla_stale: 1, is_open: isOpen })
         .andWhere('id', '>', afterId)
         .orderBy('id')
         .limit(Math.min(BATCH, limit - seen))
-        .pluck<number[]>('id');
-      if (ids.length === 0) break;
-      seen += ids.length;
-      afterId = ids[ids.length - 1];
-      stored += await refreshSla(deps, ids, now, options.takeOver);
+        .select(TICKET_COLUMNS)) as TicketSlaRow[];
+      if (rows.length === 0) break;
+      seen += rows.length;
+      afterId = rows[rows.length - 1].id;
+      stored += await refreshRows(deps, rows, now, options.takeOver);
     }
   }
   return stored;
