@@ -73,9 +73,11 @@ export class MailTemplates {
   }
 
   private part(language: string, name: MailTemplateName, part: Part, data: Record<string, unknown>): string {
-    const file = path.join(this.dir, language, `${name}.${part}.ejs`);
-    let fn = this.compiled.get(file);
+    // Looked up by a plain key: path.join on every part of every mail showed in the sender's profile.
+    const key = `${language}/${name}.${part}`;
+    let fn = this.compiled.get(key);
     if (!fn) {
+      const file = path.join(this.dir, language, `${name}.${part}.ejs`);
       let source: string;
       try {
         source = readFileSync(file, 'utf8');
@@ -92,7 +94,7 @@ export class MailTemplates {
         destructuredLocals: [...TEMPLATE_LOCALS],
         rmWhitespace: false,
       });
-      this.compiled.set(file, fn);
+      this.compiled.set(key, fn);
     }
     return fn(data);
   }
