@@ -3,6 +3,7 @@ import { backoffDelay } from '../core/backoff';
 import { Clock } from '../core/clock';
 import { Config } from '../core/config';
 import { Db } from '../core/db';
+import { retryLockConflicts } from '../core/lockConflicts';
 import { describeError } from '../core/dbErrorText';
 import { BxsupError } from '../core/errors';
 import { Logger } from '../core/logger';
@@ -70,6 +71,9 @@ export interface MailCounts {
   lateMarks: number;
 }
 
+/** Claims a lock conflict rolled back, tried again before the pass fails (see the claim below). */
+const CLAIM_ATTEMPTS = 5;
+
 /**
  * One sender pass: free the claims of dead senders, then claim and send what is due, a few rows at a
  * time, until nothing due is left. Each mail is marked right after its outcome; 'sent' right after the
@@ -118,13 +122,19 @@ export async function mailOnce(deps: MailDeps, options: MailPassOptions = {}): P
   const workerCount = mail.concurrency * 4;
   const feeder = createClaimFeeder(
     async () => {
-      const rows = await claimDue(deps.db, {
-        claimer: deps.instanceId,
-        limit: Math.min(mail.batchSize, workerCount),
-        now: now(),
-        skipLocked: deps.skipLocked,
-        eventTypes: MAIL_EVENT_TYPES,
-      });
+      // Two senders claiming at once (and a claim meeting the 'sent' marks) can deadlock where the
+      // server has no SKIP LOCKED; the victim's claim took nothing, so it is simply claimed again.
+      const rows = await retryLockConflicts(
+        () =>
+          claimDue(deps.db, {
+            claimer: deps.instanceId,
+            limit: Math.min(mail.batchSize, workerCount),
+            now: now(),
+            skipLocked: deps.skipLocked,
+            eventTypes: MAIL_EVENT_TYPES,
+          }),
+        CLAIM_ATTEMPTS,
+      );
       // A row this pass still has in flight under an earlier claim (its lease was taken away and the
       // row handed out again) is not sent a second time: the send under way records it.
       const fresh = rows.filter((r) => !book.holds(r.id));

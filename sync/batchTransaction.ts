@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { Db } from '../core/db';
+import { retryLockConflicts } from '../core/lockConflicts';
 import { Logger } from '../core/logger';
 
 /**
@@ -8,7 +9,6 @@ import { Logger } from '../core/logger';
  * (two syncs, or a sync and the escalator, touching the same mirror rows): such a batch is rolled back
  * whole and simply run again; any other error propagates.
  */
-const RETRYABLE = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
 const ATTEMPTS = 5;
 
 export async function inBatchTransaction<T>(
@@ -16,14 +16,13 @@ export async function inBatchTransaction<T>(
   logger: Logger,
   fn: (trx: Knex.Transaction) => Promise<T>,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(fn);
-    } catch (err) {
-      const errno = (err as { errno?: number }).errno;
-      if (errno === undefined || !RETRYABLE.has(errno) || attempt >= ATTEMPTS) throw err;
-      logger.debug('sync batch rolled back by a lock conflict; running it again', { attempt, errno });
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
-    }
-  }
+  return retryLockConflicts(
+    () => db.transaction(fn),
+    ATTEMPTS,
+    (attempt, err) =>
+      logger.debug('sync batch rolled back by a lock conflict; running it again', {
+        attempt,
+        errno: (err as { errno?: number }).errno,
+      }),
+  );
 }

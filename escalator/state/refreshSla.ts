@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isLockConflict } from '../../core/lockConflicts';
 import { TICKET_COLUMNS, TicketSlaRow } from '../history/readHistory';
 import { computeTicketRows, ComputeDeps, TicketComputation } from './computeState';
 import { pendingDueAt, StoreDeps, writeComputation, writeComputations } from './storeState';
@@ -24,7 +25,6 @@ const BATCH = 500;
  * pick the batch as a deadlock victim, it is stored again one ticket per transaction.
  */
 const STORE_BATCH = 100;
-const LOCK_CONFLICTS = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
 
 export interface RefreshOptions {
   /** Open tickets only (the sync's idle poll). */
@@ -75,7 +75,7 @@ async function storeAll(
       ),
     );
   } catch (err) {
-    if (!LOCK_CONFLICTS.has((err as { errno?: number }).errno ?? 0)) throw err;
+    if (!isLockConflict(err)) throw err;
     let stored = 0;
     for (const c of computed)
       stored += (await deps.db.transaction((trx) => writeComputation(trx, deps, c, nextDueAt(c)))) ? 1 : 0;
