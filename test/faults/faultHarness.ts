@@ -113,19 +113,6 @@ export async function verdict(t: TestDatabase, smtp: DelayedSmtp, keys: string[]
   };
 }
 
-/** Randomness the suite can repeat: BXSUP_FAULT_SEED=<n> replays a run; every scenario logs its seed. */
-export function seededRandom(scenario: string): () => number {
-  let seed = Number(process.env.BXSUP_FAULT_SEED) || Date.now() % 2_147_483_647;
-  console.log(`fault suite, ${scenario}: seed ${seed} (BXSUP_FAULT_SEED=${seed} repeats it)`);
-  // mulberry32
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export async function stopAll(daemons: BxsupProcess[]): Promise<Array<number | string>> {
   for (const d of daemons)
     if (d.child.exitCode === null && d.child.signalCode === null) d.child.kill('SIGTERM');
