@@ -1,4 +1,5 @@
 import { TestDatabase } from '../helpers/db';
+import { installedSite } from '../helpers/installedSite';
 import { seededRandom } from '../helpers/seededRandom';
 import { BxsupProcess, eventually } from '../helpers/daemonProcess';
 import { DelayedSmtp } from './delayedSmtp';
@@ -6,7 +7,6 @@ import {
   allSent,
   daemonDir,
   eventKeyOf,
-  installedSite,
   outboxStates,
   queueMails,
   startDaemon,
@@ -49,7 +49,7 @@ describe('fault: kill -9 while a slow mail server answers', () => {
   let smtp: DelayedSmtp;
 
   beforeAll(async () => {
-    t = await installedSite();
+    t = await installedSite({ installer: 'cli' });
     smtp = new DelayedSmtp({ dataDelayMs: 300 });
     await smtp.start();
   }, 60000);
