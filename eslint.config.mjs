@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { tableOwnership } from './lint/tableOwnership.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
@@ -10,6 +11,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
     },
+  },
+  {
+    // One module owns each shared table (lint/tableOwners.mjs).
+    files: ['**/*.ts'],
+    plugins: { bxsup: { rules: { 'table-owner': tableOwnership } } },
+    rules: { 'bxsup/table-owner': 'error' },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

@@ -1,12 +1,72 @@
+/**
+ * Two jest projects. `unit`: the tests that need no database server at all (pure functions, the CLI's
+ * own checks, the PHP and HTML the installer writes); `npm run test:unit` runs them alone, with no
+ * server started and BXSUP_TEST_DB_URL hidden (test/helpers/unitProject.ts), so one that reaches for a
+ * database fails. `db`: every other test file, on the server test/helpers/globalSetup.ts finds or
+ * starts. A new test file is a db test until it is listed here.
+ */
+const UNIT_TESTS = [
+  'cli/lazyCommands',
+  'core/maxRowsPerSecond',
+  'core/openSweepSeconds',
+  'core/rowBudget',
+  'escalator/agentPlan',
+  'escalator/calendar',
+  'escalator/nativeSchedule',
+  'escalator/slaPolicy',
+  'escalator/slaStateField',
+  'helpers/seededRandom',
+  'lint/tableOwnership',
+  'mail/headers',
+  'mail/links',
+  'mail/retryPolicy',
+  'mail/searchIndex',
+  'picker/formInChromium',
+  'picker/orderPage',
+  'picker/phpSyntax',
+  'picker/plan',
+  'picker/ticketForm',
+  'queue/formatQueue',
+  'queue/queueOptions',
+  'report/businessClock',
+  'report/durationCounts',
+  'report/reportPure',
+  'service/configPrivacy',
+  'service/expectedPasses',
+  'service/systemdUnit',
+  'sync/mapping',
+  'sync/sweepWindow',
+];
+
 /** @type {import('jest').Config} */
-module.exports = {
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
-  // Each test file creates its own database on the shared server; two workers match the two cores.
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  // Each db test file creates its own database on the shared server; two workers match the two cores.
   maxWorkers: 2,
   testTimeout: 60000,
-  globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
-  globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: UNIT_TESTS.map((name) => `<rootDir>/test/${name}.test.ts`),
+      setupFiles: ['<rootDir>/test/helpers/unitProject.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'db',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        ...UNIT_TESTS.map((name) => `^<rootDir>/test/${name}\\.test\\.ts$`),
+      ],
+      globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
+    },
+  ],
 };

@@ -9,13 +9,7 @@ import { readBitrixDbTarget } from '../bridge/bitrixSettings';
 import { assertPrivileges } from '../bridge/privileges';
 import { RUNTIME_PRIVILEGES } from '../core/dbErrorText';
 import { assertInstalled } from '../schema/migrator';
-
-/** Options every command that talks to the site's database accepts. */
-export interface DbOptions {
-  db?: string;
-  bitrixRoot?: string;
-  config?: string;
-}
+import { ConnectionOptions } from './connectionOptions';
 
 /** The CLI's composition root: configuration, logger and clock, made once per command. */
 export interface CliContext {
@@ -46,7 +40,7 @@ export function createCliContext(
  * Where the site's database is: --db, else BXSUP_DB_URL, else db.url in the config file (the config
  * loader has already layered those two), else the site's own PHP settings under --bitrix-root.
  */
-export function resolveDbTarget(options: DbOptions, config: Config): DbTarget {
+export function resolveDbTarget(options: ConnectionOptions, config: Config): DbTarget {
   const target = findDbTarget(options, config);
   if (!target.database) {
     throw new BxsupError(
@@ -57,7 +51,7 @@ export function resolveDbTarget(options: DbOptions, config: Config): DbTarget {
   return target;
 }
 
-function findDbTarget(options: DbOptions, config: Config): DbTarget {
+function findDbTarget(options: ConnectionOptions, config: Config): DbTarget {
   if (options.db) return parseDbUrl(options.db, '--db URL');
   if (config.db.url) return parseDbUrl(config.db.url, process.env.BXSUP_DB_URL ? 'BXSUP_DB_URL' : 'db.url');
   const root = options.bitrixRoot ?? config.db.bitrixRoot;
@@ -81,7 +75,7 @@ export interface SiteDbChecks {
  * tables then never meets a raw "command denied" or "table doesn't exist" half-way.
  */
 export async function openSiteDb(
-  options: DbOptions,
+  options: ConnectionOptions,
   ctx: CliContext,
   poolMax = 4,
   checks: SiteDbChecks = {},

@@ -2,17 +2,18 @@ import { Command } from 'commander';
 import { BxsupError } from '../../core/errors';
 import { createAgentContext } from '../../escalator/agent/context';
 import { runEscalationPass, PassResult } from '../../escalator/agent/pass';
-import { createCliContext, DbOptions, openSiteDb, WORKING } from '../context';
+import { createCliContext, openSiteDb, WORKING } from '../context';
+import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
 import { Output, stdoutOutput } from '../output';
 
-type EscalateOptions = DbOptions & { once?: boolean; now?: string; json?: boolean };
+type EscalateOptions = ConnectionOptions & { once?: boolean; now?: string; json?: boolean };
 
 export function escalateCommand(): Command {
-  return new Command('escalate')
-    .description('run one escalation pass: SLA warnings and breaches, reassignment, priority raise, notices')
-    .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
-    .option('--bitrix-root <dir>', "the site's document root")
-    .option('--config <file>', 'configuration file')
+  return addConnectionOptions(
+    new Command('escalate').description(
+      'run one escalation pass: SLA warnings and breaches, reassignment, priority raise, notices',
+    ),
+  )
     .option('--once', 'run one pass and exit (the daemon, bxsup run, runs passes on escalation.cron)')
     .option('--now <iso>', 'the instant to run the pass at, ISO-8601 (tests, replaying a missed pass)')
     .option('--json', 'print the pass result as JSON')

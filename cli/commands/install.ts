@@ -4,23 +4,16 @@ import { runInstall } from '../../schema/install';
 import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
 import { confirm } from '../confirm';
 import { createCliContext, openSiteDb } from '../context';
+import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
 import { stdoutOutput } from '../output';
 import { checkTicketFormUrl, DEFAULT_TICKET_FORM_URL } from '../../sitefiles/orderPickerPlan';
 
 export function installCommand(): Command {
-  return new Command('install')
-    .description(
+  return addConnectionOptions(
+    new Command('install').description(
       'check that the database is a Bitrix site with the support module, then add our tables and the UF_ORDER_ID field',
-    )
-    .option(
-      '--db <url>',
-      'the site database, mysql://user:password@host:3306/database (else BXSUP_DB_URL, the config file, --bitrix-root)',
-    )
-    .option(
-      '--bitrix-root <dir>',
-      "the site's document root: read bitrix/.settings.php or bitrix/php_interface/dbconn.php",
-    )
-    .option('--config <file>', 'configuration file (default ./bxsup.config.json, or BXSUP_CONFIG)')
+    ),
+  )
     .option('--dry-run', 'print every statement it would run, change nothing')
     .option('--yes', 'do not ask before changing the database (it asks only on a terminal)')
     .option(
@@ -40,17 +33,16 @@ export function installCommand(): Command {
       `also add an "Ask about this order" link to the order page, to the new-ticket form at url (#ORDER_ID# is the order; default ${DEFAULT_TICKET_FORM_URL})`,
     )
     .action(
-      async (opts: {
-        db?: string;
-        bitrixRoot?: string;
-        config?: string;
-        dryRun?: boolean;
-        yes?: boolean;
-        seedDictionaries?: boolean;
-        takeOverCustomerMail?: boolean;
-        orderPicker: boolean;
-        orderPageLink?: string | true;
-      }) => {
+      async (
+        opts: ConnectionOptions & {
+          dryRun?: boolean;
+          yes?: boolean;
+          seedDictionaries?: boolean;
+          takeOverCustomerMail?: boolean;
+          orderPicker: boolean;
+          orderPageLink?: string | true;
+        },
+      ) => {
         const ctx = createCliContext(opts);
         const orderPageLink =
           opts.orderPageLink === undefined

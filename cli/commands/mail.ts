@@ -1,95 +1,81 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { BxsupError } from '../../core/errors';
-import { createMailRunner } from '../../mail/mailRunner';
-import { mailOnce } from '../../mail/mailOnce';
-import { createMailDeps } from '../../mail/mailSetup';
-import { requeueDead } from '../../mail/outbox/retryDead';
-import { createCliContext, DbOptions, openSiteDb, WORKING } from '../context';
-import { stdoutOutput } from '../output';
+import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
+import { numberOption } from '../numberOption';
+import { requeue, sendDue, sendUntilStopped, withMailSession } from './mailPasses';
 
-type MailOptions = DbOptions & {
-  once?: boolean;
-  retryDead?: boolean;
-  id?: string[];
-  watch?: boolean;
-  json?: boolean;
-};
+type SendOptions = ConnectionOptions & { json?: boolean };
+type RetryDeadOptions = SendOptions & { id?: number[] };
+/** The flags `bxsup mail` took before it had subcommands; still accepted, as aliases. */
+type AliasFlags = RetryDeadOptions & { once?: boolean; retryDead?: boolean; watch?: boolean };
 
+/** `bxsup mail send | retry-dead | watch`; `--once`, `--retry-dead` and `--watch` still work as aliases. */
 export function mailCommand(): Command {
-  return new Command('mail')
-    .description(
-      'send the mails that are due (--once), requeue dead mails (--retry-dead), or keep sending (--watch)',
-    )
-    .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
-    .option('--bitrix-root <dir>', "the site's document root")
-    .option('--config <file>', 'configuration file')
-    .option('--once', 'send everything due now, then exit')
-    .option(
-      '--retry-dead',
-      'put dead mails and those that had no address back in the queue (then send them with --once or the daemon)',
-    )
-    .option('--id <id...>', 'with --retry-dead: only these outbox IDs')
-    .option('--watch', 'keep sending until Ctrl-C (what the daemon does)')
+  const mail = addConnectionOptions(
+    new Command('mail').description('send the mails that are due, requeue dead mails, or keep sending'),
+  )
+    // The options before a subcommand's name are mail's, those after it the subcommand's: both
+    // declare --db and friends, and each subcommand reads mail's too (optsWithGlobals).
+    .enablePositionalOptions()
+    .option('--once', 'alias of bxsup mail send')
+    .option('--retry-dead', 'alias of bxsup mail retry-dead (with --once: requeue, then send)')
+    .addOption(outboxIdsOption('with --retry-dead: only these outbox IDs'))
+    .option('--watch', 'alias of bxsup mail watch')
     .option('--json', 'print the counts as JSON')
-    .action(async (opts: MailOptions) => {
-      if (!opts.once && !opts.retryDead && !opts.watch)
-        throw new BxsupError('USAGE', 'say what to do: bxsup mail --once, --retry-dead or --watch');
-      if (opts.watch && opts.json)
-        throw new BxsupError('USAGE', '--watch and --json do not go together: pick one');
-      const ids = (opts.id ?? []).map((v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n <= 0)
-          throw new BxsupError('USAGE', `--id ${v}: give outbox IDs (whole numbers)`);
-        return n;
+    .action(runAliasFlags);
+  // Subcommands take their settings when created: each needs exitOverride itself (see service.ts).
+  const sub = (name: string, description: string): Command =>
+    addConnectionOptions(mail.command(name).description(description)).exitOverride();
+
+  sub('send', 'send everything due now, then exit')
+    .option('--json', 'print the counts as JSON')
+    .action((_: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<SendOptions>();
+      return withMailSession(opts, async (session) => {
+        const counts = await sendDue(session);
+        if (opts.json) session.out.json(counts);
       });
-      if (ids.length && !opts.retryDead) throw new BxsupError('USAGE', '--id goes with --retry-dead');
-      const ctx = createCliContext(opts);
-      const out = stdoutOutput();
-      const { db } = await openSiteDb(opts, ctx, ctx.config.mail.concurrency + 2, WORKING);
-      try {
-        const result: Record<string, unknown> = {};
-        if (opts.retryDead) {
-          result.requeued = await requeueDead(db, ctx.clock.now(), ids);
-          if (!opts.json) out.line(`requeued ${String(result.requeued)} dead or address-less mail(s)`);
-        }
-        if (opts.once || opts.watch) {
-          const deps = await createMailDeps({ db, config: ctx.config, logger: ctx.logger, clock: ctx.clock });
-          if (opts.watch) return await watch(deps, ctx.logger);
-          try {
-            const counts = await mailOnce(deps);
-            Object.assign(result, counts);
-            if (!opts.json)
-              out.line(
-                `sent ${counts.sent}, retrying ${counts.retried}, dead ${counts.dead}, not mailed ${counts.skipped}, no address ${counts.noAddress}` +
-                  (counts.reaped ? ` (freed ${counts.reaped} stale claims)` : ''),
-              );
-            // A recipient without an address is the customer's data, not a failure of the pass.
-            if (counts.dead) process.exitCode = 1;
-          } finally {
-            await deps.transport.close();
-          }
-        }
-        if (opts.json) out.json(result);
-      } finally {
-        await db.destroy();
-      }
     });
+  sub(
+    'retry-dead',
+    'put dead mails and those that had no address back in the queue (then bxsup mail send or the daemon sends them)',
+  )
+    .addOption(outboxIdsOption('only these outbox IDs'))
+    .option('--json', 'print the count as JSON')
+    .action((_: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<RetryDeadOptions>();
+      return withMailSession(opts, async (session) => {
+        const requeued = await requeue(session, opts.id ?? []);
+        if (opts.json) session.out.json({ requeued });
+      });
+    });
+  sub('watch', 'keep sending until Ctrl-C (what the daemon does)').action((_: unknown, cmd: Command) =>
+    withMailSession(cmd.optsWithGlobals<ConnectionOptions>(), sendUntilStopped),
+  );
+  return mail;
 }
 
-/** --watch: the runner until SIGINT/SIGTERM; a second signal exits at once. */
-async function watch(
-  deps: Awaited<ReturnType<typeof createMailDeps>>,
-  logger: { info(m: string): void },
-): Promise<void> {
-  const runner = createMailRunner(deps);
-  runner.start();
-  logger.info('sending mail; Ctrl-C stops');
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.once('SIGINT', () => process.exit(130));
-      void runner.stop().then(resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+function outboxIdsOption(description: string): Option {
+  return numberOption('--id <id...>', description, {
+    min: 1,
+    whole: true,
+    fix: 'give outbox IDs (whole numbers)',
+  });
+}
+
+/** `bxsup mail --once | --retry-dead [--id …] | --watch`, as before the subcommands; they may be combined. */
+async function runAliasFlags(opts: AliasFlags): Promise<void> {
+  if (!opts.once && !opts.retryDead && !opts.watch)
+    throw new BxsupError('USAGE', 'say what to do: bxsup mail --once, --retry-dead or --watch');
+  if (opts.watch && opts.json)
+    throw new BxsupError('USAGE', '--watch and --json do not go together: pick one');
+  const ids = opts.id ?? [];
+  if (ids.length && !opts.retryDead) throw new BxsupError('USAGE', '--id goes with --retry-dead');
+  await withMailSession(opts, async (session) => {
+    const result: Record<string, unknown> = {};
+    if (opts.retryDead) result.requeued = await requeue(session, ids);
+    if (opts.watch) return sendUntilStopped(session);
+    if (opts.once) Object.assign(result, await sendDue(session));
+    if (opts.json) session.out.json(result);
   });
 }

@@ -5,17 +5,20 @@ import { formatQueue, queueSummary } from '../../queue/formatQueue';
 import { parseQueueFilter, QueueCliOptions } from '../../queue/queueOptions';
 import { colourEnabled } from '../../queue/terminalText';
 import { watch } from '../../queue/watch';
-import { createCliContext, DbOptions, openSiteDb, READING } from '../context';
+import { createCliContext, openSiteDb, READING } from '../context';
+import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
+import { numberOption } from '../numberOption';
 import { stdoutOutput } from '../output';
 
-type QueueOptions = QueueCliOptions & DbOptions & { json?: boolean; watch?: boolean; interval?: string };
+type QueueOptions = QueueCliOptions &
+  ConnectionOptions & { json?: boolean; watch?: boolean; interval: number };
 
 export function queueCommand(): Command {
-  return new Command('queue')
-    .description('open tickets by time left to their next SLA deadline, most urgent first')
-    .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
-    .option('--bitrix-root <dir>', "the site's document root")
-    .option('--config <file>', 'configuration file')
+  return addConnectionOptions(
+    new Command('queue').description(
+      'open tickets by time left to their next SLA deadline, most urgent first',
+    ),
+  )
     .option('--status <status>', 'open, in_progress, awaiting_reply, resolved, closed (comma-separated)')
     .option('--category <code>', 'category code as mirrored (comma-separated)')
     .option('--assignee <who>', "a b_user ID, 'me' (see --me) or 'none' for unassigned")
@@ -26,15 +29,18 @@ export function queueCommand(): Command {
     .option('--limit <n>', 'at most this many tickets', '50')
     .option('--json', 'print the tickets as JSON')
     .option('--watch', 'refresh in place until Ctrl-C')
-    .option('--interval <seconds>', 'refresh interval for --watch', '5')
+    .addOption(
+      numberOption('--interval <seconds>', 'refresh interval for --watch', {
+        min: 1,
+        max: 3600,
+        whole: false,
+        fix: 'give seconds from 1 to 3600',
+      }).default(5),
+    )
     .action(async (opts: QueueOptions) => {
       const filter = parseQueueFilter(opts);
       if (opts.watch && opts.json)
         throw new BxsupError('USAGE', '--watch and --json do not go together: pick one');
-      const intervalSeconds = Number(opts.interval);
-      if (!(intervalSeconds >= 1 && intervalSeconds <= 3600)) {
-        throw new BxsupError('USAGE', `--interval ${opts.interval}: give seconds from 1 to 3600`);
-      }
       const ctx = createCliContext(opts);
       const out = stdoutOutput();
       const { db } = await openSiteDb(opts, ctx, 2, READING);
@@ -56,12 +62,12 @@ export function queueCommand(): Command {
           process.once('SIGTERM', stop);
           try {
             await watch({
-              intervalMs: intervalSeconds * 1000,
+              intervalMs: opts.interval * 1000,
               inPlace: Boolean(process.stdout.isTTY),
               signal: abort.signal,
               write: (text) => process.stdout.write(text),
               frame: async () => [
-                `bxsup queue at ${ctx.clock.now().toISOString()} (every ${intervalSeconds}s, Ctrl-C to quit)`,
+                `bxsup queue at ${ctx.clock.now().toISOString()} (every ${opts.interval}s, Ctrl-C to quit)`,
                 '',
                 ...(await frame()),
               ],

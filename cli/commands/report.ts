@@ -6,10 +6,11 @@ import { htmlReport } from '../../report/html/htmlReport';
 import { formatReport } from '../../report/printReport';
 import { REPORT_DIMENSIONS, ReportDimension } from '../../report/reportTypes';
 import { writeFileAtomic } from '../../report/writeFileAtomic';
-import { createCliContext, DbOptions, openSiteDb, READING } from '../context';
+import { createCliContext, openSiteDb, READING } from '../context';
+import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
 import { stdoutOutput } from '../output';
 
-interface ReportCliOptions extends DbOptions {
+interface ReportCliOptions extends ConnectionOptions {
   from?: string;
   to?: string;
   by?: string;
@@ -20,13 +21,11 @@ interface ReportCliOptions extends DbOptions {
 }
 
 export function reportCommand(): Command {
-  return new Command('report')
-    .description(
+  return addConnectionOptions(
+    new Command('report').description(
       'first-reply and resolution times, SLA compliance, breaches, escalations, backlog, operators',
-    )
-    .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
-    .option('--bitrix-root <dir>', "the site's document root")
-    .option('--config <file>', 'configuration file')
+    ),
+  )
     .option(
       '--from <date>',
       'first day (YYYY-MM-DD, site-local) or ISO date-time; default 30 days before --to',

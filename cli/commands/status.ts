@@ -2,18 +2,17 @@ import { Command } from 'commander';
 import { redactDbUrl } from '../../core/dbUrl';
 import { collectStatus, StatusReport } from '../../status/collectStatus';
 import { createCliContext, openSiteDb } from '../context';
+import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
 import { Output, stdoutOutput } from '../output';
 
 export function statusCommand(): Command {
-  return new Command('status')
-    .description(
+  return addConnectionOptions(
+    new Command('status').description(
       'show the connection, Bitrix sites, schema, and the health of the bridge; exit 1 when unhealthy',
-    )
-    .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
-    .option('--bitrix-root <dir>', "the site's document root")
-    .option('--config <file>', 'configuration file')
+    ),
+  )
     .option('--json', 'print the status as JSON')
-    .action(async (opts: { db?: string; bitrixRoot?: string; config?: string; json?: boolean }) => {
+    .action(async (opts: ConnectionOptions & { json?: boolean }) => {
       const ctx = createCliContext(opts);
       const out = stdoutOutput();
       const { db, target } = await openSiteDb(opts, ctx, 2);

@@ -8,26 +8,22 @@ import { resolveSiteZone } from '../../bridge/siteZone';
 import { syncOnce } from '../../sync/syncOnce';
 import { SyncProgress } from '../../sync/types';
 import { createCliContext, openSiteDb, WORKING } from '../context';
+import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
 import { stdoutOutput } from '../output';
 
-interface SyncOpts {
+interface SyncOpts extends ConnectionOptions {
   once?: boolean;
-  db?: string;
-  bitrixRoot?: string;
-  config?: string;
   reconcile?: boolean;
   json?: boolean;
 }
 
 export function syncCommand(): Command {
-  return new Command('sync')
-    .description(
+  return addConnectionOptions(
+    new Command('sync').description(
       'mirror new and changed tickets and queue their mail events, in one pass (a first pass backfills)',
-    )
+    ),
+  )
     .option('--once', 'make one pass and exit (the continuous sync is bxsup run)')
-    .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
-    .option('--bitrix-root <dir>', "the site's document root")
-    .option('--config <file>', 'configuration file')
     .option('--reconcile', 'also run a whole reconciliation cycle now (reopened, deleted, out-of-order rows)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: SyncOpts) => {

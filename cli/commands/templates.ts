@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { Db } from '../../core/db';
 import { BxsupError } from '../../core/errors';
 import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
 import { publishTemplates, unpublishTemplates } from '../../templates/reply/publish';
 import { renderTemplateForTicket } from '../../templates/reply/renderForTicket';
 import { addTemplate, editTemplate, listTemplates, removeTemplate } from '../../templates/reply/templateRepo';
-import { CliContext, createCliContext, DbOptions, openSiteDb, WORKING } from '../context';
+import { CliContext, createCliContext, openSiteDb, WORKING } from '../context';
+import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
+import { numberOption } from '../numberOption';
 import { Output, stdoutOutput } from '../output';
 
 /** `bxsup templates …`: reply templates with #PLACEHOLDERS#, and their publication as Bitrix answers. */
@@ -15,12 +17,12 @@ export function templatesCommand(): Command {
     'reply templates with placeholders: list, add, edit, remove, render for a ticket, publish to Bitrix',
   );
   const sub = (name: string, description: string): Command =>
-    dbOptions(cmd.command(name).description(description)).exitOverride();
+    addConnectionOptions(cmd.command(name).description(description)).exitOverride();
 
   sub('list', 'list the templates')
     .option('--language <xx>', 'only this language')
     .option('--json', 'print as JSON')
-    .action((opts: DbOptions & { language?: string; json?: boolean }) =>
+    .action((opts: ConnectionOptions & { language?: string; json?: boolean }) =>
       withDb(opts, async ({ db, out }) => {
         const templates = await listTemplates(db, opts.language);
         if (opts.json) return out.json(templates);
@@ -77,7 +79,7 @@ export function templatesCommand(): Command {
 
   sub('remove <code>', 'remove a template (every language unless --language)')
     .option('--language <xx>', 'only this language version')
-    .action((code: string, opts: DbOptions & { language?: string }) =>
+    .action((code: string, opts: ConnectionOptions & { language?: string }) =>
       withDb(opts, async ({ db, out }) => {
         const n = await removeTemplate(db, code, opts.language);
         out.line(`removed ${n} version(s) of ${code}; bxsup templates publish removes it from Bitrix too`);
@@ -85,22 +87,21 @@ export function templatesCommand(): Command {
     );
 
   sub('render <code>', "show a template filled with a ticket's values")
-    .requiredOption('--ticket <id>', 'b_ticket.ID')
+    .addOption(idOption('--ticket <id>', 'b_ticket.ID').makeOptionMandatory())
     .option('--language <xx>', "default: the ticket's site language")
-    .option('--operator <userId>', "who signs; default the ticket's responsible")
+    .addOption(idOption('--operator <userId>', "who signs; default the ticket's responsible"))
     .option('--json', 'print as JSON')
     .action(
       (
         code: string,
-        opts: DbOptions & { ticket: string; language?: string; operator?: string; json?: boolean },
+        opts: ConnectionOptions & { ticket: number; language?: string; operator?: number; json?: boolean },
       ) =>
         withDb(opts, async ({ db, out, ctx }) => {
           const rendered = await renderTemplateForTicket(db, ctx.config, {
             code,
-            ticketId: positiveInt(opts.ticket, '--ticket'),
+            ticketId: opts.ticket,
             language: opts.language,
-            operatorUserId:
-              opts.operator === undefined ? undefined : positiveInt(opts.operator, '--operator'),
+            operatorUserId: opts.operator,
           });
           if (opts.json) return out.json(rendered);
           out.line(rendered.text);
@@ -116,7 +117,7 @@ export function templatesCommand(): Command {
   ] as const) {
     sub(name, description)
       .option('--dry-run', 'print the statements, change nothing')
-      .action((opts: DbOptions & { dryRun?: boolean }) =>
+      .action((opts: ConnectionOptions & { dryRun?: boolean }) =>
         withDb(opts, async ({ db, out, ctx }) => {
           const runner = opts.dryRun ? recordingRunner(db, (s) => out.line(`  ${s}`)) : executingRunner(db);
           const verb = opts.dryRun ? 'would ' : '';
@@ -139,17 +140,10 @@ export function templatesCommand(): Command {
   return cmd;
 }
 
-type BodyOptions = DbOptions & { body?: string; bodyFile?: string };
-
-function dbOptions(cmd: Command): Command {
-  return cmd
-    .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
-    .option('--bitrix-root <dir>', "the site's document root")
-    .option('--config <file>', 'configuration file');
-}
+type BodyOptions = ConnectionOptions & { body?: string; bodyFile?: string };
 
 async function withDb(
-  opts: DbOptions,
+  opts: ConnectionOptions,
   fn: (deps: { db: Db; out: Output; ctx: CliContext }) => Promise<void>,
 ): Promise<void> {
   const ctx = createCliContext(opts);
@@ -178,8 +172,7 @@ function readBody(opts: BodyOptions, required: boolean): string | undefined {
   return opts.body?.replace(/\\n/g, '\n');
 }
 
-function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new BxsupError('USAGE', `${flag} ${value}: give a whole number`);
-  return n;
+/** A b_ticket.ID or b_user.ID given on the command line. */
+function idOption(flags: string, description: string): Option {
+  return numberOption(flags, description, { min: 1, whole: true, fix: 'give a whole number' });
 }

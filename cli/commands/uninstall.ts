@@ -10,34 +10,30 @@ import { liveDaemons } from '../../daemon/heartbeat';
 import { tableExists } from '../../schema/migrator';
 import { confirm } from '../confirm';
 import { createCliContext, openSiteDb } from '../context';
+import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
 import { stdoutOutput } from '../output';
 import { siteRoot } from '../../sitefiles/siteRoot';
 
 export function uninstallCommand(): Command {
-  return new Command('uninstall')
-    .description(
+  return addConnectionOptions(
+    new Command('uninstall').description(
       'reverse the native changes that hold no customer data; keep our tables and UF_ORDER_ID unless --purge',
-    )
-    .option('--db <url>', 'the site database (else BXSUP_DB_URL, the config file, --bitrix-root)')
-    .option(
-      '--bitrix-root <dir>',
-      "the site's document root: its settings, and Bitrix's field cache to clear before columns are dropped",
-    )
-    .option('--config <file>', 'configuration file')
+    ),
+    'also its Bitrix field cache, cleared before columns are dropped',
+  )
     .option('--purge', 'also remove our tables and UF_ORDER_ID with its values')
     .option('--dry-run', 'print every statement it would run, change nothing')
     .option('--yes', 'do not ask for confirmation')
     .option('--force', 'go ahead although a daemon (bxsup run) still works on this database')
     .action(
-      async (opts: {
-        db?: string;
-        bitrixRoot?: string;
-        config?: string;
-        purge?: boolean;
-        dryRun?: boolean;
-        yes?: boolean;
-        force?: boolean;
-      }) => {
+      async (
+        opts: ConnectionOptions & {
+          purge?: boolean;
+          dryRun?: boolean;
+          yes?: boolean;
+          force?: boolean;
+        },
+      ) => {
         const ctx = createCliContext(opts);
         const out = stdoutOutput();
         const { db, target } = await openSiteDb(opts, ctx, 2);

@@ -75,9 +75,10 @@ describe('bxsup run (the daemon)', () => {
       expect(mirrored.number).toMatch(/^SUP-\d{8}-\d{4}$/);
       expect(readdirSync(path.join(cwd, 'mail')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
 
-      // The database goes away under the running daemon, then comes back.
+      // The database goes away under the running daemon: it says so and keeps running; then it comes back.
+      expect(daemon.output()).not.toMatch(/database unreachable/);
       await server.halt();
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await daemon.waitForOutput(/database unreachable/);
       expect(daemon.child.exitCode).toBeNull();
       await server.resume();
       await db.destroy();

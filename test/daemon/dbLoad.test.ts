@@ -1,6 +1,3 @@
-import { createServer } from 'node:net';
-import { AddressInfo } from 'node:net';
-import axios from 'axios';
 import { validateConfig } from '../../core/config';
 import { instantToUtc } from '../../core/time';
 import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
@@ -8,23 +5,10 @@ import { collectStatus } from '../../status/collectStatus';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { BxsupProcess, configDir, eventually, startBxsup } from '../helpers/daemonProcess';
+import { freePort, sample, scrapeMetrics } from '../helpers/metrics';
 
 const ZONE = FIXTURE.zone;
 const WORKERS = ['heartbeat', 'sync', 'mail', 'escalation', 'metrics'];
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** The value of one series in Prometheus text, or null when it is not there. */
-function sample(text: string, series: string): number | null {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : null;
-}
 
 /**
  * Load is visible: a running daemon's /metrics counts the statements and rows examined of each of its
@@ -79,7 +63,7 @@ describe('bxsup run: the database load it causes', () => {
         "both daemons' heartbeats carrying the sync's load",
       );
 
-      const scrape = async () => (await axios.get<string>(`http://127.0.0.1:${port}/metrics`)).data;
+      const scrape = () => scrapeMetrics(port);
       const first = await scrape();
       for (const worker of WORKERS) {
         expect(sample(first, `bxsup_db_statements_total{worker="${worker}"}`)).not.toBeNull();

@@ -5,6 +5,7 @@ import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { configDir, startBxsup } from '../helpers/daemonProcess';
+import { seededRandom } from '../helpers/seededRandom';
 
 const ZONE = FIXTURE.zone;
 const KILLS = 20;
@@ -56,7 +57,9 @@ async function prepare(t: TestDatabase): Promise<void> {
   expect(installed.code).toBe(0);
 }
 
-const randomDelay = (min: number, max: number): number => min + Math.floor(Math.random() * (max - min));
+/** A delay in [min, max) ms drawn from the scenario's seeded sequence (the seed is printed). */
+const randomDelay = (random: () => number, min: number, max: number): number =>
+  min + Math.floor(random() * (max - min));
 
 /**
  * kill -9 at random points, 20 times, during a backfill and during live sync, then a restart: the
@@ -84,6 +87,7 @@ describe('a daemon killed mid-write loses nothing and doubles nothing', () => {
   });
 
   it('during the backfill', async () => {
+    const random = seededRandom('kill loop, during the backfill');
     let killedMidway = 0;
     for (let i = 0; i < KILLS; i++) {
       const proc = startBxsup(['sync', '--once', '--db', victim.url], { cwd });
@@ -93,7 +97,7 @@ describe('a daemon killed mid-write loses nothing and doubles nothing', () => {
         proc.waitForOutput(/(tickets|messages): \d+%/, 60000).then(() => true),
         proc.exited.then(() => false),
       ]);
-      if (writing) await new Promise((resolve) => setTimeout(resolve, randomDelay(0, 150)));
+      if (writing) await new Promise((resolve) => setTimeout(resolve, randomDelay(random, 0, 150)));
       if (proc.child.exitCode === null) killedMidway++;
       proc.child.kill('SIGKILL');
       await proc.exited;
@@ -109,6 +113,7 @@ describe('a daemon killed mid-write loses nothing and doubles nothing', () => {
   }, 240000);
 
   it('during live sync, with tickets, replies and closes arriving', async () => {
+    const random = seededRandom('kill loop, during live sync');
     const expected = new Set<string>();
     for (let i = 0; i < KILLS; i++) {
       const daemon = startBxsup(['run', '--db', victim.url], { cwd });
@@ -149,7 +154,7 @@ describe('a daemon killed mid-write loses nothing and doubles nothing', () => {
           if (i % 2 === 0) expected.add(`closed:${ticketId}`);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, randomDelay(300, 1200)));
+      await new Promise((resolve) => setTimeout(resolve, randomDelay(random, 300, 1200)));
       daemon.child.kill('SIGKILL');
       await daemon.exited;
     }

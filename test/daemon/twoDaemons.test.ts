@@ -3,6 +3,7 @@ import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { configDir, eventually, startBxsup } from '../helpers/daemonProcess';
+import { freePort, wholePassesSince } from '../helpers/metrics';
 import { SmtpSink, startSink } from '../mail/helpers/smtpSink';
 
 const ZONE = FIXTURE.zone;
@@ -28,16 +29,19 @@ describe('two daemons side by side', () => {
   });
 
   it('handle every event once', async () => {
-    const cwd = configDir({
-      site: { timeZone: ZONE, baseUrl: 'https://shop.example.ru' },
-      sync: { pollIntervalMs: 150 },
-      mail: { transport: 'smtp', smtpUrl: sink.url, pollIntervalMs: 150, concurrency: 3 },
-      escalation: { cron: '*/2 * * * * *' },
-    });
-    const daemons = [
-      startBxsup(['run', '--db', t.url], { cwd }),
-      startBxsup(['run', '--db', t.url], { cwd }),
-    ];
+    // Each daemon serves /metrics on a port of its own: the test reads there when its passes ran.
+    const ports = [await freePort(), await freePort()];
+    const daemons = ports.map((port) =>
+      startBxsup(['run', '--db', t.url], {
+        cwd: configDir({
+          site: { timeZone: ZONE, baseUrl: 'https://shop.example.ru' },
+          sync: { pollIntervalMs: 150 },
+          mail: { transport: 'smtp', smtpUrl: sink.url, pollIntervalMs: 150, concurrency: 3 },
+          escalation: { cron: '*/2 * * * * *' },
+          metrics: { port },
+        }),
+      }),
+    );
     const expected: string[] = [];
     try {
       await Promise.all(daemons.map((d) => d.waitForOutput(/daemon started/)));
@@ -88,8 +92,10 @@ describe('two daemons side by side', () => {
         60000,
         'every customer mail sent',
       );
-      // Let both daemons run a little longer: nothing more may be sent.
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // Then both daemons run a whole sync pass (nothing more may be queued), and after it a whole
+      // mail pass (nothing more may be sent).
+      await Promise.all(ports.map((port) => wholePassesSince(port, ['sync'])));
+      await Promise.all(ports.map((port) => wholePassesSince(port, ['mail'])));
     } finally {
       for (const d of daemons) d.child.kill('SIGTERM');
     }

@@ -66,15 +66,33 @@ describe('escalation worker', () => {
     expect((await slaNotices(site.t, ticketId)).map((n) => n.event_type)).toEqual(['SUPPORT_SLA_BREACH']);
   });
 
-  it('does not start when escalation is off', () => {
-    const worker = escalationWorker({
-      db: site.t.db,
-      target: site.t.target,
-      config: validateConfig({ escalation: { enabled: false } }),
-      logger: memoryLogger().logger,
-      clock: new FixedClock(REFERENCE_TIME),
-    });
-    worker.start();
-    return worker.stop();
+  it('does not start when escalation is off', async () => {
+    // The catch-up pass at start would run once `catchUpAfter` settles and every tick it wakes has
+    // finished by the time stop() resolves: so after that, a worker that started has reported a pass.
+    const runOnce = async (enabled: boolean) => {
+      const log = memoryLogger();
+      const passes: PassResult[] = [];
+      const worker = escalationWorker({
+        db: site.t.db,
+        target: site.t.target,
+        config: validateConfig({ site: { timeZone: FIXTURE_ZONE }, escalation: { enabled } }),
+        logger: log.logger,
+        // The first test's time: the pass it runs with escalation on finds nothing left to do.
+        clock: new FixedClock(msk('2024-03-12 19:30:00')),
+        catchUpAfter: Promise.resolve(),
+        onPass: (r) => passes.push(r),
+      });
+      worker.start(() => undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+      await worker.stop();
+      return { passes, log: log.lines().join('') };
+    };
+    const off = await runOnce(false);
+    expect(off.passes).toEqual([]);
+    expect(off.log).toMatch(/escalation is off \(escalation\.enabled is false\)/);
+    // The same steps with escalation on do see the catch-up pass: the check above can fail.
+    const on = await runOnce(true);
+    expect(on.passes).toHaveLength(1);
+    expect(on.log).not.toMatch(/escalation is off/);
   });
 });

@@ -3,7 +3,8 @@ import { PrivateServer, startPrivateServer } from '../../demo/privateServer';
 import { TestDatabase } from '../helpers/db';
 import { BxsupProcess, eventually } from '../helpers/daemonProcess';
 import { DelayedSmtp } from './delayedSmtp';
-import { allSent, daemonDir, installedSite, queueMails, startDaemon, stopAll, verdict } from './faultHarness';
+import { installedSite } from '../helpers/installedSite';
+import { allSent, daemonDir, queueMails, startDaemon, stopAll, verdict } from './faultHarness';
 
 /**
  * Issue 11, case 2: the database restarts while mails are in flight. The senders used to keep sending
@@ -21,7 +22,7 @@ describe('fault: the database restarts while mails are in flight', () => {
 
   beforeAll(async () => {
     server = await startPrivateServer();
-    t = await installedSite(parseDbUrl(server.url));
+    t = await installedSite({ server: parseDbUrl(server.url), installer: 'cli' });
     smtp = new DelayedSmtp({ dataDelayMs: 500 });
     await smtp.start();
   }, 120000);

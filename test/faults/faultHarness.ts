@@ -1,27 +1,16 @@
-import { DbTarget } from '../../core/dbUrl';
-import { loadBitrixFixture } from '../../fixtures/seed';
-import { runCli } from '../helpers/cli';
-import { createTestDatabase, TestDatabase } from '../helpers/db';
+import { TestDatabase } from '../helpers/db';
 import { BxsupProcess, configDir, eventually, startBxsup } from '../helpers/daemonProcess';
 import { queueEvent } from '../mail/helpers/mailEnv';
 import { DelayedSmtp } from './delayedSmtp';
 
 /**
- * What the fault scenarios share: a Bitrix-shaped site with bxsup installed, mail events queued the way
- * the sync queues them, real `bxsup run` child processes, and the verdict counted at the receiving end
+ * What the fault scenarios share besides the site (test/helpers/installedSite.ts, installed by the CLI):
+ * mail events queued the way the sync queues them, real `bxsup run` child processes, and the verdict counted at the receiving end
  * (DelayedSmtp): how many events arrived twice, and how many never arrived or were never marked sent.
  */
 
 /** Fixture tickets whose owners have an address (their closing notices are mailable). */
 const MAILABLE = [1, 2, 3, 5, 7, 8, 9, 10, 11];
-
-export async function installedSite(server?: DbTarget): Promise<TestDatabase> {
-  const t = await createTestDatabase({ server });
-  await loadBitrixFixture(t.db);
-  const installed = await runCli(['install', '--db', t.url, '--yes']);
-  if (installed.code !== 0) throw new Error(`install failed: ${installed.stderr}`);
-  return t;
-}
 
 /** `n` closing notices due now, keys closed:<ticket>:<tag>-<i>; returns the keys. */
 export async function queueMails(t: TestDatabase, n: number, tag: string): Promise<string[]> {
@@ -110,19 +99,6 @@ export async function verdict(t: TestDatabase, smtp: DelayedSmtp, keys: string[]
     events: keys.length,
     doubled: keys.filter((k) => (received.get(k) ?? 0) > 1),
     lost: keys.filter((k) => !received.get(k) || states.get(k) !== 'sent'),
-  };
-}
-
-/** Randomness the suite can repeat: BXSUP_FAULT_SEED=<n> replays a run; every scenario logs its seed. */
-export function seededRandom(scenario: string): () => number {
-  let seed = Number(process.env.BXSUP_FAULT_SEED) || Date.now() % 2_147_483_647;
-  console.log(`fault suite, ${scenario}: seed ${seed} (BXSUP_FAULT_SEED=${seed} repeats it)`);
-  // mulberry32
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 

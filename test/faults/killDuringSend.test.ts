@@ -1,14 +1,14 @@
 import { TestDatabase } from '../helpers/db';
+import { installedSite } from '../helpers/installedSite';
+import { seededRandom } from '../helpers/seededRandom';
 import { BxsupProcess, eventually } from '../helpers/daemonProcess';
 import { DelayedSmtp } from './delayedSmtp';
 import {
   allSent,
   daemonDir,
   eventKeyOf,
-  installedSite,
   outboxStates,
   queueMails,
-  seededRandom,
   startDaemon,
   stopAll,
   verdict,
@@ -49,7 +49,7 @@ describe('fault: kill -9 while a slow mail server answers', () => {
   let smtp: DelayedSmtp;
 
   beforeAll(async () => {
-    t = await installedSite();
+    t = await installedSite({ installer: 'cli' });
     smtp = new DelayedSmtp({ dataDelayMs: 300 });
     await smtp.start();
   }, 60000);
@@ -60,7 +60,7 @@ describe('fault: kill -9 while a slow mail server answers', () => {
   });
 
   it('twelve kills mid-send: every event arrives once, none is lost', async () => {
-    const random = seededRandom('kill -9 mid-send');
+    const random = seededRandom('fault suite, kill -9 mid-send');
     const cwd = daemonDir({ smtpUrl: smtp.url, concurrency: 5, claimTimeoutMs: 5000 });
     // Enough that every daemon finds mail to send: each kill also leaves the rows it held claimed
     // until their leases lapse.

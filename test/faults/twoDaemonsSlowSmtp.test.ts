@@ -1,7 +1,8 @@
 import { TestDatabase } from '../helpers/db';
 import { BxsupProcess } from '../helpers/daemonProcess';
 import { DelayedSmtp } from './delayedSmtp';
-import { allSent, daemonDir, installedSite, queueMails, startDaemon, stopAll, verdict } from './faultHarness';
+import { installedSite } from '../helpers/installedSite';
+import { allSent, daemonDir, queueMails, startDaemon, stopAll, verdict } from './faultHarness';
 
 /**
  * Issue 11, case 1: two live daemons, a slow mail server (a second per mail), no crash. Rows used to
@@ -14,7 +15,7 @@ describe('fault: two daemons, slow SMTP', () => {
   let smtp: DelayedSmtp;
 
   beforeAll(async () => {
-    t = await installedSite();
+    t = await installedSite({ installer: 'cli' });
     smtp = new DelayedSmtp({ dataDelayMs: 1000 });
     await smtp.start();
   }, 60000);

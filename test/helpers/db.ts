@@ -13,6 +13,11 @@ export interface TestDatabase {
 }
 
 export function serverTarget(): DbTarget {
+  if (process.env.BXSUP_TEST_PROJECT === 'unit') {
+    throw new Error(
+      'a test of the jest project "unit" runs with no database: take it off UNIT_TESTS in jest.config.js',
+    );
+  }
   const url = process.env.BXSUP_TEST_DB_URL;
   if (!url) {
     throw new Error('BXSUP_TEST_DB_URL is not set: set it to mysql://root@127.0.0.1:3306 (see README.md)');

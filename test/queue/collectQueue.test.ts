@@ -3,7 +3,8 @@ import { collectQueue } from '../../queue/collectQueue';
 import { parseQueueFilter, QueueCliOptions } from '../../queue/queueOptions';
 import { REFERENCE_TIME } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
-import { insertTickets, installedSite } from './installedSite';
+import { installedSite } from '../helpers/installedSite';
+import { insertTickets } from '../helpers/mirroredTickets';
 import { queueTickets } from './queueFixture';
 
 const NOW = new Date(REFERENCE_TIME);
@@ -14,7 +15,7 @@ describe('collectQueue: open tickets by their next SLA deadline', () => {
     (await collectQueue(t.db, parseQueueFilter(opts, env), NOW)).map((r) => r.id);
 
   beforeAll(async () => {
-    t = await installedSite();
+    t = await installedSite({ emptyMirror: true });
     await insertTickets(t.db, queueTickets(NOW));
   });
   afterAll(async () => {

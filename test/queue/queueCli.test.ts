@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
 import { CLI_PATH, runCli } from '../helpers/cli';
 import { TestDatabase } from '../helpers/db';
-import { insertTickets, installedSite } from './installedSite';
+import { installedSite } from '../helpers/installedSite';
+import { insertTickets } from '../helpers/mirroredTickets';
 import { queueTickets } from './queueFixture';
 
 describe('bxsup queue (the built CLI)', () => {
   let t: TestDatabase;
 
   beforeAll(async () => {
-    t = await installedSite();
+    t = await installedSite({ emptyMirror: true });
     // The CLI reads the real clock: deadlines are placed around it.
     await insertTickets(t.db, queueTickets(new Date()));
   });

@@ -1,5 +1,5 @@
 import { FIXTURE } from '../../fixtures/seed';
-import { TicketSpec } from './installedSite';
+import { TicketSpec } from '../helpers/mirroredTickets';
 
 const U = FIXTURE.users;
 const MIN = 60_000;

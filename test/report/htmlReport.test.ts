@@ -5,7 +5,7 @@ import { buildReport } from '../../report/buildReport';
 import { htmlReport } from '../../report/html/htmlReport';
 import { REFERENCE_TIME } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
-import { installedSite } from '../queue/installedSite';
+import { installedSite } from '../helpers/installedSite';
 import { inspectInChromium } from './chromium';
 import { loadReportFixture, reportConfig } from './reportFixture';
 
@@ -47,7 +47,7 @@ describe('the HTML report in real headless Chromium', () => {
   const hostileCategory = '"><script>alert("x")</script>';
 
   beforeAll(async () => {
-    t = await installedSite();
+    t = await installedSite({ emptyMirror: true });
     await loadReportFixture(t.db);
     // Names typed into Bitrix by people: they must print as text, never run.
     await t.db('b_user').where('ID', 3).update({ NAME: hostileName, LAST_NAME: '' });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli';
 import { TestDatabase } from '../helpers/db';
-import { installedSite } from '../queue/installedSite';
+import { installedSite } from '../helpers/installedSite';
 import { loadReportFixture, REPORT_CONFIG_INPUT } from './reportFixture';
 
 /**
@@ -18,7 +18,7 @@ describe('bxsup report (the built CLI)', () => {
   const window = ['--from', '2024-03-04', '--to', '2024-03-10'];
 
   beforeAll(async () => {
-    t = await installedSite();
+    t = await installedSite({ emptyMirror: true });
     await loadReportFixture(t.db);
     dir = mkdtempSync(path.join(os.tmpdir(), 'bxsup-report-'));
     config = path.join(dir, 'bxsup.config.json');

@@ -1,7 +1,7 @@
 import { validateConfig } from '../../core/config';
 import { Db } from '../../core/db';
 import { FIXTURE } from '../../fixtures/seed';
-import { insertTickets, TicketSpec } from '../queue/installedSite';
+import { insertTickets, TicketSpec } from '../helpers/mirroredTickets';
 
 const U = FIXTURE.users;
 const O = FIXTURE.orders;

@@ -2,7 +2,7 @@ import { buildReport } from '../../report/buildReport';
 import { Report } from '../../report/reportTypes';
 import { REFERENCE_TIME } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
-import { installedSite } from '../queue/installedSite';
+import { installedSite } from '../helpers/installedSite';
 import { loadReportFixture, reportConfig } from './reportFixture';
 
 const NOW = new Date(REFERENCE_TIME);
@@ -14,7 +14,7 @@ describe('buildReport: numbers against hand-computed values', () => {
   let report: Report;
 
   beforeAll(async () => {
-    t = await installedSite();
+    t = await installedSite({ emptyMirror: true });
     await loadReportFixture(t.db);
     report = await buildReport({ db: t.db, config: reportConfig(), now: NOW }, WINDOW);
   });

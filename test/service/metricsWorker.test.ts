@@ -7,7 +7,8 @@ import { createDaemonMetrics } from '../../service/daemonMetrics';
 import { metricsWorker, MetricsWorker } from '../../service/metricsWorker';
 import { REFERENCE_TIME } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
-import { insertTickets, installedSite } from '../queue/installedSite';
+import { installedSite } from '../helpers/installedSite';
+import { insertTickets } from '../helpers/mirroredTickets';
 
 interface Reply {
   status: number;
@@ -45,7 +46,7 @@ describe('metricsWorker: /healthz and /metrics over real HTTP', () => {
   const metrics = createDaemonMetrics();
 
   beforeAll(async () => {
-    t = await installedSite();
+    t = await installedSite({ emptyMirror: true });
     const stamp = '2024-03-12 07:00:00';
     await t.db('bl_support_cursor').insert([
       { name: 'ticket', value: 3, updated_at: stamp },

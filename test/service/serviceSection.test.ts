@@ -6,7 +6,8 @@ import { collectStatus } from '../../status/collectStatus';
 import { serviceSection } from '../../status/serviceSection';
 import { REFERENCE_TIME } from '../helpers/clock';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { insertTickets, installedSite } from '../queue/installedSite';
+import { installedSite } from '../helpers/installedSite';
+import { insertTickets } from '../helpers/mirroredTickets';
 
 describe('status: the service section', () => {
   let t: TestDatabase;
@@ -14,7 +15,7 @@ describe('status: the service section', () => {
   const previous = process.env.BXSUP_SYSTEMD_DIR;
 
   beforeAll(async () => {
-    t = await installedSite();
+    t = await installedSite({ emptyMirror: true });
     await insertTickets(t.db, [
       {
         id: 1,

@@ -3,42 +3,11 @@ import { Writable } from 'node:stream';
 import { FixedClock } from '../../core/clock';
 import { validateConfig, ConfigInput } from '../../core/config';
 import { createLogger, Logger } from '../../core/logger';
-import { FIXTURE_SHAPES, FixtureShape, loadBitrixFixture } from '../../fixtures/seed';
-import { runInstall } from '../../schema/install';
-import { executingRunner } from '../../schema/sqlRunner';
 import { SyncDeps, SyncEventMap } from '../../sync/types';
 import { referenceClock, FIXTURE_ZONE } from '../helpers/clock';
-import { createTestDatabase, TestDatabase } from '../helpers/db';
+import { TestDatabase } from '../helpers/db';
 
-/** A fixture site with bxsup installed at the reference time (or `installedAt`), for the sync tests. */
-export async function installedSite(
-  options: {
-    charset?: string;
-    collation?: string;
-    shape?: FixtureShape;
-    beforeInstall?: (t: TestDatabase) => Promise<void>;
-    installedAt?: Date;
-  } = {},
-): Promise<TestDatabase> {
-  const shape = options.shape ? FIXTURE_SHAPES[options.shape] : undefined;
-  const t = await createTestDatabase({
-    charset: options.charset ?? shape?.charset,
-    collation: options.collation ?? shape?.collation,
-  });
-  await loadBitrixFixture(t.db, { zone: FIXTURE_ZONE, shape: options.shape });
-  await options.beforeInstall?.(t);
-  await runInstall(
-    {
-      db: t.db,
-      target: t.target,
-      runner: executingRunner(t.db),
-      now: options.installedAt ?? referenceClock().now(),
-      onStep: () => undefined,
-    },
-    { dryRun: false, seedDictionaries: false },
-  );
-  return t;
-}
+export { installedSite } from '../helpers/installedSite';
 
 /** Log lines kept in memory, for asserting warnings. */
 export function memoryLogger(): { logger: Logger; lines: () => string[] } {

@@ -1,67 +1,25 @@
-import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { FixedClock } from '../../../core/clock';
-import { DbTarget } from '../../../core/dbUrl';
 import { Config, ConfigInput, validateConfig } from '../../../core/config';
 import { createLogger, Logger, silentLogger } from '../../../core/logger';
 import { instantToUtc } from '../../../core/time';
-import { FIXTURE_SHAPES, FixtureShape, loadBitrixFixture } from '../../../fixtures/seed';
 import { MailEvents, createMailEvents } from '../../../mail/mailEvents';
 import { MailDeps } from '../../../mail/mailOnce';
 import { createMailDeps } from '../../../mail/mailSetup';
 import { MailTransport } from '../../../mail/transports/transport';
-import { runInstall } from '../../../schema/install';
-import { executingRunner } from '../../../schema/sqlRunner';
-import { syncOnce } from '../../../sync/syncOnce';
 import { FIXTURE_ZONE, referenceClock } from '../../helpers/clock';
-import { createTestDatabase, TestDatabase } from '../../helpers/db';
+import { TestDatabase } from '../../helpers/db';
+import { installedSite as siteWithBxsup, InstalledSiteOptions } from '../../helpers/installedSite';
 
-/** The fixture site with bxsup installed at the suite's reference time and the history mirrored. */
-export async function installedSite(
-  options: {
-    takeOverCustomerMail?: boolean;
-    sync?: boolean;
-    server?: DbTarget;
-    shape?: FixtureShape;
-  } = {},
-): Promise<TestDatabase> {
-  const t = await createTestDatabase({
-    server: options.server,
-    ...(options.shape ? FIXTURE_SHAPES[options.shape] : {}),
-  });
-  await loadBitrixFixture(t.db, { zone: FIXTURE_ZONE, shape: options.shape });
-  await runInstall(
-    {
-      db: t.db,
-      target: t.target,
-      runner: executingRunner(t.db),
-      now: referenceClock().now(),
-      onStep: () => undefined,
-    },
-    { dryRun: false, seedDictionaries: false, takeOverCustomerMail: options.takeOverCustomerMail },
-  );
-  if (options.sync !== false) await runSync(t, referenceClock());
-  return t;
+export { runSync } from '../../helpers/installedSite';
+
+/** The fixture site with the history mirrored unless `sync: false`: where most mail tests start. */
+export function installedSite(options: InstalledSiteOptions = {}): Promise<TestDatabase> {
+  return siteWithBxsup({ ...options, sync: options.sync ?? true });
 }
 
 export function testConfig(input: ConfigInput = {}): Config {
   return validateConfig({ ...input, site: { timeZone: FIXTURE_ZONE, ...(input.site ?? {}) } });
-}
-
-/** A sync pass as the daemon would run it; new native rows become outbox events. */
-export async function runSync(
-  t: TestDatabase,
-  clock: FixedClock,
-  config: Config = testConfig(),
-): Promise<void> {
-  await syncOnce({
-    db: t.db,
-    config,
-    logger: silentLogger(),
-    clock,
-    zone: FIXTURE_ZONE,
-    events: new EventEmitter(),
-  });
 }
 
 export async function mailDeps(

@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '../..');
+const ESLINT = path.join(ROOT, 'node_modules/eslint/bin/eslint.js');
+
+/** Lints `source` as if it were the file `as`, with the project's own config; returns the rule ids hit. */
+async function ruleHits(as: string, source: string): Promise<string[]> {
+  const linting = run(process.execPath, [ESLINT, '--format', 'json', '--stdin', '--stdin-filename', as], {
+    cwd: ROOT,
+  });
+  linting.child.stdin?.end(source);
+  // eslint exits 1 when it finds problems; its JSON report is on stdout either way.
+  const { stdout } = await linting.catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '[]' }));
+  const [result] = JSON.parse(stdout) as Array<{
+    messages: Array<{ ruleId: string | null; message: string }>;
+  }>;
+  return result.messages.map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('the table-ownership lint rule (lint/tableOwners.mjs)', () => {
+  const query = "export const q = 'SELECT id FROM bl_support_outbox WHERE state = ?';\n";
+
+  it('fails a file that names a shared table it does not own, and names the owner', async () => {
+    const hits = await ruleHits('queue/notTheOwner.ts', query);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatch(/^bxsup\/table-owner: bl_support_outbox belongs to .*sync\/store\/outbox\.ts/);
+  });
+
+  it('passes the owner, the migrations and the tests', async () => {
+    expect(await ruleHits('sync/store/outbox.ts', query)).toEqual([]);
+    expect(await ruleHits('schema/migrations/999_example.ts', query)).toEqual([]);
+    expect(await ruleHits('test/sync/example.test.ts', query)).toEqual([]);
+  });
+
+  it('checks SQL templates and matches whole table names only', async () => {
+    const template = 'export const q = (n: number) => `UPDATE bl_support_cursor SET value = ${n}`;\n';
+    expect(await ruleHits('queue/notTheOwner.ts', template)).toHaveLength(1);
+    const indexName = "export const hint = 'FORCE INDEX (bl_support_outbox_due)';\n";
+    expect(await ruleHits('queue/notTheOwner.ts', indexName)).toEqual([]);
+  });
+});
