@@ -3,6 +3,7 @@ import { BxsupError } from '../core/errors';
 import { CODE_SCHEMA_VERSION } from '../schema/migrations';
 import { assertSchemaNotNewer, VERSION_TABLE } from '../schema/migrator';
 import { BASELINE_CURSORS, readCursors, readCursorsAndVersion } from '../store/cursors';
+import { orNothingIfMissing } from '../store/missingTable';
 
 /**
  * Before a pass: our schema must be installed at this code's version, and the installer's history
@@ -63,16 +64,11 @@ export async function checkInstalled(
  * The schema version and the cursors in one statement (an idle poll runs this every 2 s); null when a
  * table is missing, for checkedApart to explain.
  */
-async function versionAndCursors(
+function versionAndCursors(
   db: Db,
   names: string[],
 ): Promise<{ installed: number; cursors: Map<string, number> } | null> {
-  try {
-    return await readCursorsAndVersion(db, names, VERSION_TABLE);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ER_NO_SUCH_TABLE') return null;
-    throw err;
-  }
+  return orNothingIfMissing(readCursorsAndVersion(db, names, VERSION_TABLE));
 }
 
 /** The schema checked first (a missing or newer schema has its own message), then the cursors read. */
