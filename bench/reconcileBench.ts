@@ -10,7 +10,7 @@ import { COMPUTED_USER_FIELDS } from '../schema/ticketUserFields';
 import { generateTickets } from '../fixtures/generate';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
 import { mirroredMessageIds } from '../sync/store/messages';
-import { setAsideInRange } from '../sync/store/setAside';
+import { setAsideInRange } from '../store/setAside';
 import { readStateRange } from '../sync/store/ticketStates';
 import { syncOnce } from '../sync/syncOnce';
 import { SyncDeps, SyncPassResult } from '../sync/types';

@@ -3,7 +3,7 @@ import { Db } from '../core/db';
 /**
  * Storage engines of the native tables bxsup writes. Very old installs still have MyISAM tables, which
  * take no part in transactions: a native write there is not rolled back with ours, so every effect on
- * them must be safe to repeat (escalator/agent/nativeEffects.ts), and install and status warn.
+ * them must be safe to repeat (store/nativeIntents.ts), and install and status warn.
  */
 export const NATIVE_WRITTEN_TABLES = [
   'b_ticket',

@@ -42,7 +42,7 @@ export interface TicketChange {
   at: Date;
   zone: string;
   /**
-   * A retry of a change recorded before (escalator/agent/nativeEffects.ts): each value is changed only
+   * A retry of a change recorded before (store/nativeIntents.ts): each value is changed only
    * while the ticket still holds `from`; a ticket already holding the new value counts as changed (a
    * write MyISAM kept from a failed attempt), and its log line is not written twice.
    */

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Clock } from '../core/clock';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
-import { instantToUtc, utcToInstant } from '../core/time';
 import { VERSION } from '../core/version';
+import { forgetDaemons, forgetSilentDaemons, otherDaemonsOfHost, writeHeartbeat } from '../store/daemons';
 import { RecentLoad } from './dbLoad/loadWindow';
 import { PeriodicTask } from './periodicTask';
 import { DaemonWorker } from './worker';
@@ -47,7 +47,7 @@ export function heartbeatWorker(deps: {
   recentLoad?: (now: Date) => Promise<RecentLoad>;
 }): DaemonWorker {
   const { db, clock, instanceId } = deps;
-  const startedAt = instantToUtc(clock.now());
+  const startedAt = clock.now();
   let fatal: ((err: unknown) => void) | undefined;
   const task = new PeriodicTask({
     name: 'heartbeat',
@@ -58,28 +58,17 @@ export function heartbeatWorker(deps: {
       const failing = deps.health?.snapshot() ?? null;
       const now = clock.now();
       const load = deps.recentLoad ? await deps.recentLoad(now) : undefined;
-      await db('bl_support_daemon')
-        .insert({
-          instance_id: instanceId,
-          host: hostname(),
-          pid: process.pid,
-          version: VERSION,
-          started_at: startedAt,
-          heartbeat_at: instantToUtc(now),
-          failing: failing ? JSON.stringify(failing) : null,
-          ...(load ? { db_load: JSON.stringify(load) } : {}),
-        })
-        .onConflict('instance_id')
-        .merge(['heartbeat_at', 'failing', ...(load ? ['db_load'] : [])]);
-      await db('bl_support_daemon')
-        .where('heartbeat_at', '<', instantToUtc(new Date(now.getTime() - 86_400_000)))
-        .delete();
-      const neighbours = (await db('bl_support_daemon')
-        .where('host', hostname())
-        .whereNot('instance_id', instanceId)
-        .select('instance_id', 'pid')) as Array<{ instance_id: string; pid: number }>;
-      const gone = neighbours.filter((n) => !processAlive(Number(n.pid))).map((n) => n.instance_id);
-      if (gone.length) await db('bl_support_daemon').whereIn('instance_id', gone).delete();
+      await writeHeartbeat(
+        db,
+        { instanceId, host: hostname(), pid: process.pid, version: VERSION, startedAt, failing, load },
+        now,
+      );
+      await forgetSilentDaemons(db, new Date(now.getTime() - 86_400_000));
+      const neighbours = await otherDaemonsOfHost(db, hostname(), instanceId);
+      await forgetDaemons(
+        db,
+        neighbours.filter((n) => !processAlive(n.pid)).map((n) => n.instanceId),
+      );
     },
   });
   return {
@@ -90,36 +79,7 @@ export function heartbeatWorker(deps: {
     },
     async stop() {
       await task.stop();
-      await db('bl_support_daemon')
-        .where('instance_id', instanceId)
-        .delete()
-        .catch(() => undefined);
+      await forgetDaemons(db, [instanceId]).catch(() => undefined);
     },
   };
-}
-
-export interface LiveDaemon {
-  instanceId: string;
-  host: string;
-  pid: number;
-  ageMs: number;
-}
-
-/** Daemons whose heartbeat is recent (uninstall refuses to pull the tables from under them). */
-export async function liveDaemons(db: Db, now: Date, staleAfterMs = 60_000): Promise<LiveDaemon[]> {
-  const rows = (await db('bl_support_daemon')
-    .where('heartbeat_at', '>=', instantToUtc(new Date(now.getTime() - staleAfterMs)))
-    .orderBy('heartbeat_at', 'desc')
-    .select('instance_id', 'host', 'pid', 'heartbeat_at')) as Array<{
-    instance_id: string;
-    host: string;
-    pid: number;
-    heartbeat_at: string;
-  }>;
-  return rows.map((r) => ({
-    instanceId: r.instance_id,
-    host: r.host,
-    pid: Number(r.pid),
-    ageMs: Math.max(0, now.getTime() - (utcToInstant(r.heartbeat_at)?.getTime() ?? 0)),
-  }));
 }

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { Db } from '../core/db';
 import { instantToUtc, utcToInstant } from '../core/time';
-import { dueSql } from './dueExpression';
+import { dueSql } from '../store/slaColumns';
 import { Priority, QueueFilter, QueueRow, TicketStatus, DueKind } from './queueTypes';
 import { probeSchema } from './schemaProbe';
 

@@ -47,7 +47,7 @@ export interface QueueRow {
   firstReplyAt: Date | null;
   firstReplyDeadline: Date | null;
   slaDeadline: Date | null;
-  /** The next SLA deadline (see queue/dueExpression.ts); null while paused or when none is known. */
+  /** The next SLA deadline (see store/slaColumns.ts dueSql); null while paused or when none is known. */
   dueAt: Date | null;
   dueKind: DueKind | null;
   /** The resolution clock is stopped (waiting for the customer, a pause status). */

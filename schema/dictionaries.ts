@@ -1,7 +1,7 @@
 import { Db } from '../core/db';
 import { readSites } from '../bridge/bitrixTables';
 import { insertStatement, NativeColumns } from '../bridge/nativeColumns';
-import { recordNativeChange } from './nativeChanges';
+import { recordNativeChange } from '../store/nativeChanges';
 import { inTransaction, SqlRunner } from './sqlRunner';
 
 /**

@@ -8,12 +8,12 @@ import { assertSupportedServer, readServerInfo } from '../bridge/serverInfo';
 import { MAIL_INSTALL_STEPS } from '../mail/install/mailInstallSteps';
 import { seedDictionaries } from './dictionaries';
 import { migrate, tableExists } from './migrator';
-import { recordHistoryBaseline } from './historyBaseline';
+import { BASELINE_CURSORS, CURSOR_TABLE, readCursor, recordHistoryBaseline } from '../store/cursors';
 import { SqlRunner } from './sqlRunner';
 import { bitrixCacheOf } from '../bridge/bitrixCache';
 import { NativeColumns } from '../bridge/nativeColumns';
 import { nonTransactionalTables, nonTransactionalWarning } from '../bridge/nativeEngines';
-import { hasNativeChange } from './nativeChanges';
+import { hasNativeChange } from '../store/nativeChanges';
 import {
   ensureUserFieldTables,
   readUserField,
@@ -142,10 +142,7 @@ const STEPS: InstallStep[] = [
   {
     title: 'history baseline',
     async run({ db, runner, now }) {
-      const recorded =
-        (await tableExists(db, 'bl_support_cursor')) &&
-        (await db('bl_support_cursor').where('name', 'baseline_ticket').first());
-      if (recorded) return { result: 'recorded earlier', changed: false };
+      if (await historyBaselineRecorded(db)) return { result: 'recorded earlier', changed: false };
       await recordHistoryBaseline(runner, now);
       return {
         result: `${runner.dryRun ? 'would record' : 'recorded'} the newest ticket and message: older ones are mirrored without mail`,
@@ -153,10 +150,7 @@ const STEPS: InstallStep[] = [
       };
     },
     async verify(db) {
-      const recorded =
-        (await tableExists(db, 'bl_support_cursor')) &&
-        (await db('bl_support_cursor').where('name', 'baseline_ticket').first());
-      return recorded ? [] : ['the history baseline'];
+      return (await historyBaselineRecorded(db)) ? [] : ['the history baseline'];
     },
   },
   {
@@ -199,6 +193,11 @@ export async function runInstall(deps: InstallDeps, options: InstallOptions): Pr
 }
 
 /** What an interrupted or damaged install left out, step by step (empty when complete). */
+/** Whether an earlier install recorded the history baseline (a database before install has no cursors). */
+async function historyBaselineRecorded(db: Db): Promise<boolean> {
+  return (await tableExists(db, CURSOR_TABLE)) && (await readCursor(db, BASELINE_CURSORS.ticket)) !== null;
+}
+
 export async function missingInstallParts(db: Db): Promise<Array<{ step: string; missing: string[] }>> {
   const out: Array<{ step: string; missing: string[] }> = [];
   for (const step of STEPS) {

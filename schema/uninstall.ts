@@ -17,8 +17,9 @@ import {
   listNativeChanges,
   NativeChange,
   NativeChangeKind,
+  NATIVE_CHANGE_TABLE,
   updateNativeChange,
-} from './nativeChanges';
+} from '../store/nativeChanges';
 import { SqlRunner } from './sqlRunner';
 import {
   dropUserFieldColumn,
@@ -155,7 +156,7 @@ async function reverseAll(deps: UninstallDeps, options: UninstallOptions): Promi
   return report;
 }
 
-const JOURNAL_TABLE = 'bl_support_native_change';
+const JOURNAL_TABLE = NATIVE_CHANGE_TABLE;
 
 async function ourTables(db: Db): Promise<string[]> {
   const rows = await db('information_schema.TABLES')

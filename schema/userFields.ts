@@ -2,7 +2,7 @@ import { serialize } from 'php-serialize';
 import { insertStatement, NativeColumns, NativeRow } from '../bridge/nativeColumns';
 import { Db } from '../core/db';
 import { columnExists, tableExists } from './migrator';
-import { hasNativeChange, recordNativeChange } from './nativeChanges';
+import { hasNativeChange, recordNativeChange } from '../store/nativeChanges';
 import { SqlRunner } from './sqlRunner';
 
 /**

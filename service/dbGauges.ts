@@ -1,8 +1,9 @@
 import { Gauge, Registry } from 'prom-client';
 import { Db } from '../core/db';
 import { instantToUtc, utcToInstant } from '../core/time';
-import { dueSql } from '../queue/dueExpression';
 import { probeSchema } from '../queue/schemaProbe';
+import { CURSOR_TABLE, readCursors } from '../store/cursors';
+import { countOpenQueue } from '../store/slaColumns';
 
 const OUTBOX_STATES = ['pending', 'sending', 'sent', 'dead'] as const;
 const STREAMS = [
@@ -38,7 +39,7 @@ export class DbGauges {
       'stream',
     ]);
     this.nativeMax = gauge('bxsup_native_max_id', 'MAX(ID) of b_ticket / b_ticket_message', ['stream']);
-    this.cursor = gauge('bxsup_sync_cursor', 'The sync cursor (bl_support_cursor) per stream', ['stream']);
+    this.cursor = gauge('bxsup_sync_cursor', `The sync cursor (${CURSOR_TABLE}) per stream`, ['stream']);
     this.outbox = gauge('bxsup_outbox_rows', 'bl_support_outbox rows by state', ['state']);
     this.oldestPending = gauge(
       'bxsup_outbox_oldest_due_seconds',
@@ -61,19 +62,16 @@ export class DbGauges {
     const schema = await probeSchema(db, [
       'b_ticket',
       'b_ticket_message',
-      'bl_support_cursor',
+      CURSOR_TABLE,
       'bl_support_outbox',
       'bl_support_ticket',
     ]);
-    if (schema.hasTable('bl_support_cursor')) {
-      const cursors = await db('bl_support_cursor')
-        .whereIn(
-          'name',
-          STREAMS.map((s) => s.stream),
-        )
-        .select<Array<{ name: string; value: number }>>('name', 'value')
-        .timeout(QUERY_TIMEOUT_MS);
-      const byName = new Map(cursors.map((c) => [c.name, Number(c.value)]));
+    if (schema.hasTable(CURSOR_TABLE)) {
+      const byName = await readCursors(
+        db,
+        STREAMS.map((s) => s.stream),
+        { timeoutMs: QUERY_TIMEOUT_MS },
+      );
       for (const { stream, table } of STREAMS) {
         if (!schema.hasTable(table)) continue;
         const [row] = await db(table).max<Array<{ m: number | null }>>({ m: 'ID' }).timeout(QUERY_TIMEOUT_MS);
@@ -100,19 +98,9 @@ export class DbGauges {
       this.oldestPending.set(at ? Math.max(0, (now.getTime() - at.getTime()) / 1000) : 0);
     }
     if (schema.hasTable('bl_support_ticket')) {
-      const due = dueSql(schema);
-      const [row] = (await db({ t: 'bl_support_ticket' })
-        .where('t.is_open', 1)
-        .modify((q) => {
-          if (schema.hasColumn('bl_support_ticket', 'deleted_at')) q.whereNull('t.deleted_at');
-        })
-        .select(
-          db.raw('COUNT(*) AS open'),
-          db.raw(`COALESCE(SUM(${due.dueAt} < ?), 0) AS overdue`, [instantToUtc(now)]),
-        )
-        .timeout(QUERY_TIMEOUT_MS)) as Array<{ open: number; overdue: number }>;
-      this.open.set(Number(row.open));
-      this.overdue.set(Number(row.overdue));
+      const queue = await countOpenQueue(db, schema, now, { timeoutMs: QUERY_TIMEOUT_MS });
+      this.open.set(queue.open);
+      this.overdue.set(queue.overdue);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import type { NativeChange } from '../schema/nativeChanges';
+import type { NativeChange } from '../store/nativeChanges';
 import { SiteFileDetail } from './placeSiteFiles';
 import { fileHash } from './siteFs';
 

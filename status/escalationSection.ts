@@ -1,7 +1,7 @@
 import { Db } from '../core/db';
 import { instantToUtc, utcToInstant } from '../core/time';
 import { nextRun } from '../escalator/agent/nextRun';
-import { readLastPass } from '../escalator/agent/passStatus';
+import { readLastPass } from '../store/cursors';
 import { tableExists } from '../schema/migrator';
 import { StatusCollector } from './section';
 

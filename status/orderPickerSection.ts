@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { listNativeChanges } from '../schema/nativeChanges';
+import { listNativeChanges } from '../store/nativeChanges';
 import { SiteFileDetail } from '../sitefiles/placeSiteFiles';
 import { fileHash } from '../sitefiles/siteFs';
 import { StatusCollector } from './section';

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { instantToUtc } from '../core/time';
-import { dueSql } from '../queue/dueExpression';
 import { probeSchema } from '../queue/schemaProbe';
+import { countOpenQueue, OpenQueueCounts } from '../store/slaColumns';
 import { UNIT_NAME } from '../service/systemdUnit';
 import { unitDirectory } from '../service/unitFile';
 import { StatusCollector } from './section';
@@ -42,19 +41,8 @@ export const serviceSection: StatusCollector = async ({ db, config, now }) => {
 async function openQueue(
   db: Parameters<StatusCollector>[0]['db'],
   now: Date,
-): Promise<{ open: number; overdue: number; unassigned: number } | null> {
+): Promise<OpenQueueCounts | null> {
   const schema = await probeSchema(db, ['bl_support_ticket']);
   if (!schema.hasTable('bl_support_ticket')) return null;
-  const due = dueSql(schema);
-  const [row] = (await db({ t: 'bl_support_ticket' })
-    .where('t.is_open', 1)
-    .modify((q) => {
-      if (schema.hasColumn('bl_support_ticket', 'deleted_at')) q.whereNull('t.deleted_at');
-    })
-    .select(
-      db.raw('COUNT(*) AS open'),
-      db.raw(`COALESCE(SUM(${due.dueAt} < ?), 0) AS overdue`, [instantToUtc(now)]),
-      db.raw('COALESCE(SUM(t.assigned_to IS NULL), 0) AS unassigned'),
-    )) as Array<{ open: number; overdue: number; unassigned: number }>;
-  return { open: Number(row.open), overdue: Number(row.overdue), unassigned: Number(row.unassigned) };
+  return countOpenQueue(db, schema, now);
 }

@@ -1,10 +1,10 @@
 import { tableExists } from '../schema/migrator';
-import { listSetAside } from '../sync/store/setAside';
+import { listSetAside, SET_ASIDE_TABLE } from '../store/setAside';
 import { StatusCollector } from './section';
 
-/** Tickets the sync set aside (sync/store/setAside.ts): not mirrored as they are, until their data is fixed. */
+/** Tickets the sync set aside (store/setAside.ts): not mirrored as they are, until their data is fixed. */
 export const setAsideSection: StatusCollector = async ({ db }) => {
-  if (!(await tableExists(db, 'bl_support_set_aside'))) {
+  if (!(await tableExists(db, SET_ASIDE_TABLE))) {
     return { key: 'setAside', data: { total: 0, tickets: [] }, lines: [], problems: [] };
   }
   const { total, rows } = await listSetAside(db, 5);

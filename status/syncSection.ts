@@ -2,9 +2,10 @@ import { maxMessageId } from '../bridge/nativeMessages';
 import { maxTicketId } from '../bridge/nativeTickets';
 import { resolveSiteZone } from '../bridge/siteZone';
 import { Db } from '../core/db';
-import { nativeToInstant, utcToInstant } from '../core/time';
+import { nativeToInstant } from '../core/time';
 import { columnExists, tableExists } from '../schema/migrator';
-import { readCursors, SYNC_CURSORS } from '../sync/store/cursors';
+import { CURSOR_TABLE, readCursors, SYNC_CURSORS } from '../store/cursors';
+import { DAEMON_TABLE, listDaemons } from '../store/daemons';
 import { StatusCollector } from './section';
 
 /**
@@ -31,7 +32,7 @@ interface DaemonRow {
 }
 
 export const syncSection: StatusCollector = async ({ db, config, now }) => {
-  if (!(await tableExists(db, 'bl_support_cursor'))) {
+  if (!(await tableExists(db, CURSOR_TABLE))) {
     return { key: 'sync', data: { installed: false }, lines: [['sync', 'not installed']], problems: [] };
   }
   const problems: string[] = [];
@@ -130,38 +131,22 @@ export const syncSection: StatusCollector = async ({ db, config, now }) => {
 };
 
 async function readDaemons(db: Db, now: Date, staleAfterMs: number): Promise<DaemonRow[]> {
-  if (!(await tableExists(db, 'bl_support_daemon'))) return [];
-  const withFailing = await columnExists(db, 'bl_support_daemon', 'failing');
-  const rows = (await db('bl_support_daemon')
-    .orderBy('heartbeat_at', 'desc')
-    .select(
-      'instance_id',
-      'host',
-      'pid',
-      'started_at',
-      'heartbeat_at',
-      ...(withFailing ? ['failing'] : []),
-    )) as Array<{
-    instance_id: string;
-    host: string;
-    pid: number;
-    started_at: string;
-    heartbeat_at: string;
-    failing?: string | null;
-  }>;
+  if (!(await tableExists(db, DAEMON_TABLE))) return [];
+  const withFailing = await columnExists(db, DAEMON_TABLE, 'failing');
+  const rows = await listDaemons(db, { withFailing });
   const daemons: DaemonRow[] = rows.map((d) => {
-    const seenAt = utcToInstant(d.heartbeat_at);
+    const seenAt = d.heartbeatAt;
     const ageMs = seenAt ? Math.max(0, now.getTime() - seenAt.getTime()) : null;
     return {
-      instanceId: d.instance_id,
+      instanceId: d.instanceId,
       host: d.host,
-      pid: Number(d.pid),
-      startedAt: utcToInstant(d.started_at),
+      pid: d.pid,
+      startedAt: d.startedAt,
       seenAt,
       ageMs,
       alive: ageMs !== null && ageMs <= staleAfterMs,
       supersededBy: null,
-      failing: parseFailing(d.failing ?? null),
+      failing: parseFailing(d.failing),
     };
   });
   for (const dead of daemons.filter((d) => !d.alive)) {

@@ -14,4 +14,4 @@ export type {
   TicketSyncedEvent,
 } from './types';
 export type { OutboxEvent, OutboxEventType } from './store/outbox';
-export { SYNC_CURSORS } from './store/cursors';
+export { SYNC_CURSORS } from '../store/cursors';

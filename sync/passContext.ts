@@ -10,8 +10,8 @@ import { buildPriorityResolver, PriorityResolver } from './mapping/priority';
 import { buildStatusResolver, StatusResolver } from './mapping/status';
 import { createNativeTimeReader, NativeTimeReader } from './nativeTime';
 import { HistoryBaseline } from './preflight';
-import { SYNC_CURSORS } from './store/cursors';
-import { setAside as recordSetAside, SetAsideEntry } from './store/setAside';
+import { SYNC_CURSORS } from '../store/cursors';
+import { setAside as recordSetAside, SetAsideEntry } from '../store/setAside';
 import { TicketLane } from './ticketLane';
 import { SyncDeps, SyncEventMap, SyncOptions, SyncPassResult } from './types';
 

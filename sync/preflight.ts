@@ -1,9 +1,9 @@
 import { Db } from '../core/db';
 import { BxsupError } from '../core/errors';
-import { BASELINE_CURSORS } from '../schema/historyBaseline';
 import { CODE_SCHEMA_VERSION } from '../schema/migrations';
 import { assertSchemaNotNewer, VERSION_TABLE } from '../schema/migrator';
-import { readCursors } from './store/cursors';
+import { BASELINE_CURSORS, readCursors, readCursorsAndVersion } from '../store/cursors';
+import { orNothingIfMissing } from '../store/missingTable';
 
 /**
  * Before a pass: our schema must be installed at this code's version, and the installer's history
@@ -64,23 +64,11 @@ export async function checkInstalled(
  * The schema version and the cursors in one statement (an idle poll runs this every 2 s); null when a
  * table is missing, for checkedApart to explain.
  */
-async function versionAndCursors(
+function versionAndCursors(
   db: Db,
   names: string[],
 ): Promise<{ installed: number; cursors: Map<string, number> } | null> {
-  try {
-    const [rows] = (await db.raw(
-      `SELECT name, value FROM bl_support_cursor WHERE name IN (${names.map(() => '?').join(', ')})
-       UNION ALL SELECT NULL, MAX(version) FROM \`${VERSION_TABLE}\``,
-      names,
-    )) as unknown as [Array<{ name: string | null; value: number | null }>];
-    const version = rows.find((r) => r.name === null);
-    const cursors = new Map(rows.filter((r) => r.name !== null).map((r) => [r.name!, Number(r.value)]));
-    return { installed: Number(version?.value ?? 0), cursors };
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ER_NO_SUCH_TABLE') return null;
-    throw err;
-  }
+  return orNothingIfMissing(readCursorsAndVersion(db, names, VERSION_TABLE));
 }
 
 /** The schema checked first (a missing or newer schema has its own message), then the cursors read. */

@@ -7,7 +7,7 @@ import { runChangePhase } from './phases/changePhase';
 import { runMessagePhase } from './phases/messagePhase';
 import { runReconcilePhase } from './phases/reconcilePhase';
 import { mirrorMissingTickets, runTicketPhase } from './phases/ticketPhase';
-import { ensureCursors, SYNC_CURSORS } from './store/cursors';
+import { ensureCursors, SYNC_CURSORS } from '../store/cursors';
 import { SyncDeps, SyncOptions, SyncPassResult } from './types';
 
 /** How often one pass goes back for tickets its messages wait for before leaving them to the next. */

@@ -6,7 +6,7 @@ import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { runUninstall } from '../../schema/uninstall';
 import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
 import { BxsupError } from '../../core/errors';
-import { liveDaemons } from '../../daemon/heartbeat';
+import { DAEMON_TABLE, liveDaemons } from '../../store/daemons';
 import { tableExists } from '../../schema/migrator';
 import { confirm } from '../confirm';
 import { createCliContext, openSiteDb } from '../context';
@@ -40,9 +40,7 @@ export function uninstallCommand(): Command {
         try {
           await assertBitrixSupportDatabase(db);
           await assertPrivileges(db);
-          const running = (await tableExists(db, 'bl_support_daemon'))
-            ? await liveDaemons(db, ctx.clock.now())
-            : [];
+          const running = (await tableExists(db, DAEMON_TABLE)) ? await liveDaemons(db, ctx.clock.now()) : [];
           if (running.length) {
             const who = running
               .map((d) => `${d.host} pid ${d.pid}, heartbeat ${Math.round(d.ageMs / 1000)} s ago`)

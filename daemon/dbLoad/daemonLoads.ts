@@ -1,6 +1,6 @@
 import { Db } from '../../core/db';
-import { instantToUtc } from '../../core/time';
 import { columnExists, tableExists } from '../../schema/migrator';
+import { DAEMON_TABLE, recentDbLoads } from '../../store/daemons';
 import { RecentLoad } from './loadWindow';
 import { DbLoad } from './sessionCounters';
 
@@ -13,26 +13,16 @@ export interface DaemonLoad {
 
 /**
  * The last minute's database load of each daemon whose heartbeat is recent, as its heartbeat wrote it
- * (daemon/heartbeat.ts writes bl_support_daemon.db_load). A schema from before the column, or a row
+ * (daemon/heartbeat.ts writes it into the daemon's row, store/daemons.ts). A schema from before the column, or a row
  * without figures (a daemon of an older bxsup), gives nothing.
  */
 export async function readDaemonLoads(db: Db, now: Date, staleAfterMs: number): Promise<DaemonLoad[]> {
-  if (!(await tableExists(db, 'bl_support_daemon'))) return [];
-  if (!(await columnExists(db, 'bl_support_daemon', 'db_load'))) return [];
-  const rows = (await db('bl_support_daemon')
-    .where('heartbeat_at', '>=', instantToUtc(new Date(now.getTime() - staleAfterMs)))
-    .whereNotNull('db_load')
-    .orderBy('started_at')
-    .orderBy('instance_id')
-    .select('instance_id', 'host', 'pid', 'db_load')) as Array<{
-    instance_id: string;
-    host: string;
-    pid: number;
-    db_load: string;
-  }>;
-  return rows.flatMap((r) => {
-    const load = parseLoad(r.db_load);
-    return load ? [{ instanceId: r.instance_id, host: r.host, pid: Number(r.pid), load }] : [];
+  if (!(await tableExists(db, DAEMON_TABLE))) return [];
+  if (!(await columnExists(db, DAEMON_TABLE, 'db_load'))) return [];
+  const rows = await recentDbLoads(db, new Date(now.getTime() - staleAfterMs));
+  return rows.flatMap(({ dbLoad, ...daemon }) => {
+    const load = parseLoad(dbLoad);
+    return load ? [{ ...daemon, load }] : [];
   });
 }
 

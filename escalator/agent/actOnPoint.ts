@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { nextCriticality } from '../../bridge/criticalities';
 import { highestCriticalityNote, plainText } from '../../bridge/nativeLogText';
 import { applyTicketChange, LockedTicket } from '../../bridge/ticketWrites';
-import { forgetIntent, NativeIntent, readIntent, recordIntent } from './nativeEffects';
+import { forgetIntent, NativeIntent, readIntent, recordIntent } from '../../store/nativeIntents';
 import { TicketSlaRow } from '../history/readHistory';
 import { Priority } from '../slaTypes';
 import { chooseAssignee } from './assignee';
@@ -53,7 +53,7 @@ export async function actOnPoint(
     const current = Number(native.RESPONSIBLE_USER_ID ?? 0) || null;
     const raisedAlready = lastOwnRaise !== null && lastOwnRaise.getTime() >= point.at.getTime();
     // The plan of the native change is recorded (committed) before it is made: a retry after a failure
-    // makes the same change, not the next one (see nativeEffects.ts).
+    // makes the same change, not the next one (see store/nativeIntents.ts).
     const effectKey = escalationEventKey(ticket.id, point);
     const earlier = cache.intents.has(effectKey) ? await readIntent(ctx.db, effectKey) : null;
     const intent =

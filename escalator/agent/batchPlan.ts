@@ -12,7 +12,7 @@ import { escalationEventKey } from './actOnPoint';
 import { AgentContext } from './context';
 import { AppliedLevel, TicketEscalation } from './escalateTicket';
 import { EscalationRow } from './escalationStore';
-import { NativeIntent } from './nativeEffects';
+import { NativeIntent } from '../../store/nativeIntents';
 import { noticeText, reasonText } from './noticeText';
 import { OutboxNotice } from './notices';
 import { PassCache } from './passCache';

@@ -4,7 +4,7 @@ import { Config } from '../../core/config';
 import { Db } from '../../core/db';
 import { DbTarget } from '../../core/dbUrl';
 import { Logger } from '../../core/logger';
-import { BASELINE_CURSORS } from '../../schema/historyBaseline';
+import { BASELINE_CURSORS, readCursor } from '../../store/cursors';
 import { buildPriorityResolver, PriorityResolver } from '../../sync/mapping/priority';
 import { EscalationConfig } from '../escalationConfig';
 import { SlaPolicy } from '../slaConfig';
@@ -41,7 +41,7 @@ export async function createAgentContext(deps: {
   const zone = (await resolveSiteZone(db, config.site.timeZone)).zone;
   const [sla, baseline, dictionary] = await Promise.all([
     createSlaRefreshDeps(db, config, zone),
-    db('bl_support_cursor').where({ name: BASELINE_CURSORS.ticket }).first('value'),
+    readCursor(db, BASELINE_CURSORS.ticket),
     readDictionary(db),
   ]);
   return {
@@ -50,7 +50,7 @@ export async function createAgentContext(deps: {
     target: deps.target,
     logger: deps.logger.child({ module: 'escalator' }),
     escalation: config.escalation,
-    baselineTicketId: baseline ? Number((baseline as { value: number }).value) : 0,
+    baselineTicketId: baseline ?? 0,
     priorityOf: buildPriorityResolver(dictionary, config.mapping.criticality),
     http: deps.http ?? axiosPost(config.escalation.webhookRetry.timeoutMs),
   };

@@ -8,7 +8,7 @@ import { PlannedEscalation, PlannedTicket, planTicket } from './batchPlan';
 import { AgentContext } from './context';
 import { TicketEscalation } from './escalateTicket';
 import { claimEscalations, escalationIds, RowWithLine, setLogLineIds } from './escalationStore';
-import { forgetIntents, recordIntents } from './nativeEffects';
+import { forgetIntents, recordIntents } from '../../store/nativeIntents';
 import { queueManyWebhooks, queueNotices } from './notices';
 import { PassCache } from './passCache';
 

@@ -8,7 +8,7 @@ import { distributeNewTickets } from './distribute';
 import { escalateComputed, runDuePoints } from './processDue';
 import { AppliedLevel, TicketEscalation } from './escalateTicket';
 import { createPassCache } from './passCache';
-import { recordPass } from './passStatus';
+import { recordPass } from '../../store/cursors';
 
 /**
  * One escalation pass at `now`. Only one instance runs it: the 'escalate' named lock is taken with no

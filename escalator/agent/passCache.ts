@@ -5,7 +5,7 @@ import { LogLanguage } from '../../bridge/nativeLogText';
 import { instantToNative } from '../../core/time';
 import { AgentContext } from './context';
 import { PassPeople } from './recipients';
-import { intentKeys } from './nativeEffects';
+import { intentKeys } from '../../store/nativeIntents';
 import { nonTransactionalTables } from '../../bridge/nativeEngines';
 
 /**

@@ -1,11 +1,12 @@
 import { Knex } from 'knex';
 import { instantToUtc } from '../../core/time';
+import { markSlaStale } from '../../store/slaColumns';
 
 /**
  * The ticket history the SLA is computed from (bl_support_ticket_event). The sync appends what it sees
  * change in b_ticket; messages are not repeated here: they are read from bl_support_message. Whoever
  * appends also marks the ticket's SLA stale, in the same transaction, so that a computation that read
- * the history before this write never lands (see slaStore.ts, the sla_version guard).
+ * the history before this write never lands (see store/slaColumns.ts, the sla_version guard).
  */
 type Writer = Knex | Knex.Transaction;
 
@@ -59,14 +60,6 @@ export async function appendOwnEvents(trx: Writer, events: readonly TicketEvent[
       created_at: instantToUtc(now),
     })),
   );
-}
-
-/** A ticket's SLA must be computed again: new history, a new message, a changed policy. */
-export async function markSlaStale(trx: Writer, ticketIds: readonly number[]): Promise<void> {
-  if (ticketIds.length === 0) return;
-  await trx('bl_support_ticket')
-    .whereIn('id', ticketIds)
-    .update({ sla_stale: 1, sla_version: trx.raw('sla_version + 1') });
 }
 
 /** The mirrored facts whose changes make history. */

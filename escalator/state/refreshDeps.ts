@@ -1,11 +1,11 @@
 import { Knex } from 'knex';
 import { existingUserFieldColumns } from '../../bridge/userFieldValues';
 import { Config } from '../../core/config';
-import { BASELINE_CURSORS } from '../../schema/historyBaseline';
 import { COMPUTED_USER_FIELDS } from '../../schema/ticketUserFields';
 import { loadSlaPolicy } from '../loadPolicy';
 import { enumValueIds } from '../../schema/userFields';
 import { UF_SLA_STATE } from '../../schema/slaUserFields';
+import { BASELINE_CURSORS, readCursor } from '../../store/cursors';
 import { SlaRefreshDeps } from './refreshSla';
 
 /** The ticket user fields the SLA refresh keeps current when the installer has registered them. */
@@ -20,7 +20,7 @@ export async function createSlaRefreshDeps(db: Knex, config: Config, zone: strin
   const [policy, userFields, installed, slaStateIds] = await Promise.all([
     loadSlaPolicy(db, config.sla, zone),
     existingUserFieldColumns(db, SLA_USER_FIELDS),
-    db('bl_support_cursor').where({ name: BASELINE_CURSORS.installedAt }).first('value'),
+    readCursor(db, BASELINE_CURSORS.installedAt),
     enumValueIds(db, UF_SLA_STATE.fieldName),
   ]);
   return {
@@ -30,6 +30,6 @@ export async function createSlaRefreshDeps(db: Knex, config: Config, zone: strin
     zone,
     userFields,
     slaStateIds,
-    installedAt: installed ? new Date(Number((installed as { value: number }).value)) : null,
+    installedAt: installed === null ? null : new Date(installed),
   };
 }

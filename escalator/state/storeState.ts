@@ -261,17 +261,3 @@ export function pendingDueAt(c: TicketComputation): Date | null {
   const next = [c.plan.nextDueAt, nextSlaStateChange(c, c.now)].filter((d): d is Date => d !== null);
   return next.length ? new Date(Math.min(...next.map((d) => d.getTime()))) : null;
 }
-
-/**
- * Computed fields a form overwrote (the sync compared b_uts_support with uf_state): what was written is
- * forgotten and the ticket marked stale, so the next refresh computes and writes the values again.
- */
-export async function forgetWrittenFields(
-  db: Knex | Knex.Transaction,
-  ticketIds: readonly number[],
-): Promise<void> {
-  if (ticketIds.length === 0) return;
-  await db('bl_support_ticket')
-    .whereIn('id', ticketIds)
-    .update({ uf_state: null, sla_stale: 1, sla_version: db.raw('sla_version + 1') });
-}

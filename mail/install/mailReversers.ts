@@ -1,4 +1,4 @@
-import type { NativeChange } from '../../schema/nativeChanges';
+import type { NativeChange } from '../../store/nativeChanges';
 import type { UninstallDeps } from '../../schema/uninstall';
 import { removeMailEventMessages, removeMailEventType } from './registerMailEvents';
 import { restoreNativeTemplate } from './takeOverCustomerMail';

@@ -1,5 +1,5 @@
 import { Db } from '../../core/db';
-import { recordNativeChange } from '../../schema/nativeChanges';
+import { recordNativeChange } from '../../store/nativeChanges';
 import { inTransaction, SqlRunner } from '../../schema/sqlRunner';
 
 /**

@@ -1,6 +1,7 @@
 import { Db } from '../../core/db';
 import { instantToUtc } from '../../core/time';
 import { HEARTBEAT_INTERVAL_MS } from '../../daemon/heartbeat';
+import { DAEMON_TABLE } from '../../store/daemons';
 import { OUTBOX_TABLE } from './outboxRow';
 
 export interface ReapOptions {
@@ -29,7 +30,7 @@ export async function reapStaleClaims(db: Db, options: ReapOptions): Promise<num
   );
   const [result] = (await db.raw(
     `UPDATE ${OUTBOX_TABLE} o
-       LEFT JOIN bl_support_daemon d
+       LEFT JOIN ${DAEMON_TABLE} d
          ON d.instance_id = SUBSTRING_INDEX(o.claimed_by, '#', 1) AND d.heartbeat_at >= ?
         SET o.state = 'pending', o.available_at = ?, o.claimed_by = NULL, o.claimed_at = NULL,
             o.last_error = 'claim expired: its sender stopped before finishing'

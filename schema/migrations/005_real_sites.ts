@@ -6,7 +6,7 @@ import { Migration } from '../migration';
  *   failing every pass on it, shown by `bxsup status`, and retried by the reconciliation;
  * - bl_support_native_intent: an escalation effect on a native table is recorded here before it is made,
  *   with what it will change, so a pass that fails after a write MyISAM cannot roll back does not make it
- *   a second time (escalator/agent/nativeEffects.ts).
+ *   a second time (store/nativeIntents.ts).
  */
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci';
 

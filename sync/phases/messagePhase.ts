@@ -3,7 +3,7 @@ import { isLogLine } from '../mapping/messageRow';
 import { inBatchTransaction } from '../batchTransaction';
 import { applyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
-import { lockCursor, setCursor, SYNC_CURSORS } from '../store/cursors';
+import { lockCursor, setCursor, SYNC_CURSORS } from '../../store/cursors';
 import { BatchInfo } from '../types';
 import { MessageBatchResult, mirrorMessages } from './mirrorMessages';
 import { isolateFailures, isRowError } from '../isolate';

@@ -12,14 +12,14 @@ import {
 import { applyUfWrites, decideOrderLinks } from '../orderLinker';
 import { BatchOutcome, emptyOutcome, mergeOutcome } from '../outcome';
 import { LogTransition, transitionsOf } from '../mapping/logTransitions';
-import { lockCursor, SYNC_CURSORS } from '../store/cursors';
+import { lockCursor, SYNC_CURSORS } from '../../store/cursors';
 import { remapTickets } from './remapTickets';
 import { PassContext } from '../passContext';
 import { anyMirroredMessageIn, copyMessages } from '../store/messages';
 import { insertOutbox, OutboxEvent, replyEvent } from '../store/outbox';
 import { MessageTicketState, readMessageTickets } from '../store/messageTickets';
 import { applyMessageFacts, applyOrderLinks } from '../store/tickets';
-import { setAsideIds } from '../store/setAside';
+import { setAsideIds } from '../../store/setAside';
 
 export interface MessageBatchResult {
   outcome: BatchOutcome;

@@ -10,7 +10,7 @@ import { inBatchTransaction } from '../batchTransaction';
 import { isolateFailures, isRowError } from '../isolate';
 import { applyOutcome, mergeOutcome } from '../outcome';
 import { PassContext } from '../passContext';
-import { lockCursor, SYNC_CURSORS } from '../store/cursors';
+import { lockCursor, SYNC_CURSORS } from '../../store/cursors';
 import { deleteMessages, mirroredMessageDigest, mirroredMessageIds } from '../store/messages';
 import { BatchInfo } from '../types';
 import { mirrorMessages } from './mirrorMessages';

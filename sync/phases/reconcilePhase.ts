@@ -2,11 +2,11 @@ import { maxTicketId, nativeState, readTicketStates, UfColumns } from '../../bri
 import { messageTicketIndex } from '../../bridge/nativeMessages';
 import { RowBudget, UNLIMITED_ROWS } from '../../core/rowBudget';
 import { PassContext } from '../passContext';
-import { readCursors, setCursor, SYNC_CURSORS } from '../store/cursors';
+import { readCursors, setCursor, SYNC_CURSORS } from '../../store/cursors';
 import { differencesInRange, RangeSignatures, readStatesByIds } from '../store/ticketStates';
 import { stateSignaturesFor } from '../store/stateSignatures';
 import { fieldsOverwritten, remapInBatches, restoreOverwrittenFields } from './changePhase';
-import { clearSetAside, setAsideInRange } from '../store/setAside';
+import { clearSetAside, setAsideInRange } from '../../store/setAside';
 import { reconcileMessages } from './reconcileMessages';
 import { mirrorMissingTickets } from './ticketPhase';
 

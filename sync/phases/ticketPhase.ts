@@ -3,7 +3,7 @@ import { inBatchTransaction } from '../batchTransaction';
 import { isolateFailures, isRowError } from '../isolate';
 import { applyOutcome, BatchOutcome, emptyOutcome, mergeOutcome } from '../outcome';
 import { PassContext } from '../passContext';
-import { lockCursor, setCursor, SYNC_CURSORS } from '../store/cursors';
+import { lockCursor, setCursor, SYNC_CURSORS } from '../../store/cursors';
 import { BatchInfo } from '../types';
 import { mirrorNewTickets } from './mirrorTickets';
 

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { MirrorTicket } from '../mapping/ticketRow';
 import { sqlNumber, sqlText, sqlTime } from './sqlValues';
+import { NEW_TICKET_SLA, slaStaleAssignments } from '../../store/slaColumns';
 
 /**
  * The columns of bl_support_ticket that the ticket mapping owns, written as one multi-row statement per
@@ -69,7 +70,7 @@ export async function insertNewTickets(trx: Knex.Transaction, rows: TicketRow[])
 
 async function writeTickets(trx: Knex.Transaction, rows: TicketRow[], fresh: boolean): Promise<void> {
   if (rows.length === 0) return;
-  const stale = fresh ? ', 1, 1' : '';
+  const stale = fresh ? `, ${NEW_TICKET_SLA.values}` : '';
   const values = rows.map(
     ({ ticket: t, extras: x }) =>
       `(${sqlNumber(t.id)}, ${sqlText(x.number)}, ${sqlText(t.siteId)}, ${sqlNumber(t.userId)}, ` +
@@ -81,8 +82,8 @@ async function writeTickets(trx: Knex.Transaction, rows: TicketRow[], fresh: boo
       `${sqlTime(t.updatedAt)}, NULL${stale})`,
   );
   // A "new" row that is there after all is marked stale as markSlaStale would mark it.
-  const columns = fresh ? [...COLUMNS, 'sla_stale', 'sla_version'] : COLUMNS;
-  const onDuplicate = fresh ? `${ON_DUPLICATE}, sla_stale = 1, sla_version = sla_version + 1` : ON_DUPLICATE;
+  const columns = fresh ? [...COLUMNS, ...NEW_TICKET_SLA.columns] : COLUMNS;
+  const onDuplicate = fresh ? `${ON_DUPLICATE}, ${slaStaleAssignments()}` : ON_DUPLICATE;
   await trx.raw(
     `INSERT INTO bl_support_ticket (${columns.join(', ')}) VALUES ${values.join(', ')}
      ON DUPLICATE KEY UPDATE ${onDuplicate}`,

@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { utcText } from '../nativeTime';
 import { idList } from '../../bridge/sqlIdList';
 import { IdSpan, idsSql } from './idSpan';
+import { slaStaleAssignments } from '../../store/slaColumns';
 
 /**
  * Writes of bl_support_ticket. Each column has one owner: the ticket mapping (ticketUpsert.ts), the
@@ -89,7 +90,7 @@ export async function updateTicketsJoined(
  * when already known), the first reply the earliest visible staff message (the earlier of ours and the
  * batch's). Computed by the server from the rows just written (their IDs, or the span they fill: see
  * IdSpan), in one statement. Messages are SLA history, so the same statement marks the tickets' SLA
- * stale and moves their version on, as escalator/history/ticketEvents.ts markSlaStale does: every
+ * stale and moves their version on, as store/slaColumns.ts markSlaStale does: every
  * ticket with a message in the batch has a row in the grouped table, so these are the tickets
  * markSlaStale would be given.
  */
@@ -109,7 +110,7 @@ export async function applyMessageFacts(
             t.first_reply_at = CASE WHEN v.fr IS NULL THEN t.first_reply_at
                                     WHEN t.first_reply_at IS NULL OR t.first_reply_at > v.fr THEN v.fr
                                     ELSE t.first_reply_at END,
-            t.sla_stale = 1, t.sla_version = t.sla_version + 1`,
+            ${slaStaleAssignments('t')}`,
   );
 }
 

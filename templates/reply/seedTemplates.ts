@@ -2,6 +2,7 @@ import { Db } from '../../core/db';
 import { instantToUtc } from '../../core/time';
 import { tableExists } from '../../schema/migrator';
 import { SqlRunner } from '../../schema/sqlRunner';
+import { CURSOR_TABLE, readCursor, recordCursorOnce, TEMPLATES_SEEDED_CURSOR } from '../../store/cursors';
 import { ReplyTemplate } from './templateRepo';
 
 /**
@@ -69,14 +70,9 @@ export const SEED_TEMPLATES: ReplyTemplate[] = [
   },
 ];
 
-const SEEDED_CURSOR = 'reply_templates_seeded';
-
 /** Adds the seed templates once; returns how many rows it adds (or, in a dry run, would add). */
 export async function seedReplyTemplates(db: Db, runner: SqlRunner, now: Date): Promise<number> {
-  if (
-    (await tableExists(db, 'bl_support_cursor')) &&
-    (await db('bl_support_cursor').where('name', SEEDED_CURSOR).first())
-  )
+  if ((await tableExists(db, CURSOR_TABLE)) && (await readCursor(db, TEMPLATES_SEEDED_CURSOR)) !== null)
     return 0;
   const stamp = instantToUtc(now);
   for (const t of SEED_TEMPLATES) {
@@ -87,9 +83,6 @@ export async function seedReplyTemplates(db: Db, runner: SqlRunner, now: Date): 
       [t.code, t.language, t.title, t.body, stamp, stamp],
     );
   }
-  await runner.run(`INSERT IGNORE INTO bl_support_cursor (name, value, updated_at) VALUES (?, 1, ?)`, [
-    SEEDED_CURSOR,
-    stamp,
-  ]);
+  await recordCursorOnce(runner, TEMPLATES_SEEDED_CURSOR, 1, now);
   return SEED_TEMPLATES.length;
 }

@@ -5,7 +5,7 @@ import axios from 'axios';
 import { formatDbUrl } from '../../core/dbUrl';
 import { createTicket } from '../../fixtures/nativeWriter';
 import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
-import { BASELINE_CURSORS } from '../../schema/historyBaseline';
+import { BASELINE_CURSORS } from '../../store/cursors';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, serverTarget, TestDatabase } from '../helpers/db';
 import { configDir, eventually, startBxsup } from '../helpers/daemonProcess';

@@ -41,4 +41,14 @@ describe('the table-ownership lint rule (lint/tableOwners.mjs)', () => {
     const indexName = "export const hint = 'FORCE INDEX (bl_support_outbox_due)';\n";
     expect(await ruleHits('queue/notTheOwner.ts', indexName)).toEqual([]);
   });
+
+  it('fails a cursor name spelled outside store/cursors.ts, and passes it there', async () => {
+    const byHand = "export const baseline = { name: 'baseline_ticket' };\n";
+    const hits = await ruleHits('schema/install.ts', byHand);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatch(/^bxsup\/table-owner: 'baseline_ticket' is spelled only in store\/cursors\.ts/);
+    expect(await ruleHits('store/cursors.ts', byHand)).toEqual([]);
+    const inSql = "export const q = `SELECT value FROM t WHERE name = 'reconcile_position'`;\n";
+    expect(await ruleHits('status/notTheOwner.ts', inSql)).toHaveLength(1);
+  });
 });

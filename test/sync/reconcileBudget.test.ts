@@ -1,7 +1,7 @@
 import { createRowBudget, RowBudget } from '../../core/rowBudget';
 import { Db, openDb } from '../../core/db';
 import { generateTickets } from '../../fixtures/generate';
-import { SYNC_CURSORS } from '../../sync/store/cursors';
+import { SYNC_CURSORS } from '../../store/cursors';
 import { syncOnce } from '../../sync/syncOnce';
 import { FIXTURE_ZONE, referenceClock } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';

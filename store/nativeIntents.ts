@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { instantToUtc } from '../../core/time';
+import { instantToUtc } from '../core/time';
 
 /**
  * bl_support_native_intent: what an escalation is about to change in b_ticket, recorded (and committed,

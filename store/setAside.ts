@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
-import { instantToUtc } from '../../core/time';
-import { idList } from '../../bridge/sqlIdList';
+import { instantToUtc } from '../core/time';
+import { idList } from '../bridge/sqlIdList';
 
 /**
  * bl_support_set_aside: tickets the sync could not process. One bad ticket (data the site's PHP wrote
@@ -10,7 +10,9 @@ import { idList } from '../../bridge/sqlIdList';
  */
 type Db = Knex | Knex.Transaction;
 
-const TABLE = 'bl_support_set_aside';
+/** For an existence check (`bxsup status` before install). */
+export const SET_ASIDE_TABLE = 'bl_support_set_aside';
+const TABLE = SET_ASIDE_TABLE;
 
 export type SetAsidePhase = 'tickets' | 'messages' | 'changes' | 'sla';
 

@@ -1,10 +1,10 @@
 import { Db } from '../core/db';
 import { instantToUtc } from '../core/time';
-import { tableExists } from './migrator';
-import { SqlRunner } from './sqlRunner';
+import type { SqlRunner } from '../schema/sqlRunner';
+import { orNothingIfMissing } from './missingTable';
 
 /**
- * The installer's journal of every change it makes to native Bitrix tables, written *before* the change
+ * bl_support_native_change, the installer's journal of every change it makes to native Bitrix tables, written *before* the change
  * (an intent), so that a crash right after the change still leaves a record uninstall can reverse.
  */
 export type NativeChangeKind =
@@ -27,7 +27,9 @@ export interface NativeChange {
   detail: Record<string, unknown>;
 }
 
-const TABLE = 'bl_support_native_change';
+/** Named here only: uninstall keeps or drops it with the other tables of ours. */
+export const NATIVE_CHANGE_TABLE = 'bl_support_native_change';
+const TABLE = NATIVE_CHANGE_TABLE;
 
 export async function recordNativeChange(
   runner: SqlRunner,
@@ -45,9 +47,10 @@ export async function recordNativeChange(
 }
 
 export async function listNativeChanges(db: Db): Promise<NativeChange[]> {
-  if (!(await tableExists(db, TABLE))) return [];
-  const rows = await db(TABLE).select('id', 'kind', 'target', 'detail').orderBy('id', 'desc');
-  return rows.map(toChange);
+  const rows = await orNothingIfMissing(
+    db(TABLE).select('id', 'kind', 'target', 'detail').orderBy('id', 'desc'),
+  );
+  return (rows ?? []).map(toChange);
 }
 
 interface ChangeRow {
@@ -67,8 +70,8 @@ function toChange(r: ChangeRow): NativeChange {
 }
 
 export async function hasNativeChange(db: Db, kind: NativeChangeKind, target: string): Promise<boolean> {
-  if (!(await tableExists(db, TABLE))) return false;
-  return (await db(TABLE).where({ kind, target }).first()) !== undefined;
+  const row: unknown = await orNothingIfMissing(db(TABLE).where({ kind, target }).first());
+  return row !== undefined && row !== null;
 }
 
 export async function findNativeChange(
@@ -76,9 +79,9 @@ export async function findNativeChange(
   kind: NativeChangeKind,
   target: string,
 ): Promise<NativeChange | null> {
-  if (!(await tableExists(db, TABLE))) return null;
-  const row = (await db(TABLE).where({ kind, target }).first('id', 'kind', 'target', 'detail')) as
-    ChangeRow | undefined;
+  const row = (await orNothingIfMissing(
+    db(TABLE).where({ kind, target }).first('id', 'kind', 'target', 'detail'),
+  )) as ChangeRow | undefined | null;
   return row ? toChange(row) : null;
 }
 
