@@ -8,8 +8,8 @@ import { HttpPost } from './http';
 
 /**
  * Sends the webhook deliveries that are due. Runs after the pass committed and released its lock, so a
- * slow or failing endpoint never holds up the escalations or the next pass. Each delivery gets up to `attemptsPerPass` tries with
- * capped exponential backoff inside the pass, then waits for a later pass (next_attempt_at, backoff
+ * slow or failing endpoint never holds up the escalations or the next pass. Each delivery gets up to
+ * `attemptsPerPass` tries with capped exponential backoff inside the pass, then waits for a later pass (next_attempt_at, backoff
  * again) until `maxAttempts` in all, after which it is marked failed. Deliveries to different
  * endpoints go out in parallel; at-least-once: a crash after a POST and before its row is marked sends
  * it again.
