@@ -7,6 +7,7 @@
  */
 const UNIT_TESTS = [
   'cli/lazyCommands',
+  'core/maskSecrets',
   'core/maxRowsPerSecond',
   'core/openSweepSeconds',
   'core/rowBudget',
