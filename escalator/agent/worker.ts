@@ -50,7 +50,7 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
   let stopped = false;
   let fatal: ((err: unknown) => void) | undefined;
 
-  const failed = (err: unknown): void => {
+  const failed = (err: unknown, what = 'escalation pass'): void => {
     context = null;
     const message = describeError(err);
     if (fatal && isFatalError(err)) {
@@ -58,17 +58,20 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
       job?.cancel();
       fatal(err);
     } else if (isConnectionError(err)) {
-      logger.warn(`escalation pass skipped: database unreachable (${message})`);
+      logger.warn(`${what} skipped: database unreachable (${message})`);
     } else {
       deps.health?.failed('escalator', err, deps.clock.now());
-      logger.error(`escalation pass failed: ${message}`);
+      logger.error(`${what} failed: ${message}`);
     }
   };
 
   const deliver = (ctx: AgentContext, now: Date): void => {
     if (delivering) return;
     delivering = deliverPassWebhooks(ctx, now)
-      .then(() => undefined, failed)
+      .then(
+        () => undefined,
+        (err: unknown) => failed(err, 'webhook delivery'),
+      )
       .finally(() => (delivering = null));
   };
 
