@@ -8,6 +8,7 @@
 const UNIT_TESTS = [
   'cli/lazyCommands',
   'core/lockConflicts',
+  'core/maskSecrets',
   'core/maxRowsPerSecond',
   'core/openSweepSeconds',
   'core/rowBudget',

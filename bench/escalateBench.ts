@@ -14,6 +14,7 @@ import { measureServerLoad } from './serverLoad';
 import { fillEscalationTables } from './escalateData';
 import { BIG_TABLES, captureQueries, fullScans } from './explainQueries';
 import { installForBench } from './installForBench';
+import { rawRows } from '../core/rawRows';
 
 /**
  * One escalation pass over a big site: 1,000,000 rows in bl_support_ticket (BXSUP_BENCH_ESCALATE_TICKETS),
@@ -75,9 +76,10 @@ export async function benchEscalation(
       );
     }
     const scans = await fullScans(bench.db, capture.queries, BIG_TABLES);
-    const [plan] = (await bench.db.raw(
+    const plan = await rawRows<{ type: string; key: string | null; rows: number }>(
+      bench.db,
       `EXPLAIN ${dueTicketsQuery(bench.db, now, filled.due).toString()}`,
-    )) as unknown as [Array<{ type: string; key: string | null; rows: number }>];
+    );
     await Promise.all([copy.close(), bench.close()]);
     const catchUpTickets = Number(process.env.BXSUP_BENCH_CATCHUP_TICKETS ?? 50_000);
     const catchUp = await benchInstallCatchUp(server, catchUpTickets);

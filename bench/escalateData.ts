@@ -1,5 +1,6 @@
 import { Db } from '../core/db';
 import { instantToUtc } from '../core/time';
+import { rawRows } from '../core/rawRows';
 
 /**
  * Our tables filled for an escalation pass at `now`, server-side (INSERT … SELECT from a sequence:
@@ -71,11 +72,7 @@ export async function fillEscalationTables(
   await seq.drop();
   const count = async (where: string) =>
     Number(
-      (
-        (await db.raw(`SELECT COUNT(*) AS n FROM bl_support_ticket WHERE ${where}`)) as unknown as [
-          Array<{ n: number }>,
-        ]
-      )[0][0].n,
+      (await rawRows<{ n: number }>(db, `SELECT COUNT(*) AS n FROM bl_support_ticket WHERE ${where}`))[0].n,
     );
   return {
     open: await count('is_open = 1'),

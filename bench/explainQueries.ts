@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { Db } from '../core/db';
+import { rawRows } from '../core/rawRows';
 
 /**
  * What a piece of work sends to the server, and whether any of it scans a whole big table: every
@@ -38,9 +39,11 @@ export async function fullScans(
     const aliases = new Map<string, string>();
     for (const m of q.sql.matchAll(/`?\b((?:bl|b)_[a-z0-9_]+)`?(?:\s+as\s+`?(\w+)`?)?/gi))
       aliases.set(m[2] ?? m[1], m[1]);
-    const [plan] = (await db.raw(`EXPLAIN ${q.sql}`, q.bindings as Knex.RawBinding[])) as unknown as [
-      Array<{ table: string | null; type: string | null }>,
-    ];
+    const plan = await rawRows<{ table: string | null; type: string | null }>(
+      db,
+      `EXPLAIN ${q.sql}`,
+      q.bindings,
+    );
     for (const step of plan) {
       const table = step.table ? (aliases.get(step.table) ?? step.table) : null;
       if (table && tables.includes(table) && step.type === 'ALL')

@@ -7,6 +7,7 @@ import { ThrowawayServer } from '../demo/privateServer';
 import { benchDatabase, BenchDatabase } from './benchDatabase';
 import { runMeasuredChild } from './childRun';
 import { installForBench } from './installForBench';
+import { rawRows } from '../core/rawRows';
 
 export const CLI = path.resolve(__dirname, '..', 'cli', 'main.js');
 
@@ -50,9 +51,10 @@ export async function idleSite(
   await runMeasuredChild(CLI, ['sync', '--once', '--db', bench.url], benchConfigDir({}));
   await bench.db('bl_support_ticket').where('sla_stale', 1).update({ sla_stale: 0 });
   await bench.db.raw('ANALYZE TABLE b_ticket, b_ticket_message, b_uts_support, bl_support_ticket');
-  const [rows] = (await bench.db.raw(
+  const rows = await rawRows<{ n: number; open: number }>(
+    bench.db,
     'SELECT COUNT(*) AS n, SUM(is_open) AS open FROM bl_support_ticket',
-  )) as unknown as [Array<{ n: number; open: number }>];
+  );
   return { ...bench, tickets: Number(rows[0].n), open: Number(rows[0].open) };
 }
 
@@ -67,9 +69,10 @@ async function copyReopened(db: Db, source: IdleSite, open: number): Promise<voi
   await db.raw('DELETE FROM b_ticket');
   await db.raw(`INSERT INTO b_ticket SELECT * FROM ${from}.b_ticket`);
   await db.raw(`INSERT INTO b_ticket_message SELECT * FROM ${from}.b_ticket_message`);
-  const [rows] = (await db.raw(
+  const rows = await rawRows<{ n: number; open: number }>(
+    db,
     'SELECT COUNT(*) AS n, SUM(DATE_CLOSE IS NULL) AS open FROM b_ticket',
-  )) as unknown as [Array<{ n: number; open: number }>];
+  );
   const closed = Number(rows[0].n) - Number(rows[0].open);
   const every = Math.max(1, Math.floor(closed / Math.max(1, open - Number(rows[0].open))));
   await db.raw(

@@ -17,6 +17,7 @@ import { SyncDeps, SyncPassResult } from '../sync/types';
 import { benchDatabase } from './benchDatabase';
 import { measureServerLoad, ServerLoad } from './serverLoad';
 import { installForBench } from './installForBench';
+import { rawRows } from '../core/rawRows';
 
 /**
  * One reconciliation cycle over 200,000 tickets × ~7 message rows (BXSUP_BENCH_RECONCILE_TICKETS), after
@@ -60,9 +61,10 @@ export async function benchReconcile(
     await bench.db.raw(
       'ANALYZE TABLE b_ticket, b_ticket_message, b_uts_support, bl_support_ticket, bl_support_message',
     );
-    const [counts] = (await bench.db.raw(
+    const counts = await rawRows<{ t: number; m: number }>(
+      bench.db,
       'SELECT (SELECT COUNT(*) FROM b_ticket) AS t, (SELECT COUNT(*) FROM b_ticket_message) AS m',
-    )) as unknown as [Array<{ t: number; m: number }>];
+    );
 
     const idle = await measureServerLoad(bench.db, () => syncOnce(deps, { reconcile: 'off' }));
     const old = await measureServerLoad(bench.db, () => oldCycleReads(bench.db, config.sync.batchSize));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Db } from '../core/db';
+import { rawRows } from '../core/rawRows';
 
 /**
  * The CPU time the database server process has used so far, in milliseconds, when it runs on this
@@ -12,7 +13,7 @@ const TICKS_PER_SECOND = 100; // USER_HZ: what /proc/<pid>/stat counts in on Lin
 export type ServerCpu = () => number | null;
 
 export async function serverCpuClock(db: Db): Promise<ServerCpu> {
-  const [rows] = (await db.raw('SELECT @@pid_file AS f')) as unknown as [Array<{ f: string | null }>];
+  const rows = await rawRows<{ f: string | null }>(db, 'SELECT @@pid_file AS f');
   let pid: string;
   try {
     pid = readFileSync(String(rows[0].f), 'utf8').trim();

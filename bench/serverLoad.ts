@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Db } from '../core/db';
 import { HANDLER_READS } from '../daemon/dbLoad/sessionCounters';
+import { rawRows } from '../core/rawRows';
 
 /**
  * What a piece of work cost the database server, read from the server's own global counters before and
@@ -22,9 +23,7 @@ export interface ServerLoad {
 type Counters = Omit<ServerLoad, 'ms'>;
 
 async function snapshot(db: Db): Promise<Counters> {
-  const [rows] = (await db.raw('SHOW GLOBAL STATUS')) as unknown as [
-    Array<{ Variable_name: string; Value: string }>,
-  ];
+  const rows = await rawRows<{ Variable_name: string; Value: string }>(db, 'SHOW GLOBAL STATUS');
   const value = new Map(rows.map((r) => [r.Variable_name.toLowerCase(), Number(r.Value)]));
   const get = (name: string) => value.get(name.toLowerCase()) ?? 0;
   return {

@@ -7,6 +7,7 @@ import { benchDatabase } from './benchDatabase';
 import { ChildRun, runMeasuredChild } from './childRun';
 import { ServerCpu, serverCpuClock } from './serverCpu';
 import { installForBench } from './installForBench';
+import { rawRows } from '../core/rawRows';
 
 const CLI = path.resolve(__dirname, '..', 'cli', 'main.js');
 
@@ -30,9 +31,10 @@ export async function benchSync(
       batchSize: 2000,
     });
     await installForBench(bench.db, bench.target);
-    const [counts] = (await bench.db.raw(
+    const counts = await rawRows<{ t: number; m: number }>(
+      bench.db,
       `SELECT (SELECT COUNT(*) FROM b_ticket) AS t, (SELECT COUNT(*) FROM b_ticket_message WHERE IS_LOG = 'N') AS m`,
-    )) as unknown as [Array<{ t: number; m: number }>];
+    );
     const rows = Number(counts[0].t) + Number(counts[0].m);
 
     const serverCpu = await serverCpuClock(bench.db);

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { rawRows } from '../core/rawRows';
 
 /** The newest b_ticket and b_ticket_message IDs. */
 export interface NativeMaxIds {
@@ -12,8 +13,9 @@ export interface NativeMaxIds {
  * nearly every change of a ticket's fields, so an unchanged pair means no new rows to mirror.
  */
 export async function readNativeMaxIds(db: Knex | Knex.Transaction): Promise<NativeMaxIds> {
-  const [rows] = (await db.raw(
+  const rows = await rawRows<{ t: number | null; m: number | null }>(
+    db,
     'SELECT (SELECT MAX(ID) FROM b_ticket) AS t, (SELECT MAX(ID) FROM b_ticket_message) AS m',
-  )) as unknown as [Array<{ t: number | null; m: number | null }>];
+  );
   return { ticketId: Number(rows[0].t ?? 0), messageId: Number(rows[0].m ?? 0) };
 }

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { digestFromRow, IdSetDigest, idSetDigestColumns } from './idSetDigest';
 import { idList } from './sqlIdList';
+import { rawRows } from '../core/rawRows';
 
 /**
  * Reads of b_ticket_message for the sync: by primary key after the message cursor, or by ticket through
@@ -104,11 +105,12 @@ export async function nonLogMessageIds(
   db: Reader,
   range: TicketRangeRead,
 ): Promise<Array<{ ID: number; TICKET_ID: number }>> {
-  const [rows] = (await db.raw(
+  const rows = await rawRows<{ ID: number; TICKET_ID: number }>(
+    db,
     `SELECT ID, TICKET_ID FROM ${byTicket(range.index)}
       WHERE TICKET_ID BETWEEN ? AND ? AND ID <= ? AND IS_LOG <> 'Y' ORDER BY ID`,
     [range.fromTicketId, range.toTicketId, range.upToMessageId],
-  )) as unknown as [Array<{ ID: number; TICKET_ID: number }>];
+  );
   return rows;
 }
 
@@ -120,9 +122,10 @@ export async function nonLogMessageIds(
  */
 export async function nonLogMessageDigest(db: Reader, range: TicketRangeRead): Promise<IdSetDigest> {
   const member = `ID <= ${idList([range.upToMessageId])} AND IS_LOG <> 'Y'`;
-  const [rows] = (await db.raw(
+  const rows = await rawRows<Parameters<typeof digestFromRow>[0]>(
+    db,
     `SELECT ${idSetDigestColumns('ID', member)} FROM ${byTicket(range.index)} WHERE TICKET_ID BETWEEN ? AND ?`,
     [range.fromTicketId, range.toTicketId],
-  )) as unknown as [Array<Parameters<typeof digestFromRow>[0]>];
+  );
   return digestFromRow(rows[0]);
 }

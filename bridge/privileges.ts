@@ -1,5 +1,6 @@
 import { Db } from '../core/db';
 import { BxsupError } from '../core/errors';
+import { rawRows } from '../core/rawRows';
 
 /**
  * What the installer needs on the site's database: it creates and alters tables (ours, b_uts_support),
@@ -25,21 +26,21 @@ export async function currentPrivileges(db: Db): Promise<Set<string>> {
   const grantee = db.raw(
     `CONCAT("'", SUBSTRING_INDEX(CURRENT_USER(), '@', 1), "'@'", SUBSTRING_INDEX(CURRENT_USER(), '@', -1), "'")`,
   );
-  const [globalRows] = (await db.raw(
+  const globalRows = await rawRows<{ p: string }>(
+    db,
     `SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ${grantee.toString()}`,
-  )) as unknown as [Array<{ p: string }>];
-  const [schemaRows] = (await db.raw(
+  );
+  const schemaRows = await rawRows<{ p: string }>(
+    db,
     `SELECT PRIVILEGE_TYPE AS p FROM information_schema.SCHEMA_PRIVILEGES
       WHERE GRANTEE = ${grantee.toString()} AND DATABASE() LIKE TABLE_SCHEMA`,
-  )) as unknown as [Array<{ p: string }>];
+  );
   return new Set([...globalRows, ...schemaRows].map((r) => r.p.toUpperCase()));
 }
 
 /** The account the server matched us to ('user'@'host pattern', what a GRANT names) and the database. */
 export async function currentAccount(db: Db): Promise<{ account: string; user: string; database: string }> {
-  const [rows] = (await db.raw(`SELECT DATABASE() AS db, CURRENT_USER() AS u`)) as unknown as [
-    Array<{ db: string; u: string }>,
-  ];
+  const rows = await rawRows<{ db: string; u: string }>(db, `SELECT DATABASE() AS db, CURRENT_USER() AS u`);
   const at = rows[0].u.lastIndexOf('@');
   const user = rows[0].u.slice(0, at);
   return { account: `'${user}'@'${rows[0].u.slice(at + 1)}'`, user, database: rows[0].db };

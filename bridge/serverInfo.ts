@@ -1,5 +1,6 @@
 import { Db } from '../core/db';
 import { BxsupError } from '../core/errors';
+import { rawRows } from '../core/rawRows';
 
 export interface ServerInfo {
   /** As the server reports it, e.g. "10.11.19-MariaDB-0+deb12u1" or "8.0.36". */
@@ -18,10 +19,11 @@ export interface ServerInfo {
 }
 
 export async function readServerInfo(db: Db): Promise<ServerInfo> {
-  const [rows] = (await db.raw(
+  const rows = await rawRows<Record<string, string>>(
+    db,
     `SELECT VERSION() AS version, DATABASE() AS db, @@character_set_database AS charset,
             @@collation_database AS collation, @@global.time_zone AS tz, @@system_time_zone AS systz`,
-  )) as unknown as [Array<Record<string, string>>];
+  );
   const r = rows[0];
   const flavor = /mariadb/i.test(r.version) ? 'mariadb' : 'mysql';
   const [major, minor] = r.version.split(/[.-]/).map((p) => Number(p));

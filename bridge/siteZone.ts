@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { Db } from '../core/db';
 import { isValidZone } from '../core/time';
+import { rawRows } from '../core/rawRows';
 
 export interface SiteZone {
   /** An IANA zone (DST-safe) or a fixed offset such as "UTC+3" when nothing better is known. */
@@ -16,10 +17,11 @@ export interface SiteZone {
  */
 export async function resolveSiteZone(db: Db, configured: string | undefined): Promise<SiteZone> {
   if (configured) return { zone: configured, source: 'config' };
-  const [rows] = (await db.raw(
+  const rows = await rawRows<{ tz: string; systz: string; offset_min: number | null }>(
+    db,
     `SELECT @@global.time_zone AS tz, @@system_time_zone AS systz,
             TIMESTAMPDIFF(MINUTE, UTC_TIMESTAMP(), CONVERT_TZ(UTC_TIMESTAMP(), '+00:00', @@global.time_zone)) AS offset_min`,
-  )) as unknown as [Array<{ tz: string; systz: string; offset_min: number | null }>];
+  );
   const { tz, systz, offset_min } = rows[0];
   for (const candidate of [tz, systz]) {
     if (

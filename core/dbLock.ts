@@ -1,5 +1,6 @@
 import { DbTarget } from './dbUrl';
 import { openDb } from './db';
+import { rawRows } from './rawRows';
 
 /**
  * A named server-side lock (GET_LOCK) held on a connection of its own for as long as `fn` runs. Used so
@@ -15,10 +16,10 @@ export async function withNamedLock<T>(
   // min: 1 keeps the pool from reaping the idle connection that holds the lock.
   const lockDb = openDb(target, { poolMax: 1, poolMin: 1 });
   try {
-    const [rows] = (await lockDb.raw('SELECT GET_LOCK(?, ?) AS got', [
+    const rows = await rawRows<{ got: number | null }>(lockDb, 'SELECT GET_LOCK(?, ?) AS got', [
       lockName(target, name),
       waitSeconds,
-    ])) as unknown as [Array<{ got: number | null }>];
+    ]);
     if (Number(rows[0].got) !== 1) return { acquired: false };
     try {
       return { acquired: true, value: await fn() };

@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { maskUrlPasswords } from './maskSecrets';
 
 export type Logger = winston.Logger;
 
@@ -10,11 +11,10 @@ export interface LoggerOptions {
 }
 
 const SECRET_KEYS = /pass(word)?|secret|token|smtpUrl|credentials|auth/i;
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi;
 
 /** Masks passwords in values and in URLs anywhere in a log record: secrets are never logged. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(URL_PASSWORD, '$1***@');
+  if (typeof value === 'string') return maskUrlPasswords(value);
   if (depth > 4 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return redact(value.message, depth + 1);
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));

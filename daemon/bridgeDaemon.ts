@@ -121,7 +121,7 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
       db: pools.metrics,
       clock,
       logger,
-      passes: expectedPasses(config),
+      passes: expectedPasses(config, clock.now()),
       beforeScrape: () => pools.settle(),
     }),
   ];

@@ -1,4 +1,5 @@
 import { describeError, isDriverError, shortText } from '../core/dbErrorText';
+import { maskUrlPasswords } from '../core/maskSecrets';
 
 /**
  * A mail that can never be delivered as it is (no address, SMTP 5xx, ticket gone): it goes to 'dead'
@@ -61,6 +62,6 @@ export function describeSendError(err: unknown): string {
   const line = (e.response ?? `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`)
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .trim();
-  // A URL with a password can appear in a connection error: mask it like the logger does.
-  return shortText(line.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1***@'), 300);
+  // A URL with a password can appear in a connection error: masked as the logger masks it.
+  return shortText(maskUrlPasswords(line), 300);
 }

@@ -1,4 +1,4 @@
-import { Job } from 'node-schedule';
+import { parseExpression } from 'cron-parser';
 import { Config } from '../core/config';
 import { ExpectedPass } from './health';
 
@@ -9,7 +9,7 @@ import { ExpectedPass } from './health';
  * a day), so twice the longest gap between two of its runs plus that margin. Without this a daily
  * escalation cron would make /healthz fail most of the day.
  */
-export function expectedPasses(config: Config, now: Date = new Date()): ExpectedPass[] {
+export function expectedPasses(config: Config, now: Date): ExpectedPass[] {
   const margin = config.metrics.staleAfterSeconds * 1000;
   const passes: ExpectedPass[] = [
     { name: 'sync', staleAfterMs: Math.max(margin, 10 * config.sync.pollIntervalMs) },
@@ -23,33 +23,21 @@ export function expectedPasses(config: Config, now: Date = new Date()): Expected
 }
 
 /**
- * The longest time between two consecutive firings of `cron` over its next `samples` firings, asked of
- * node-schedule itself (the parser the escalation worker uses); null for a rule it rejects.
+ * The longest time between two consecutive firings of `cron` over its next `samples` firings after
+ * `now`; null for a rule that does not parse or never fires. Asked of cron-parser, the parser
+ * node-schedule (the escalation worker's timer) runs a string rule through, so the firings are the
+ * worker's; node-schedule itself would not do, as it ignores a start in the past (a test's `now`).
  */
 export function cronMaxGapMs(cron: string, now: Date, samples = 60): number | null {
-  let previous: number | null = null;
-  let gap = 0;
-  // node-schedule ignores a start in the past: begin a second from now.
-  let from = Math.max(now.getTime(), Date.now()) + 1000;
-  for (let i = 0; i < samples; i++) {
-    const next = firstRunAfter(cron, new Date(from));
-    if (next === null) return previous === null ? null : gap || null;
-    if (previous !== null) gap = Math.max(gap, next - previous);
-    previous = next;
-    from = next + 1000;
-  }
-  return gap || null;
-}
-
-function firstRunAfter(cron: string, start: Date): number | null {
-  const job = new Job(() => undefined);
+  let firings: number[];
   try {
-    if (!job.schedule({ start, rule: cron })) return null;
-    const next = job.nextInvocation() as unknown as { getTime(): number } | null;
-    return next ? next.getTime() : null;
+    const rule = parseExpression(cron, { currentDate: now });
+    firings = Array.from({ length: samples }, () => rule.next().getTime());
   } catch {
+    // Unparseable, or fewer than `samples` firings left (cron-parser throws past its last one).
     return null;
-  } finally {
-    job.cancel();
   }
+  let gap = 0;
+  for (let i = 1; i < firings.length; i++) gap = Math.max(gap, firings[i] - firings[i - 1]);
+  return gap || null;
 }

@@ -3,6 +3,7 @@ import { nativeToInstant } from '../core/time';
 import { weeksToNow } from '../fixtures/datedRelative';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
 import { createTestDatabase, TestDatabase } from './helpers/db';
+import { rawRows } from '../core/rawRows';
 
 /**
  * The demo's shop is dated relative to now (whole weeks, so weekdays and working hours fall as in the
@@ -24,7 +25,7 @@ describe('the fixture dated relative to now', () => {
   });
 
   const dates = async (t: TestDatabase, sql: string): Promise<string[]> =>
-    ((await t.db.raw(sql)) as unknown as [Array<{ d: string }>])[0].map((r) => r.d);
+    (await rawRows<{ d: string }>(t.db, sql)).map((r) => r.d);
 
   it('moves every native date by the same whole number of weeks, ending just before now', async () => {
     const sql = `SELECT DATE_CREATE AS d FROM b_ticket ORDER BY ID`;

@@ -1,5 +1,6 @@
 import { PrivateServer, startPrivateServer } from '../demo/privateServer';
 import { createTestDatabase, TestDatabase } from './helpers/db';
+import { rawRows } from '../core/rawRows';
 
 /**
  * A private server (demo, benchmarks, the restart tests, the test run itself) must not harm the
@@ -25,9 +26,7 @@ describe('a private database server', () => {
       await trx.raw('INSERT INTO bxsup_survivor VALUES (1)');
       server = await startPrivateServer();
       await trx.raw('INSERT INTO bxsup_survivor VALUES (2)');
-      const [rows] = (await trx.raw('SELECT COUNT(*) AS n FROM bxsup_survivor')) as unknown as [
-        Array<{ n: number }>,
-      ];
+      const rows = await rawRows<{ n: number }>(trx, 'SELECT COUNT(*) AS n FROM bxsup_survivor');
       expect(Number(rows[0].n)).toBe(2);
       await trx.raw('DROP TEMPORARY TABLE bxsup_survivor');
     });

@@ -29,7 +29,13 @@ export function escalateCommand(): Command {
       const out = stdoutOutput();
       const { db, target } = await openSiteDb(opts, ctx, 4, WORKING);
       try {
-        const agent = await createAgentContext({ db, target, logger: ctx.logger, config: ctx.config });
+        const agent = await createAgentContext({
+          db,
+          target,
+          logger: ctx.logger,
+          config: ctx.config,
+          clock: ctx.clock,
+        });
         const result = await runEscalationPass(agent, now);
         if (opts.json) out.json({ now: now.toISOString(), ...result });
         else printResult(out, result);

@@ -1,4 +1,5 @@
 import { Db, RawConnection } from '../../core/db';
+import { rawRows } from '../../core/rawRows';
 
 /**
  * What one connection cost the server, from its own session status counters:
@@ -96,9 +97,7 @@ export function subtractLoad(a: DbLoad, b: DbLoad): DbLoad {
 export async function measureReadCost(db: Db): Promise<DbLoad> {
   return db.transaction(async (trx) => {
     const read = async (): Promise<DbLoad> => {
-      const [rows] = (await trx.raw(SESSION_STATUS_SQL)) as unknown as [
-        Array<{ Variable_name: string; Value: string }>,
-      ];
+      const rows = await rawRows<{ Variable_name: string; Value: string }>(trx, SESSION_STATUS_SQL);
       return parseSessionStatus(rows);
     };
     const first = await read();

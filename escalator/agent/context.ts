@@ -1,5 +1,6 @@
 import { readDictionary } from '../../bridge/dictionaries';
 import { resolveSiteZone } from '../../bridge/siteZone';
+import { Clock, systemClock } from '../../core/clock';
 import { Config } from '../../core/config';
 import { Db } from '../../core/db';
 import { DbTarget } from '../../core/dbUrl';
@@ -11,6 +12,7 @@ import { SlaPolicy } from '../slaConfig';
 import { createSlaRefreshDeps } from '../state/refreshDeps';
 import { SlaRefreshDeps } from '../state/refreshSla';
 import { HttpPost, axiosPost } from '../webhooks/http';
+import { EscalationEvents } from './escalationEvents';
 
 /**
  * Everything an escalation pass needs, built once per daemon (and per CLI run): the policy with its
@@ -28,6 +30,10 @@ export interface AgentContext extends SlaRefreshDeps {
   baselineTicketId: number;
   priorityOf: PriorityResolver;
   http: HttpPost;
+  /** Stamps what happens after `now` (a webhook's sent_at); the pass itself runs at its `now`. */
+  clock: Clock;
+  /** Lifecycle events (escalationEvents.ts); the daemon's worker passes its emitter. */
+  events?: EscalationEvents;
 }
 
 export async function createAgentContext(deps: {
@@ -36,6 +42,9 @@ export async function createAgentContext(deps: {
   logger: Logger;
   config: Config;
   http?: HttpPost;
+  /** The system clock unless given (the daemon's and the CLI's own). */
+  clock?: Clock;
+  events?: EscalationEvents;
 }): Promise<AgentContext> {
   const { db, config } = deps;
   const zone = (await resolveSiteZone(db, config.site.timeZone)).zone;
@@ -53,5 +62,7 @@ export async function createAgentContext(deps: {
     baselineTicketId: baseline ?? 0,
     priorityOf: buildPriorityResolver(dictionary, config.mapping.criticality),
     http: deps.http ?? axiosPost(config.escalation.webhookRetry.timeoutMs),
+    clock: deps.clock ?? systemClock,
+    events: deps.events,
   };
 }

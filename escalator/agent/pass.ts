@@ -14,8 +14,9 @@ import { recordPass } from '../../store/cursors';
  * One escalation pass at `now`. Only one instance runs it: the 'escalate' named lock is taken with no
  * wait, and a daemon (or CLI run) that does not get it skips the pass; the next timer tick tries again.
  * Order: distribute new tickets, catch up stale SLA states (escalating those found due at once), act
- * on the due ones, send the install digest, then the webhooks (last, so a slow endpoint holds nothing
- * up). Distribution comes first so that a notice's assignee is the distributed one.
+ * on the due ones, send the install digest. Distribution comes first so that a notice's assignee is the
+ * distributed one. The webhooks go out after the lock is released (deliverPassWebhooks), so a slow
+ * endpoint never holds up the next pass, here or in another daemon.
  */
 export interface PassResult {
   ran: boolean;
@@ -30,6 +31,7 @@ export interface PassResult {
   recorded: number;
   failed: number;
   digest: boolean;
+  /** Filled by runEscalationPass; the daemon's worker delivers them on its own (worker.ts). */
   webhooks: DeliveryResult;
   durationMs: number;
 }
@@ -39,15 +41,51 @@ export interface PassHooks {
   onTicket?: (ticketId: number, done: TicketEscalation) => void | Promise<void>;
 }
 
+/** The pass, then its webhooks (the CLI and tests: one call that returns when all of it is done). */
 export async function runEscalationPass(
   ctx: AgentContext,
   now: Date,
   hooks: PassHooks = {},
 ): Promise<PassResult> {
+  const result = await escalateUnderLock(ctx, now, hooks);
+  if (!result.ran) return result;
+  return { ...result, webhooks: await deliverPassWebhooks(ctx, now) };
+}
+
+/** The pass without its webhooks, under the 'escalate' lock; emits pass:finished, skipped or not. */
+export async function escalateUnderLock(
+  ctx: AgentContext,
+  now: Date,
+  hooks: PassHooks = {},
+): Promise<PassResult> {
   const locked = await withNamedLock(ctx.target, 'escalate', 0, () => pass(ctx, now, hooks));
-  if (locked.acquired) return locked.value;
-  ctx.logger.info('another escalation pass is running: skipped');
-  return { ...emptyPassResult(), ran: false };
+  if (!locked.acquired) ctx.logger.info('another escalation pass is running: skipped');
+  const result = locked.acquired ? locked.value : { ...emptyPassResult(), ran: false };
+  ctx.events?.emit('pass:finished', result);
+  return result;
+}
+
+/**
+ * The due webhook deliveries, after the pass released the 'escalate' lock. Their own 'webhooks' lock
+ * keeps two daemons from POSTing the same pending row at once: one that does not get it leaves the
+ * rows to the holder or the next pass. Without configured webhooks nothing is POSTed (deliverWebhooks
+ * only marks rows left by a removed webhook failed), so no lock is needed and none is taken.
+ */
+export async function deliverPassWebhooks(ctx: AgentContext, now: Date): Promise<DeliveryResult> {
+  const deliver = () =>
+    deliverWebhooks(
+      { db: ctx.db, logger: ctx.logger, config: ctx.escalation, http: ctx.http, clock: ctx.clock },
+      now,
+    );
+  let delivered: DeliveryResult = { sent: 0, retrying: 0, failed: 0 };
+  if (ctx.escalation.webhooks.length === 0) delivered = await deliver();
+  else {
+    const locked = await withNamedLock(ctx.target, 'webhooks', 0, deliver);
+    if (locked.acquired) delivered = locked.value;
+    else ctx.logger.info('another process is delivering webhooks: left to it');
+  }
+  ctx.events?.emit('webhooks:delivered', delivered);
+  return delivered;
 }
 
 async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<PassResult> {
@@ -68,10 +106,6 @@ async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<Pas
   });
   await runDuePoints(ctx, cache, now, result, hooks, tried);
   result.digest = await queueInstallDigest(ctx.db, cache.people.supervisors, now);
-  result.webhooks = await deliverWebhooks(
-    { db: ctx.db, logger: ctx.logger, config: ctx.escalation, http: ctx.http },
-    now,
-  );
   result.durationMs = Math.round(performance.now() - started);
   await recordPass(ctx.db, { startedAt: now, durationMs: result.durationMs, applied: result.applied }, now);
   if (result.applied || result.recorded || result.failed || result.distributed) {

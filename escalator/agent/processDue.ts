@@ -126,7 +126,7 @@ async function escalateGroup(
     for (const c of group) await escalateOne(ctx, cache, c, now, result, hooks);
     return;
   }
-  for (const c of group) await count(c, done.get(c.ticket.id)!, result, hooks);
+  for (const c of group) await count(ctx, c, done.get(c.ticket.id)!, result, hooks);
 }
 
 async function escalateOne(
@@ -148,11 +148,12 @@ async function escalateOne(
     });
     return;
   }
-  await count(c, done, result, hooks);
+  await count(ctx, c, done, result, hooks);
 }
 
 /** After the ticket's escalation committed (alone or in its batch). */
 async function count(
+  ctx: AgentContext,
   c: TicketComputation,
   done: TicketEscalation,
   result: PassResult,
@@ -161,5 +162,6 @@ async function count(
   result.applied += done.applied;
   result.fired.push(...done.fired);
   result.recorded += done.recorded;
+  for (const fired of done.fired) ctx.events?.emit('escalation:fired', { ticketId: c.ticket.id, ...fired });
   await hooks.onTicket?.(c.ticket.id, done);
 }

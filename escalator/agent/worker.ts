@@ -11,15 +11,18 @@ import { WorkerHealth } from '../../daemon/workerHealth';
 import { DaemonWorker } from '../../daemon/worker';
 import { HttpPost } from '../webhooks/http';
 import { AgentContext, createAgentContext } from './context';
-import { PassResult, runEscalationPass } from './pass';
+import { EscalationEvents } from './escalationEvents';
+import { deliverPassWebhooks, escalateUnderLock, PassResult } from './pass';
 
 /**
  * The escalation agent inside `bxsup run`. node-schedule only wakes it (escalation.cron, every 15
  * minutes by default, plus once at start so a restarted daemon catches up — after the first sync pass,
  * so that the catch-up sees what Bitrix holds rather than an empty or stale mirror); the database
  * decides who runs: the pass takes the 'escalate' lock without waiting, so with several daemons one
- * escalates and the others skip. A tick while the previous pass still runs is skipped too. The agent's
- * context (policy, calendars, zone) is built on the first tick and again after a failure.
+ * escalates and the others skip. A tick while the previous pass still runs is skipped too. The webhooks
+ * of a pass go out after it, in a lane of their own: a slow endpoint does not make the next tick skip
+ * (a pass while deliveries still run leaves its new ones to the next pass). The agent's context
+ * (policy, calendars, zone) is built on the first tick and again after a failure.
  */
 export interface EscalationWorkerDeps {
   db: Db;
@@ -28,8 +31,10 @@ export interface EscalationWorkerDeps {
   logger: Logger;
   clock: Clock;
   http?: HttpPost;
-  /** After each pass (tests await it instead of sleeping). */
+  /** After each pass (the daemon's metrics). */
   onPass?: (result: PassResult) => void;
+  /** Lifecycle events (escalationEvents.ts), which tests await instead of sleeping. */
+  events?: EscalationEvents;
   /** The catch-up pass at start waits for this (the daemon: the first sync pass). */
   catchUpAfter?: Promise<unknown>;
   health?: WorkerHealth;
@@ -40,9 +45,35 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
   const cron = deps.config.escalation.cron;
   let job: Job | null = null;
   let inFlight: Promise<void> | null = null;
+  let delivering: Promise<void> | null = null;
   let context: Promise<AgentContext> | null = null;
   let stopped = false;
   let fatal: ((err: unknown) => void) | undefined;
+
+  const failed = (err: unknown, what = 'escalation pass'): void => {
+    context = null;
+    const message = describeError(err);
+    if (fatal && isFatalError(err)) {
+      stopped = true;
+      job?.cancel();
+      fatal(err);
+    } else if (isConnectionError(err)) {
+      logger.warn(`${what} skipped: database unreachable (${message})`);
+    } else {
+      deps.health?.failed('escalator', err, deps.clock.now());
+      logger.error(`${what} failed: ${message}`);
+    }
+  };
+
+  const deliver = (ctx: AgentContext, now: Date): void => {
+    if (delivering) return;
+    delivering = deliverPassWebhooks(ctx, now)
+      .then(
+        () => undefined,
+        (err: unknown) => failed(err, 'webhook delivery'),
+      )
+      .finally(() => (delivering = null));
+  };
 
   const tick = (): void => {
     if (stopped) return;
@@ -53,22 +84,14 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
     inFlight = (async () => {
       try {
         context ??= createAgentContext({ ...deps, logger });
-        const result = await runEscalationPass(await context, deps.clock.now());
+        const ctx = await context;
+        const now = deps.clock.now();
+        const result = await escalateUnderLock(ctx, now);
         deps.health?.recovered('escalator');
         deps.onPass?.(result);
+        if (result.ran) deliver(ctx, now);
       } catch (err) {
-        context = null;
-        const message = describeError(err);
-        if (fatal && isFatalError(err)) {
-          stopped = true;
-          job?.cancel();
-          fatal(err);
-        } else if (isConnectionError(err)) {
-          logger.warn(`escalation pass skipped: database unreachable (${message})`);
-        } else {
-          deps.health?.failed('escalator', err, new Date());
-          logger.error(`escalation pass failed: ${message}`);
-        }
+        failed(err);
       }
     })().finally(() => (inFlight = null));
   };
@@ -91,6 +114,7 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
       stopped = true;
       job?.cancel();
       await inFlight;
+      await delivering;
     },
   };
 }

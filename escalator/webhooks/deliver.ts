@@ -1,14 +1,15 @@
 import { Knex } from 'knex';
 import { backoffDelay } from '../../core/backoff';
+import { Clock } from '../../core/clock';
 import { Logger } from '../../core/logger';
 import { instantToUtc } from '../../core/time';
 import { EscalationConfig, WebhookConfig } from '../escalationConfig';
 import { HttpPost } from './http';
 
 /**
- * Sends the webhook deliveries that are due. Runs after the pass's escalations are committed, so a
- * slow or failing endpoint never holds them up. Each delivery gets up to `attemptsPerPass` tries with
- * capped exponential backoff inside the pass, then waits for a later pass (next_attempt_at, backoff
+ * Sends the webhook deliveries that are due. Runs after the pass committed and released its lock, so a
+ * slow or failing endpoint never holds up the escalations or the next pass. Each delivery gets up to
+ * `attemptsPerPass` tries with capped exponential backoff inside the pass, then waits for a later pass (next_attempt_at, backoff
  * again) until `maxAttempts` in all, after which it is marked failed. Deliveries to different
  * endpoints go out in parallel; at-least-once: a crash after a POST and before its row is marked sends
  * it again.
@@ -18,6 +19,8 @@ export interface DeliverDeps {
   logger: Logger;
   config: EscalationConfig;
   http: HttpPost;
+  /** Stamps sent_at: a delivery goes out after its pass, and retries sleep, so it is not `now`. */
+  clock: Clock;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
@@ -76,7 +79,12 @@ async function deliverOne(
     attempts++;
     try {
       await deps.http(endpoint(hook), JSON.parse(row.body));
-      await table().update({ state: 'sent', attempts, sent_at: instantToUtc(new Date()), last_error: null });
+      await table().update({
+        state: 'sent',
+        attempts,
+        sent_at: instantToUtc(deps.clock.now()),
+        last_error: null,
+      });
       return 'sent';
     } catch (err) {
       lastError = describe(err);

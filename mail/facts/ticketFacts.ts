@@ -1,5 +1,6 @@
 import { Db } from '../../core/db';
 import { toUser, UserFacts } from './users';
+import { rawRows } from '../../core/rawRows';
 
 /**
  * What a mail about a ticket may say, read fresh from the native tables at send time (so a renamed title,
@@ -57,7 +58,7 @@ export function ticketFactsSql(sale: SaleTables, count = 1): string {
 
 /** Facts of the given tickets (missing ones are left out); `sql` is ticketFactsSql(…, ids.length). */
 export async function loadTicketFacts(db: Db, sql: string, ids: readonly number[]): Promise<TicketFacts[]> {
-  const [rows] = (await db.raw(sql, [...ids])) as unknown as [Array<Record<string, string | number | null>>];
+  const rows = await rawRows<Record<string, string | number | null>>(db, sql, [...ids]);
   return rows.map(toFacts);
 }
 

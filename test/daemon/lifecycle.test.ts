@@ -9,6 +9,7 @@ import { BASELINE_CURSORS } from '../../store/cursors';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, serverTarget, TestDatabase } from '../helpers/db';
 import { configDir, eventually, startBxsup } from '../helpers/daemonProcess';
+import { rawRows } from '../../core/rawRows';
 
 const ZONE = FIXTURE.zone;
 /** A rule that does not fire while a test runs: only the catch-up pass at start escalates. */
@@ -87,9 +88,11 @@ describe('bxsup run: start, stop and what it counts', () => {
       await daemon.waitForOutput(/daemon started/);
       await t.db.raw(`REVOKE INSERT ON \`${t.name}\`.* FROM '${user}'@'%'`);
       // Database privileges apply to new connections: drop the daemon's, as a restart of the server would.
-      const [sessions] = (await t.db.raw(`SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?`, [
-        user,
-      ])) as unknown as [Array<{ ID: number }>];
+      const sessions = await rawRows<{ ID: number }>(
+        t.db,
+        `SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?`,
+        [user],
+      );
       for (const s of sessions) await t.db.raw(`KILL ${Number(s.ID)}`).catch(() => undefined);
       await createTicket(t.db, ZONE, {
         siteId: 's1',

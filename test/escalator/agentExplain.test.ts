@@ -8,6 +8,7 @@ import { BIG_TABLES, captureQueries, fullScans } from '../../bench/explainQuerie
 import { FIXTURE_ZONE } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
 import { installedSite } from './agentHarness';
+import { rawRows } from '../../core/rawRows';
 
 /**
  * A pass reads only what is due: the due tickets through ix_bl_support_ticket_due, their history and
@@ -30,9 +31,10 @@ describe('an escalation pass on a big table', () => {
 
   it('finds the due tickets by the (is_open, next_due_at) index', async () => {
     expect(filled).toMatchObject({ open: 500, due: 25 });
-    const [plan] = (await t.db.raw(`EXPLAIN ${dueTicketsQuery(t.db, now, 500).toString()}`)) as unknown as [
-      Array<{ type: string; key: string | null; rows: number }>,
-    ];
+    const plan = await rawRows<{ type: string; key: string | null; rows: number }>(
+      t.db,
+      `EXPLAIN ${dueTicketsQuery(t.db, now, 500).toString()}`,
+    );
     expect(plan).toHaveLength(1);
     expect(plan[0]).toMatchObject({ type: 'range', key: 'ix_bl_support_ticket_due' });
     expect(Number(plan[0].rows)).toBeLessThan(100);

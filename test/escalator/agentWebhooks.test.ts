@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { systemClock } from '../../core/clock';
 import { instantToUtc } from '../../core/time';
 import { escalationConfigSchema } from '../../escalator/escalationConfig';
 import { deliverWebhooks } from '../../escalator/webhooks/deliver';
@@ -157,7 +158,7 @@ describe('escalation webhooks', () => {
       next_attempt_at: instantToUtc(now),
       created_at: instantToUtc(now),
     });
-    const deps = { db: site.t.db, logger, config, http: axiosPost(300) };
+    const deps = { db: site.t.db, logger, config, http: axiosPost(300), clock: systemClock };
     expect(await deliverWebhooks(deps, now)).toEqual({ sent: 0, retrying: 1, failed: 0 });
     const after = await site.t
       .db('bl_support_webhook_delivery')

@@ -1,6 +1,7 @@
 import { FixedClock } from '../../core/clock';
 import { openDb } from '../../core/db';
 import { validateConfig } from '../../core/config';
+import { createEscalationEvents } from '../../escalator/agent/escalationEvents';
 import { PassResult } from '../../escalator/agent/pass';
 import { escalationWorker } from '../../escalator/agent/worker';
 import { FIXTURE } from '../../fixtures/seed';
@@ -40,6 +41,15 @@ describe('escalation worker', () => {
     const config = validateConfig({ site: { timeZone: FIXTURE_ZONE }, escalation: { cron: '* * * * * *' } });
     const clock = new FixedClock(msk('2024-03-12 19:30:00'));
     const passes: PassResult[] = [];
+    // Both workers report to one emitter: the sixth pass of either resolves the wait.
+    const events = createEscalationEvents();
+    const fired: Array<{ ticketId: number }> = [];
+    events.on('escalation:fired', (f) => fired.push(f));
+    const sixPasses = new Promise<void>((resolve) =>
+      events.on('pass:finished', (r) => {
+        if (passes.push(r) === 6) resolve();
+      }),
+    );
     const pools = [openDb(site.t.target, { poolMax: 3 }), openDb(site.t.target, { poolMax: 3 })];
     const workers = pools.map((db) =>
       escalationWorker({
@@ -48,12 +58,12 @@ describe('escalation worker', () => {
         config,
         logger: memoryLogger().logger,
         clock,
-        onPass: (r) => passes.push(r),
+        events,
       }),
     );
     try {
       workers.forEach((w) => w.start());
-      for (let i = 0; i < 200 && passes.length < 6; i++) await new Promise((r) => setTimeout(r, 25));
+      await sixPasses;
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
       await Promise.all(pools.map((db) => db.destroy()));
@@ -62,6 +72,7 @@ describe('escalation worker', () => {
     // What the passes applied is what is recorded: nothing twice.
     const applied = await site.t.db('bl_support_escalation').where('outcome', 'applied').count({ n: '*' });
     expect(passes.reduce((n, p) => n + p.applied, 0)).toBe(Number(applied[0].n));
+    expect(fired).toHaveLength(Number(applied[0].n));
     expect(passes.every((p) => p.failed === 0)).toBe(true);
     expect((await slaNotices(site.t, ticketId)).map((n) => n.event_type)).toEqual(['SUPPORT_SLA_BREACH']);
   });

@@ -1,4 +1,5 @@
 import { Db } from '../../core/db';
+import { rawRows } from '../../core/rawRows';
 
 /**
  * A textual dump of a database's schema and data, for "nothing changed" comparisons: SHOW CREATE TABLE
@@ -12,9 +13,7 @@ export async function dumpDatabase(db: Db, options: { excludePrefix?: string } =
   const parts: string[] = [];
   for (const table of tables) {
     if (options.excludePrefix && table.startsWith(options.excludePrefix)) continue;
-    const [created] = (await db.raw(`SHOW CREATE TABLE \`${table}\``)) as unknown as [
-      Array<Record<string, string>>,
-    ];
+    const created = await rawRows<Record<string, string>>(db, `SHOW CREATE TABLE \`${table}\``);
     parts.push(created[0]['Create Table'].replace(/ AUTO_INCREMENT=\d+/, ''));
     const rows = await db(table).select('*');
     // Sorted as text so tables without a primary key compare the same whatever order the server returns.

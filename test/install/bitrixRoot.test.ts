@@ -4,6 +4,7 @@ import { loadBitrixFixture } from '../../fixtures/seed';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { siteRoot } from '../helpers/siteRoot';
+import { rawRows } from '../../core/rawRows';
 
 describe('--bitrix-root reads the site own PHP settings', () => {
   let t: TestDatabase;
@@ -130,7 +131,7 @@ return array (
   });
 
   it('connects through the socket named in dbconn.php', async () => {
-    const [rows] = (await t.db.raw('SELECT @@socket AS s')) as unknown as [Array<{ s: string }>];
+    const rows = await rawRows<{ s: string }>(t.db, 'SELECT @@socket AS s');
     const socket = rows[0].s;
     // The test server runs on this machine (the shared one or a private mariadbd): its socket is here.
     expect(existsSync(socket)).toBe(true);

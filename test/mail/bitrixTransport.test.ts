@@ -10,6 +10,7 @@ import { TestDatabase } from '../helpers/db';
 import { runPhp } from '../helpers/php';
 import { bitrixSite, cached, mailFlagFile } from '../helpers/siteRoot';
 import { installedSite, mailDeps, msk, queueEvent, testConfig } from './helpers/mailEnv';
+import { rawRows } from '../../core/rawRows';
 
 /**
  * The bitrix transport queues b_event rows Bitrix can unserialize: C_FIELDS is PHP serialize() output
@@ -246,9 +247,10 @@ describe('bitrix transport on a cp1251 site', () => {
     const deps = await mailDeps(t, { config: testConfig({ mail: { transport: 'bitrix' } }), clock });
     expect(await mailOnce(deps)).toMatchObject({ sent: 1 });
     // The bytes as stored, which Bitrix's PHP (SET NAMES cp1251) reads back unchanged.
-    const [rows] = (await t.db.raw(
+    const rows = await rawRows<{ hex: string }>(
+      t.db,
       "SELECT HEX(C_FIELDS) AS hex FROM b_event WHERE EVENT_NAME = 'SUPPORT_TICKET_CREATED'",
-    )) as unknown as [Array<{ hex: string }>];
+    );
     const stored = Buffer.from(rows[0].hex, 'hex');
     expect(stored.toString('latin1')).toContain('s:25:"'); // "Где мой заказ №2024-0042?": 25 letters, 25 bytes
     const out = runPhp(

@@ -14,6 +14,7 @@ import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { runPhp } from '../helpers/php';
 import { startSink, SmtpSink } from '../mail/helpers/smtpSink';
 import { memoryLogger, msk, syncDeps } from '../sync/harness';
+import { rawRows } from '../../core/rawRows';
 
 /**
  * The real shapes bxsup meets (fixtures/bitrixSchema.ts): a utf8mb3/InnoDB site, an old cp1251/MyISAM
@@ -197,9 +198,10 @@ describe.each<FixtureShape>(['utf8mb3-innodb', 'cp1251-myisam', 'main18'])('a %s
     });
     expect((await mailOnce(deps)).sent).toBeGreaterThanOrEqual(1);
     const language = shape === 'main18' ? 'NULL' : 'LANGUAGE_ID';
-    const [rows] = (await t.db.raw(
+    const rows = await rawRows<{ hex: string; LID: string; lang: string | null }>(
+      t.db,
       `SELECT HEX(C_FIELDS) AS hex, LID, ${language} AS lang FROM b_event WHERE EVENT_NAME = 'SUPPORT_SLA_BREACH' ORDER BY ID`,
-    )) as unknown as [Array<{ hex: string; LID: string; lang: string | null }>];
+    );
     expect(rows.length).toBeGreaterThanOrEqual(1);
     const charset = shape === 'cp1251-myisam' ? 'windows-1251' : 'utf-8';
     const reasons = new Map<string, string>();

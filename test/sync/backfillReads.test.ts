@@ -2,6 +2,7 @@ import { captureQueries } from '../../bench/explainQueries';
 import { syncOnce } from '../../sync/syncOnce';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, syncDeps } from './harness';
+import { rawRows } from '../../core/rawRows';
 
 /**
  * What a backfill reads of b_ticket: each ticket once, by ID range. Customer messages written before the
@@ -21,11 +22,12 @@ describe('backfill reads of native tickets', () => {
 
   it('history on closed tickets does not make the message phase read tickets again', async () => {
     // The fixture has what the rule is about: a customer's visible message on a closed ticket.
-    const [history] = (await t.db.raw(
+    const history = await rawRows<{ n: number }>(
+      t.db,
       `SELECT COUNT(*) AS n FROM b_ticket_message m JOIN b_ticket t ON t.ID = m.TICKET_ID
         WHERE t.DATE_CLOSE IS NOT NULL AND m.IS_LOG = 'N' AND m.IS_HIDDEN = 'N'
           AND m.MESSAGE_BY_SUPPORT_TEAM = 'N'`,
-    )) as unknown as [Array<{ n: number }>];
+    );
     expect(Number(history[0].n)).toBeGreaterThan(0);
 
     const capture = captureQueries(t.db);

@@ -5,6 +5,7 @@ import { syncOnce } from '../../sync/syncOnce';
 import { FIXTURE_ZONE } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, msk, syncDeps } from './harness';
+import { rawRows } from '../../core/rawRows';
 
 /**
  * A poll with nothing new is a handful of indexed queries: no write, and no full scan of a native
@@ -50,10 +51,11 @@ describe('an idle poll', () => {
         const native = new Set<string>();
         for (const m of query.sql.matchAll(/`?\b(b_[a-z0-9_]+)`?(?:\s+as\s+`?(\w+)`?)?/gi))
           native.add(m[2] ?? m[1]);
-        const [plan] = (await db.raw(
+        const plan = await rawRows<{ table: string | null; type: string | null; key: string | null }>(
+          db,
           `EXPLAIN ${query.sql}`,
-          query.bindings as Knex.RawBinding[],
-        )) as unknown as [Array<{ table: string | null; type: string | null; key: string | null }>];
+          query.bindings,
+        );
         for (const step of plan) {
           if (step.table && native.has(step.table) && step.type === 'ALL')
             problems.push(`${step.table}: full scan in ${query.sql}`);

@@ -8,6 +8,7 @@ import { BatchInfo } from '../../sync/types';
 import { FIXTURE_ZONE, referenceClock } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, msk, syncDeps } from './harness';
+import { rawRows } from '../../core/rawRows';
 
 /**
  * A pass that dies half-way (an exception before a batch commits, or its connection killed) and is then
@@ -92,10 +93,11 @@ describe('an interrupted pass, run again', () => {
       let batches = 0;
       const killAll = async () => {
         if (++batches !== 4) return;
-        const [rows] = (await killer.raw(
+        const rows = await rawRows<{ ID: number }>(
+          killer,
           'SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()',
           [t.name],
-        )) as unknown as [Array<{ ID: number }>];
+        );
         for (const row of rows) await killer.raw(`KILL ${Number(row.ID)}`).catch(() => undefined);
       };
       await expect(
