@@ -8,6 +8,7 @@ import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
 import { runInstall } from '../schema/install';
 import { executingRunner } from '../schema/sqlRunner';
 import { benchDatabase } from '../bench/benchDatabase';
+import { countOutboxRows, outboxRecord, outboxRecordsFrom } from '../store/outbox/records';
 import { demoScenario } from './scenario';
 import { describeTicket, describeMail } from './show';
 
@@ -70,25 +71,22 @@ export async function runDemo(print: (line?: string) => void): Promise<void> {
     };
     await waitFor(async () => (await count(site.db, 'bl_support_ticket')) === 11, 'the first sync');
     print(
-      `  mirrored the 11 existing tickets silently (history is never mailed): outbox ${await count(site.db, 'bl_support_outbox')} rows`,
+      `  mirrored the 11 existing tickets silently (history is never mailed): outbox ${await countOutboxRows(site.db)} rows`,
     );
 
     const { steps, ids } = demoScenario();
     for (const step of steps) {
       print();
       print(`→ ${step.say}`);
-      const before = await count(site.db, 'bl_support_outbox');
+      const before = await countOutboxRows(site.db);
       const { ticketId } = await step.act(site.db, FIXTURE.zone, new Date());
       await waitFor(async () => settled(site.db, ticketId), 'the bridge');
       await new Promise((resolve) => setTimeout(resolve, 800));
       for (const line of await describeTicket(site.db, ticketId)) print(`  bridge: ${line}`);
-      const events = await site.db('bl_support_outbox').where('id', '>', 0).orderBy('id').offset(before);
+      const events = await outboxRecordsFrom(site.db, before);
       if (events.length === 0) print('  mail:   none (nothing the customer needs to hear about)');
       for (const event of events) {
-        await waitFor(
-          async () => (await site.db('bl_support_outbox').where('id', event.id).first()).state !== 'pending',
-          'the mail',
-        );
+        await waitFor(async () => (await outboxRecord(site.db, event.id))?.state !== 'pending', 'the mail');
         for (const line of await describeMail(site.db, event.id, path.join(work, 'mail')))
           print(`  mail:   ${line}`);
       }

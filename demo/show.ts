@@ -5,6 +5,7 @@ import { Db } from '../core/db';
 import { utcToInstant } from '../core/time';
 import { FIXTURE } from '../fixtures/seed';
 import { emlFileName } from '../mail/transports/filesTransport';
+import { outboxRecord } from '../store/outbox/records';
 
 const PRIORITY = ['', 'low', 'normal', 'high', 'critical'];
 
@@ -45,7 +46,8 @@ export async function describeTicket(db: Db, ticketId: number): Promise<string[]
 
 /** One line per mail event: who it went to, and its subject from the .eml file. */
 export async function describeMail(db: Db, outboxId: number, dir: string): Promise<string[]> {
-  const row = await db('bl_support_outbox').where('id', outboxId).first();
+  const row = await outboxRecord(db, outboxId);
+  if (!row) return [`outbox row ${outboxId}: gone`];
   if (row.state !== 'sent')
     return [`${row.event_type}: ${row.state}${row.last_error ? ` (${row.last_error})` : ''}`];
   const file = path.join(dir, emlFileName({ eventKey: row.event_key }));

@@ -9,33 +9,11 @@
  * and are not listed here.
  */
 export const TABLE_OWNERS = {
-  bl_support_outbox: [
-    'demo/runDemo.ts',
-    'demo/show.ts',
-    'escalator/agent/digest.ts',
-    'escalator/agent/notices.ts',
-    'mail/outbox/outboxRow.ts',
-    'service/dbGauges.ts',
-    'status/outboxSection.ts',
-    'sync/store/outbox.ts',
-  ],
+  bl_support_outbox: ['store/outbox/'],
   bl_support_cursor: ['store/cursors.ts'],
-  bl_support_escalation: [
-    'escalator/agent/digest.ts',
-    'escalator/agent/distribute.ts',
-    'escalator/agent/escalationStore.ts',
-    'queue/schemaProbe.ts',
-    'report/buildReport.ts',
-    'report/escalationCounts.ts',
-    'report/reportTypes.ts',
-    'status/escalationSection.ts',
-  ],
-  bl_support_ticket_event: [
-    'escalator/history/readHistory.ts',
-    'escalator/history/syncHistory.ts',
-    'escalator/history/ticketEvents.ts',
-  ],
-  bl_support_webhook_delivery: ['escalator/agent/notices.ts', 'escalator/webhooks/deliver.ts'],
+  bl_support_escalation: ['store/escalations.ts'],
+  bl_support_ticket_event: ['store/ticketEvents.ts'],
+  bl_support_webhook_delivery: ['store/webhookDeliveries.ts'],
   bl_support_native_change: ['store/nativeChanges.ts'],
   bl_support_daemon: ['store/daemons.ts'],
   bl_support_set_aside: ['store/setAside.ts'],

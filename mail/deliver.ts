@@ -5,8 +5,14 @@ import { ComposeDeps } from './compose/composeDeps';
 import { describeSendError, isPermanentSendError, NoAddressError, SkipMail } from './mailErrors';
 import type { MailDeps } from './mailOnce';
 import { ClaimBook } from './outbox/claimBook';
-import { markDead, markNoAddress, markRetry, markSentInTransaction, markSkipped } from './outbox/complete';
-import { ClaimedRow } from './outbox/outboxRow';
+import {
+  markDead,
+  markNoAddress,
+  markRetry,
+  markSentInTransaction,
+  markSkipped,
+} from '../store/outbox/complete';
+import { ClaimedRow } from '../store/outbox/outboxRow';
 import { SentMarker } from './outbox/sentMarker';
 import { SendSlots } from './sendSlots';
 import { OutgoingMail } from './transports/transport';

@@ -13,10 +13,10 @@ import { ComposeDeps } from './compose/composeDeps';
 import { MAIL_EVENT_TYPES } from './eventTypes';
 import { createFactsReader } from './facts/factsReader';
 import { MailEvents } from './mailEvents';
-import { claimDue } from './outbox/claim';
+import { claimDue } from '../store/outbox/claim';
 import { ClaimBook, createClaimBook } from './outbox/claimBook';
 import { createClaimFeeder } from './outbox/claimFeeder';
-import { ClaimedRow } from './outbox/outboxRow';
+import { ClaimedRow } from '../store/outbox/outboxRow';
 import { reapStaleClaims } from './outbox/reap';
 import { createSentMarker, MARK_RETRY_MAX_MS } from './outbox/sentMarker';
 import { deliver, Outcome } from './deliver';
@@ -67,7 +67,7 @@ export interface MailCounts {
   lost: number;
   /** Claimed but given back unsent (the pass stopped early). */
   givenBack: number;
-  /** 'sent' marks recorded after the claim had lapsed (mail/outbox/complete.ts). */
+  /** 'sent' marks recorded after the claim had lapsed (store/outbox/complete.ts). */
   lateMarks: number;
 }
 

@@ -2,6 +2,7 @@ import { Config } from '../core/config';
 import { Db } from '../core/db';
 import { resolveSiteZone } from '../bridge/siteZone';
 import { probeSchema } from '../queue/schemaProbe';
+import { ESCALATION_TABLE } from '../store/escalations';
 import { backlogAges } from './backlogAges';
 import { escalationCounts } from './escalationCounts';
 import { operatorLabel, operatorNames, siteNames } from './labels';
@@ -31,7 +32,7 @@ export interface ReportOptions {
  */
 export async function buildReport(deps: ReportDeps, options: ReportOptions): Promise<Report> {
   const { db, config, now } = deps;
-  const schema = await probeSchema(db, ['bl_support_ticket', 'bl_support_escalation', 'b_user', 'b_lang']);
+  const schema = await probeSchema(db, ['bl_support_ticket', ESCALATION_TABLE, 'b_user', 'b_lang']);
   const zone = (await resolveSiteZone(db, config.site.timeZone)).zone;
   const window = parseReportWindow(options, zone, now);
   const cal = await reportCalendar(db, config, zone);
@@ -62,7 +63,7 @@ export async function buildReport(deps: ReportDeps, options: ReportOptions): Pro
     weekly: result.weekly,
     firstReplyDistribution: result.firstReplyDistribution,
     backlog: { asOf: now, ...(await backlogAges(db, schema, now, options.siteIds)) },
-    escalations: schema.hasTable('bl_support_escalation') ? await summariseEscalations(db, window) : null,
+    escalations: schema.hasTable(ESCALATION_TABLE) ? await summariseEscalations(db, window) : null,
     operators,
   };
 }

@@ -1,5 +1,5 @@
 import { Db } from '../core/db';
-import { instantToUtc } from '../core/time';
+import { appliedEscalationCounts } from '../store/escalations';
 import { EscalationCount, ReportWindow } from './reportTypes';
 
 /**
@@ -8,12 +8,7 @@ import { EscalationCount, ReportWindow } from './reportTypes';
  * old ticket is still work done this month.
  */
 export async function escalationCounts(db: Db, window: ReportWindow): Promise<EscalationCount[]> {
-  const rows = await db('bl_support_escalation')
-    .where('fired_at', '>=', instantToUtc(window.from))
-    .andWhere('fired_at', '<', instantToUtc(window.to))
-    .andWhere('outcome', 'applied')
-    .groupBy('level', 'target')
-    .select<Array<{ level: string; target: string; n: number }>>('level', 'target', db.raw('COUNT(*) AS n'));
+  const rows = await appliedEscalationCounts(db, window.from, window.to);
   const byLevel = new Map<string, EscalationCount>();
   for (const row of rows) {
     const count = byLevel.get(row.level) ?? { level: row.level, firstReply: 0, resolution: 0, total: 0 };

@@ -1,8 +1,10 @@
 import { Gauge, Registry } from 'prom-client';
 import { Db } from '../core/db';
-import { instantToUtc, utcToInstant } from '../core/time';
+import { utcToInstant } from '../core/time';
 import { probeSchema } from '../queue/schemaProbe';
 import { CURSOR_TABLE, readCursors } from '../store/cursors';
+import { oldestDueAt, outboxStateCounts } from '../store/outbox/counts';
+import { OUTBOX_TABLE } from '../store/outbox/outboxRow';
 import { countOpenQueue } from '../store/slaColumns';
 
 const OUTBOX_STATES = ['pending', 'sending', 'sent', 'dead'] as const;
@@ -40,7 +42,7 @@ export class DbGauges {
     ]);
     this.nativeMax = gauge('bxsup_native_max_id', 'MAX(ID) of b_ticket / b_ticket_message', ['stream']);
     this.cursor = gauge('bxsup_sync_cursor', `The sync cursor (${CURSOR_TABLE}) per stream`, ['stream']);
-    this.outbox = gauge('bxsup_outbox_rows', 'bl_support_outbox rows by state', ['state']);
+    this.outbox = gauge('bxsup_outbox_rows', `${OUTBOX_TABLE} rows by state`, ['state']);
     this.oldestPending = gauge(
       'bxsup_outbox_oldest_due_seconds',
       'Age of the oldest pending mail that is due; 0 when none',
@@ -63,7 +65,7 @@ export class DbGauges {
       'b_ticket',
       'b_ticket_message',
       CURSOR_TABLE,
-      'bl_support_outbox',
+      OUTBOX_TABLE,
       'bl_support_ticket',
     ]);
     if (schema.hasTable(CURSOR_TABLE)) {
@@ -82,19 +84,10 @@ export class DbGauges {
         this.lag.set({ stream }, Math.max(0, max - at));
       }
     }
-    if (schema.hasTable('bl_support_outbox')) {
-      const rows = await db('bl_support_outbox')
-        .groupBy('state')
-        .select<Array<{ state: string; n: number }>>('state', db.raw('COUNT(*) AS n'))
-        .timeout(QUERY_TIMEOUT_MS);
-      const counts = new Map(rows.map((r) => [r.state, Number(r.n)]));
+    if (schema.hasTable(OUTBOX_TABLE)) {
+      const counts = await outboxStateCounts(db, QUERY_TIMEOUT_MS);
       for (const state of OUTBOX_STATES) this.outbox.set({ state }, counts.get(state) ?? 0);
-      const [oldest] = await db('bl_support_outbox')
-        .where('state', 'pending')
-        .andWhere('available_at', '<=', instantToUtc(now))
-        .min<Array<{ at: string | null }>>({ at: 'available_at' })
-        .timeout(QUERY_TIMEOUT_MS);
-      const at = utcToInstant(oldest.at);
+      const at = utcToInstant(await oldestDueAt(db, now, QUERY_TIMEOUT_MS));
       this.oldestPending.set(at ? Math.max(0, (now.getTime() - at.getTime()) / 1000) : 0);
     }
     if (schema.hasTable('bl_support_ticket')) {

@@ -3,6 +3,7 @@ import { instantToUtc, utcToInstant } from '../core/time';
 import { nextRun } from '../escalator/agent/nextRun';
 import { readLastPass } from '../store/cursors';
 import { tableExists } from '../schema/migrator';
+import { ESCALATION_TABLE } from '../store/escalations';
 import { StatusCollector } from './section';
 
 /**
@@ -13,7 +14,7 @@ const LATE_AFTER_MS = 60 * 60_000;
 
 export const escalationSection: StatusCollector = async ({ db, config, now }) => {
   const cfg = config.escalation;
-  if (!(await tableExists(db, 'bl_support_escalation'))) {
+  if (!(await tableExists(db, ESCALATION_TABLE))) {
     return {
       key: 'escalation',
       data: { installed: false },

@@ -1,6 +1,8 @@
-import { instantToUtc, utcToInstant } from '../core/time';
+import { utcToInstant } from '../core/time';
 import { tableExists } from '../schema/migrator';
 import { MAIL_EVENT_TYPES } from '../mail/eventTypes';
+import { lastDeadMail, mailOutboxSummary } from '../store/outbox/counts';
+import { OUTBOX_TABLE } from '../store/outbox/outboxRow';
 import { StatusCollector, StatusDeps } from './section';
 
 /** Which transport, and where it sends (never the SMTP credentials). */
@@ -20,7 +22,7 @@ function transportLine(mail: StatusDeps['config']['mail']): string {
  * lacks an address.
  */
 export const outboxSection: StatusCollector = async ({ db, config, now }) => {
-  if (!(await tableExists(db, 'bl_support_outbox'))) {
+  if (!(await tableExists(db, OUTBOX_TABLE))) {
     return {
       key: 'mail',
       data: { installed: false },
@@ -29,38 +31,15 @@ export const outboxSection: StatusCollector = async ({ db, config, now }) => {
     };
   }
   const mail = config.mail;
-  const stamp = instantToUtc(now);
-  const staleBefore = instantToUtc(new Date(now.getTime() - mail.claimTimeoutMs));
-  const [rows] = (await db.raw(
-    `SELECT
-       SUM(state = 'pending') AS pending,
-       SUM(state = 'pending' AND available_at <= ?) AS due,
-       MIN(CASE WHEN state = 'pending' AND available_at <= ? THEN available_at END) AS oldest_due,
-       SUM(state = 'pending' AND attempts > 0) AS retrying,
-       SUM(state = 'sending') AS sending,
-       SUM(state = 'sending' AND claimed_at < ?) AS stale,
-       SUM(state = 'sent') AS sent,
-       SUM(state = 'dead') AS dead,
-       SUM(state = 'no_address') AS no_address,
-       SUM(state = 'skipped') AS skipped
-     FROM bl_support_outbox WHERE event_type IN (${MAIL_EVENT_TYPES.map(() => '?').join(', ')})`,
-    [stamp, stamp, staleBefore, ...MAIL_EVENT_TYPES],
-  )) as unknown as [Array<Record<string, string | number | null>>];
-  const r = rows[0];
+  const r = await mailOutboxSummary(db, {
+    now,
+    staleBefore: new Date(now.getTime() - mail.claimTimeoutMs),
+    eventTypes: MAIL_EVENT_TYPES,
+  });
   const n = (k: string): number => Number(r[k] ?? 0);
   const oldestDue = utcToInstant(r.oldest_due as string | null);
   const waitingMinutes = oldestDue ? Math.floor((now.getTime() - oldestDue.getTime()) / 60000) : 0;
-  const lastDead = n('dead')
-    ? ((await db('bl_support_outbox')
-        .where('state', 'dead')
-        .whereIn('event_type', MAIL_EVENT_TYPES)
-        .orderBy('id', 'desc')
-        .first('id', 'event_key', 'last_error')) as {
-        id: number;
-        event_key: string;
-        last_error: string | null;
-      })
-    : null;
+  const lastDead = n('dead') ? ((await lastDeadMail(db, MAIL_EVENT_TYPES)) ?? null) : null;
 
   const problems: string[] = [];
   // The daemon refuses to start like this, so it is a problem, not just a line.

@@ -2,7 +2,7 @@ import { Db } from '../../core/db';
 import { createMailRunner } from '../../mail/mailRunner';
 import { MailCounts, mailOnce } from '../../mail/mailOnce';
 import { createMailDeps } from '../../mail/mailSetup';
-import { requeueDead } from '../../mail/outbox/retryDead';
+import { requeueDead } from '../../store/outbox/retryDead';
 import { ConnectionOptions } from '../connectionOptions';
 import { CliContext, createCliContext, openSiteDb, WORKING } from '../context';
 import { Output, stdoutOutput } from '../output';

@@ -2,7 +2,7 @@ import { nextCriticality } from '../../bridge/criticalities';
 import { highestCriticalityNote, LogItem, logText, plainText } from '../../bridge/nativeLogText';
 import { LockedForBatch, TicketUpdate } from '../../bridge/ticketBatchWrites';
 import { LockedTicket, LogLine } from '../../bridge/ticketWrites';
-import { TicketEvent } from '../history/ticketEvents';
+import { TicketEvent } from '../../store/ticketEvents';
 import { computeSla } from '../slaPolicy';
 import { SlaEvent } from '../slaTypes';
 import { deadlinesInForce } from '../state/deadlinesInForce';
@@ -11,12 +11,12 @@ import { pendingDueAt, StoreExtra } from '../state/storeState';
 import { escalationEventKey } from './actOnPoint';
 import { AgentContext } from './context';
 import { AppliedLevel, TicketEscalation } from './escalateTicket';
-import { EscalationRow } from './escalationStore';
+import { EscalationRow, FiredEscalation } from '../../store/escalations';
 import { NativeIntent } from '../../store/nativeIntents';
 import { noticeText, reasonText } from './noticeText';
 import { OutboxNotice } from './notices';
 import { PassCache } from './passCache';
-import { FiredEscalation, planEscalations } from './plan';
+import { planEscalations } from './plan';
 import { resolveRecipients } from './recipients';
 
 /**

@@ -1,5 +1,7 @@
 import { Knex } from 'knex';
 import { utcToInstant } from '../../core/time';
+import { baselineEscalations } from '../../store/escalations';
+import { outboxEventQueued } from '../../store/outbox/insert';
 import { queueNotice } from './notices';
 
 /**
@@ -18,18 +20,8 @@ export async function queueInstallDigest(
   now: Date,
 ): Promise<boolean> {
   if (supervisors.length === 0) return false;
-  if (await db('bl_support_outbox').where({ event_key: INSTALL_DIGEST_KEY }).first('id')) return false;
-  const rows = (await db('bl_support_escalation as e')
-    .join('bl_support_ticket as t', 't.id', 'e.ticket_id')
-    .where('e.outcome', 'baseline')
-    .orderBy([{ column: 'e.ticket_id' }, { column: 'e.due_at' }])
-    .select('e.ticket_id', 't.number', 'e.target', 'e.level', 'e.due_at')) as Array<{
-    ticket_id: number;
-    number: string;
-    target: string;
-    level: string;
-    due_at: string;
-  }>;
+  if (await outboxEventQueued(db, INSTALL_DIGEST_KEY)) return false;
+  const rows = await baselineEscalations(db);
   if (rows.length === 0) return false;
   // One entry per ticket: its latest recorded point (the breach, when it had one).
   const byTicket = new Map(rows.map((r) => [r.ticket_id, r]));

@@ -4,12 +4,12 @@ import { applyTicketChange, LockedTicket, lockTicket, siteLanguage } from '../..
 import { instantToNative } from '../../core/time';
 import { groupOf } from './assignee';
 import { AgentContext } from './context';
-import { claimEscalation } from './escalationStore';
+import { assignmentRecorded, claimEscalation } from '../../store/escalations';
 
 /**
  * Assignee distribution (escalation.distribution.enabled, off by default): a new ticket (created after
  * the install) with no responsible goes to the least-loaded active member of its category's support
- * group. Decided once per ticket: an 'assignment' row in bl_support_escalation records it (also when
+ * group. Decided once per ticket: an 'assignment' escalation row records it (also when
  * nobody could be chosen), so a ticket an operator later leaves unassigned is not taken again.
  */
 export async function distributeNewTickets(ctx: AgentContext, now: Date): Promise<number> {
@@ -19,12 +19,7 @@ export async function distributeNewTickets(ctx: AgentContext, now: Date): Promis
     .whereNull('t.assigned_to')
     .andWhere('t.is_open', 1)
     .andWhere('t.id', '>', ctx.baselineTicketId)
-    .whereNotExists(
-      db('bl_support_escalation as e')
-        .whereRaw('e.ticket_id = t.id')
-        .andWhere('e.target', 'assignment')
-        .select(db.raw('1')),
-    )
+    .whereNotExists(assignmentRecorded(db))
     .orderBy('t.id')
     .limit(ctx.escalation.batchSize)
     .select('t.id', 't.category')) as Array<{ id: number; category: string | null }>;

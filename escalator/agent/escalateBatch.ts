@@ -7,7 +7,7 @@ import { writeComputations } from '../state/storeState';
 import { PlannedEscalation, PlannedTicket, planTicket } from './batchPlan';
 import { AgentContext } from './context';
 import { TicketEscalation } from './escalateTicket';
-import { claimEscalations, escalationIds, RowWithLine, setLogLineIds } from './escalationStore';
+import { claimEscalations, escalationIds, RowWithLine, setLogLineIds } from '../../store/escalations';
 import { forgetIntents, recordIntents } from '../../store/nativeIntents';
 import { queueManyWebhooks, queueNotices } from './notices';
 import { PassCache } from './passCache';

@@ -7,9 +7,9 @@ import { TicketComputation } from '../state/computeState';
 import { pendingDueAt, writeComputation } from '../state/storeState';
 import { actOnPoint, queuePointWebhooks } from './actOnPoint';
 import { AgentContext } from './context';
-import { recordEscalation } from './escalationStore';
+import { FiredEscalation, recordEscalation } from '../../store/escalations';
 import { PassCache } from './passCache';
-import { FiredEscalation, planEscalations } from './plan';
+import { planEscalations } from './plan';
 
 /** A ticket whose own escalation made new points due (a raised priority) is planned again, this often. */
 const ROUNDS = 3;

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
-import { instantToUtc } from '../../core/time';
+import { insertOutboxEntries } from '../../store/outbox/insert';
+import { insertDeliveries, NewDelivery } from '../../store/webhookDeliveries';
 import { WebhookConfig } from '../escalationConfig';
 
 /**
@@ -33,13 +34,10 @@ export async function queueNotices(
   notices: readonly OutboxNotice[],
   now: Date,
 ): Promise<void> {
-  if (notices.length === 0) return;
-  const stamp = instantToUtc(now);
-  await trx.raw(
-    `INSERT INTO bl_support_outbox (event_key, event_type, ticket_id, message_id, payload, state, attempts, available_at, created_at)
-     VALUES ${notices.map(() => "(?, ?, ?, NULL, ?, 'pending', 0, ?, ?)").join(', ')}
-     ON DUPLICATE KEY UPDATE id = id`,
-    notices.flatMap((n) => [n.eventKey, n.eventType, n.ticketId, JSON.stringify(n.payload), stamp, stamp]),
+  await insertOutboxEntries(
+    trx,
+    notices.map((n) => ({ ...n, messageId: null })),
+    now,
   );
 }
 
@@ -56,8 +54,8 @@ export async function queueWebhooks(
   notice: WebhookNotice,
   now: Date,
 ): Promise<string[]> {
-  const rows = webhookRows(webhooks, notice, now);
-  if (rows.length > 0) await trx('bl_support_webhook_delivery').insert(rows);
+  const rows = webhookRows(webhooks, notice);
+  await insertDeliveries(trx, rows, now);
   return rows.map((r) => r.channel);
 }
 
@@ -68,35 +66,27 @@ export async function queueManyWebhooks(
   notices: readonly WebhookNotice[],
   now: Date,
 ): Promise<void> {
-  const rows = notices.flatMap((n) => webhookRows(webhooks, n, now));
-  if (rows.length > 0) await trx('bl_support_webhook_delivery').insert(rows);
+  await insertDeliveries(
+    trx,
+    notices.flatMap((n) => webhookRows(webhooks, n)),
+    now,
+  );
 }
 
-function webhookRows(
-  webhooks: readonly WebhookConfig[],
-  notice: WebhookNotice,
-  now: Date,
-): Array<Record<string, string | number> & { channel: string }> {
-  const rows: Array<{ channel: string; body: unknown }> = [];
+function webhookRows(webhooks: readonly WebhookConfig[], notice: WebhookNotice): NewDelivery[] {
+  const rows: NewDelivery[] = [];
   for (const hook of webhooks) {
     if (hook.levels && !hook.levels.includes(notice.levelName)) continue;
-    if (hook.type === 'json') rows.push({ channel: hook.name, body: { text: notice.text } });
+    if (hook.type === 'json')
+      rows.push({ escalationId: notice.escalationId, channel: hook.name, body: { text: notice.text } });
     else
       for (const userId of notice.recipients) {
         rows.push({
+          escalationId: notice.escalationId,
           channel: `${hook.name}:${userId}`,
           body: { USER_ID: hook.userIds[String(userId)] ?? userId, MESSAGE: notice.text },
         });
       }
   }
-  const stamp = instantToUtc(now);
-  return rows.map((r) => ({
-    escalation_id: notice.escalationId,
-    channel: r.channel,
-    body: JSON.stringify(r.body),
-    state: 'pending',
-    attempts: 0,
-    next_attempt_at: stamp,
-    created_at: stamp,
-  }));
+  return rows;
 }

@@ -1,5 +1,6 @@
 import { EscalationLevel, EscalationTarget } from '../escalationConfig';
 import { SlaState } from '../slaTypes';
+import { FiredEscalation } from '../../store/escalations';
 
 /**
  * What the agent should do for one ticket at `now`: pure, from the SLA state, the configured levels and
@@ -25,13 +26,6 @@ export interface EscalationPoint {
   at: Date;
   deadline: Date | null;
   outcome: 'apply' | 'baseline' | 'superseded';
-}
-
-export interface FiredEscalation {
-  target: string;
-  level: string;
-  cycle: number;
-  dueAt: Date;
 }
 
 export interface EscalationPlan {

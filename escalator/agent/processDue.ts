@@ -6,7 +6,7 @@ import { AgentContext } from './context';
 import { dueTickets } from './dueTickets';
 import { escalateBatch } from './escalateBatch';
 import { escalateTicket, TicketEscalation } from './escalateTicket';
-import { AlreadyEscalated } from './escalationStore';
+import { AlreadyEscalated } from '../../store/escalations';
 import type { PassHooks, PassResult } from './pass';
 import { PassCache } from './passCache';
 

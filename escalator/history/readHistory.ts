@@ -1,9 +1,10 @@
 import { Knex } from 'knex';
 import { utcToInstant } from '../../core/time';
+import { readTicketEvents } from '../../store/ticketEvents';
 import { Priority, SlaEvent } from '../slaTypes';
 
 /**
- * Reads tickets' SLA history from our tables: the mirror row, bl_support_ticket_event, and the visible
+ * Reads tickets' SLA history from our tables: the mirror row, the ticket events, and the visible
  * messages of bl_support_message (internal notes never count; the opening message is the ticket itself,
  * not a reply, even when staff typed it in). A ticket mirrored before its history was kept gets a
  * history made from its current facts: created now-as-then, closed when it is closed.
@@ -78,16 +79,7 @@ export async function readHistoriesOf(
   if (tickets.length === 0) return out;
   const found = tickets.map((t) => t.id);
   const [events, messages] = await Promise.all([
-    db('bl_support_ticket_event')
-      .whereIn('ticket_id', found)
-      .orderBy(['ticket_id', 'at', 'id'])
-      .select<Array<{ ticket_id: number; at: string; kind: string; value: string | null; source: string }>>(
-        'ticket_id',
-        'at',
-        'kind',
-        'value',
-        'source',
-      ),
+    readTicketEvents(db, found),
     db('bl_support_message')
       .whereIn('ticket_id', found)
       .andWhere('is_internal', 0)

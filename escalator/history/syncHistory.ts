@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
-import { instantToUtc } from '../../core/time';
 import { IdSpan, idsSql } from '../../sync/store/idSpan';
-import { appendTicketEvents, diffTicketEvents, TicketEvent, TicketFacts } from './ticketEvents';
+import { insertOpeningHistory, TicketEvent } from '../../store/ticketEvents';
+import { appendTicketEvents, diffTicketEvents, TicketFacts } from './ticketEvents';
 
 /**
  * The sync's side of the SLA history, in its batch transactions: tickets mirrored for the first time
@@ -38,21 +38,7 @@ export async function recordNewTickets(
   now: Date,
 ): Promise<void> {
   if (Array.isArray(tickets) && tickets.length === 0) return;
-  // ORDER BY hands out the AUTO_INCREMENT ids ticket by ticket, kind by kind, as the row-by-row insert
-  // did (readHistory orders a ticket's events by at, then id); it also makes the statement safe for
-  // statement-based replication.
-  await trx.raw(
-    `INSERT INTO bl_support_ticket_event (ticket_id, at, kind, value, source, created_at)
-     SELECT t.id, CASE WHEN k.n = 4 THEN COALESCE(t.resolved_at, t.updated_at) ELSE t.created_at END, k.kind,
-            CASE k.n WHEN 1 THEN CAST(t.priority AS CHAR) WHEN 2 THEN t.category WHEN 3 THEN t.status END,
-            'sync', ?
-       FROM bl_support_ticket t
-       JOIN (SELECT 1 AS n, 'created' AS kind UNION ALL SELECT 2, 'category'
-             UNION ALL SELECT 3, 'status' UNION ALL SELECT 4, 'closed') k ON k.n < 4 OR t.is_open = 0
-      WHERE ${idsSql('t.id', tickets)}
-      ORDER BY t.id, k.n`,
-    [instantToUtc(now)],
-  );
+  await insertOpeningHistory(trx, (column) => idsSql(column, tickets), now);
 }
 
 /** The mirror's facts before a remap (read in the remap's transaction, before its upsert). */

@@ -1,27 +1,14 @@
 import { Knex } from 'knex';
-import { instantToUtc } from '../../core/time';
 import { markSlaStale } from '../../store/slaColumns';
+import { EventSource, insertTicketEvents, TicketEvent } from '../../store/ticketEvents';
 
 /**
- * The ticket history the SLA is computed from (bl_support_ticket_event). The sync appends what it sees
+ * The ticket history the SLA is computed from (store/ticketEvents.ts). The sync appends what it sees
  * change in b_ticket; messages are not repeated here: they are read from bl_support_message. Whoever
  * appends also marks the ticket's SLA stale, in the same transaction, so that a computation that read
  * the history before this write never lands (see store/slaColumns.ts, the sla_version guard).
  */
 type Writer = Knex | Knex.Transaction;
-
-export type TicketEventKind = 'created' | 'priority' | 'category' | 'status' | 'closed' | 'reopened';
-
-export interface TicketEvent {
-  ticketId: number;
-  at: Date;
-  kind: TicketEventKind;
-  /** created and priority: 1..4; category: our label or null; status: our status. */
-  value: string | number | null;
-}
-
-/** Where a change came from: the mirror, or the agent's own native write (not operator activity). */
-export type EventSource = 'sync' | 'bxsup';
 
 export async function appendTicketEvents(
   trx: Writer,
@@ -30,16 +17,7 @@ export async function appendTicketEvents(
   source: EventSource = 'sync',
 ): Promise<void> {
   if (events.length === 0) return;
-  await trx('bl_support_ticket_event').insert(
-    events.map((e) => ({
-      ticket_id: e.ticketId,
-      at: instantToUtc(e.at),
-      kind: e.kind,
-      value: e.value === null ? null : String(e.value).slice(0, 64),
-      source,
-      created_at: instantToUtc(now),
-    })),
-  );
+  await insertTicketEvents(trx, events, now, source);
   await markSlaStale(trx, [...new Set(events.map((e) => e.ticketId))]);
 }
 
@@ -49,17 +27,7 @@ export async function appendTicketEvents(
  * not marked stale here.
  */
 export async function appendOwnEvents(trx: Writer, events: readonly TicketEvent[], now: Date): Promise<void> {
-  if (events.length === 0) return;
-  await trx('bl_support_ticket_event').insert(
-    events.map((e) => ({
-      ticket_id: e.ticketId,
-      at: instantToUtc(e.at),
-      kind: e.kind,
-      value: e.value === null ? null : String(e.value).slice(0, 64),
-      source: 'bxsup',
-      created_at: instantToUtc(now),
-    })),
-  );
+  await insertTicketEvents(trx, events, now, 'bxsup');
 }
 
 /** The mirrored facts whose changes make history. */

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { EscalationLevel } from '../escalationConfig';
-import { EscalationPlan, FiredEscalation, planEscalations } from '../agent/plan';
-import { readFired } from '../agent/escalationStore';
+import { EscalationPlan, planEscalations } from '../agent/plan';
+import { FiredEscalation, readFired } from '../../store/escalations';
 import { readHistoriesOf, readTicketRows, TicketSlaRow } from '../history/readHistory';
 import { SlaPolicy } from '../slaConfig';
 import { computeSla } from '../slaPolicy';

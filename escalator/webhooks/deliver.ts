@@ -2,7 +2,13 @@ import { Knex } from 'knex';
 import { backoffDelay } from '../../core/backoff';
 import { Clock } from '../../core/clock';
 import { Logger } from '../../core/logger';
-import { instantToUtc } from '../../core/time';
+import {
+  DeliveryRow,
+  dueDeliveries,
+  markDeliveryFailed,
+  markDeliverySent,
+  markDeliveryTried,
+} from '../../store/webhookDeliveries';
 import { EscalationConfig, WebhookConfig } from '../escalationConfig';
 import { HttpPost } from './http';
 
@@ -31,24 +37,11 @@ export interface DeliveryResult {
   failed: number;
 }
 
-interface DeliveryRow {
-  id: number;
-  channel: string;
-  body: string;
-  attempts: number;
-}
-
 const BATCH = 200;
 
 export async function deliverWebhooks(deps: DeliverDeps, now: Date): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 };
-  const rows = (await deps
-    .db('bl_support_webhook_delivery')
-    .where('state', 'pending')
-    .andWhere('next_attempt_at', '<=', instantToUtc(now))
-    .orderBy('next_attempt_at')
-    .limit(BATCH)
-    .select('id', 'channel', 'body', 'attempts')) as DeliveryRow[];
+  const rows = await dueDeliveries(deps.db, now, BATCH);
   const hooks = new Map(deps.config.webhooks.map((h) => [h.name, h]));
   await Promise.all(
     rows.map(async (row) => {
@@ -67,9 +60,8 @@ async function deliverOne(
 ): Promise<keyof DeliveryResult> {
   const retry = deps.config.webhookRetry;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const table = () => deps.db('bl_support_webhook_delivery').where({ id: row.id });
   if (!hook) {
-    await table().update({ state: 'failed', last_error: 'this webhook is no longer configured' });
+    await markDeliveryFailed(deps.db, row.id, 'this webhook is no longer configured');
     return 'failed';
   }
   let attempts = Number(row.attempts);
@@ -79,12 +71,7 @@ async function deliverOne(
     attempts++;
     try {
       await deps.http(endpoint(hook), JSON.parse(row.body));
-      await table().update({
-        state: 'sent',
-        attempts,
-        sent_at: instantToUtc(deps.clock.now()),
-        last_error: null,
-      });
+      await markDeliverySent(deps.db, row.id, attempts, deps.clock.now());
       return 'sent';
     } catch (err) {
       lastError = describe(err);
@@ -94,13 +81,13 @@ async function deliverOne(
   deps.logger.warn(`webhook ${hook.name} failed (${attempts} attempts): ${lastError}`, {
     module: 'escalator',
   });
-  await table().update({
-    state: failed ? 'failed' : 'pending',
+  await markDeliveryTried(deps.db, row.id, {
+    failed,
     attempts,
-    last_error: lastError.slice(0, 1000),
+    lastError: lastError.slice(0, 1000),
     // Rounded up: the column holds whole seconds, and a retry must never come before its backoff.
-    next_attempt_at: instantToUtc(
-      new Date(Math.ceil((now.getTime() + backoffDelay(attempts, retry, deps.random)) / 1000) * 1000),
+    nextAttemptAt: new Date(
+      Math.ceil((now.getTime() + backoffDelay(attempts, retry, deps.random)) / 1000) * 1000,
     ),
   });
   return failed ? 'failed' : 'retrying';

@@ -1,6 +1,6 @@
 import { PermanentMailError } from '../mailErrors';
 import { isMailEventType } from '../eventTypes';
-import { OutboxRow } from '../outbox/outboxRow';
+import { OutboxRow } from '../../store/outbox/outboxRow';
 import { OutgoingMail } from '../transports/transport';
 import { ComposeDeps } from './composeDeps';
 import { composeCustomerMail } from './customerMail';

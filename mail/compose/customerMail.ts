@@ -3,7 +3,7 @@ import { MAIL_EVENTS, MailEventType } from '../eventTypes';
 import { expandMessageInPlace } from '../expandInPlace';
 import { emailInText, guestName } from '../facts/users';
 import { messageIdDomain, shipmentTrackingLink, ticketLink } from '../facts/links';
-import { OutboxRow } from '../outbox/outboxRow';
+import { OutboxRow } from '../../store/outbox/outboxRow';
 import { MailAddress, OutgoingMail } from '../transports/transport';
 import { containsKnownPlaceholder } from '../../templates/reply/placeholders';
 import { placeholderValues } from '../../templates/reply/placeholderValues';

@@ -3,7 +3,7 @@ import { NoAddressError, PermanentMailError } from '../mailErrors';
 import { MAIL_EVENTS, MailEventType } from '../eventTypes';
 import { adminTicketLink, messageIdDomain } from '../facts/links';
 import { SiteFacts } from '../facts/sites';
-import { OutboxRow } from '../outbox/outboxRow';
+import { OutboxRow } from '../../store/outbox/outboxRow';
 import { MailAddress, OutgoingMail } from '../transports/transport';
 import { ComposeDeps } from './composeDeps';
 import { oneLine, threadHeaders } from './headers';

@@ -1,6 +1,6 @@
 import { Db } from '../../core/db';
 import { Logger } from '../../core/logger';
-import { confirmClaims, HeldRow, releaseClaims, renewClaims } from './leases';
+import { confirmClaims, HeldRow, releaseClaims, renewClaims } from '../../store/outbox/leases';
 
 /**
  * What one sender pass holds, and the leases that keep it: every claimed row from its claim until it

@@ -1,4 +1,4 @@
-import { ClaimedRow } from './outboxRow';
+import { ClaimedRow } from '../../store/outbox/outboxRow';
 
 /**
  * Hands claimed rows to the sender's workers one at a time and claims the next few while the current

@@ -1,8 +1,6 @@
 import { Db } from '../../core/db';
-import { instantToUtc } from '../../core/time';
 import { HEARTBEAT_INTERVAL_MS } from '../../daemon/heartbeat';
-import { DAEMON_TABLE } from '../../store/daemons';
-import { OUTBOX_TABLE } from './outboxRow';
+import { freeStaleClaims } from '../../store/outbox/reap';
 
 export interface ReapOptions {
   now: Date;
@@ -20,23 +18,14 @@ export interface ReapOptions {
  *   quarter of that, also while its mail waits behind a slow server or its mark waits for the database);
  * - its holder's daemon has no heartbeat in bl_support_daemon for as long (or two heartbeat intervals,
  *   whichever is longer). A `bxsup mail --once` has no heartbeat row: its lease alone speaks for it.
- * The token's part before '#' is the holder's instance ID (mail/outbox/claim.ts).
+ * The token's part before '#' is the holder's instance ID (store/outbox/claim.ts).
  */
 export async function reapStaleClaims(db: Db, options: ReapOptions): Promise<number> {
   const { now, timeoutMs } = options;
-  const leaseCutoff = instantToUtc(new Date(now.getTime() - timeoutMs));
-  const heartbeatCutoff = instantToUtc(
-    new Date(now.getTime() - Math.max(timeoutMs, 2 * HEARTBEAT_INTERVAL_MS)),
-  );
-  const [result] = (await db.raw(
-    `UPDATE ${OUTBOX_TABLE} o
-       LEFT JOIN ${DAEMON_TABLE} d
-         ON d.instance_id = SUBSTRING_INDEX(o.claimed_by, '#', 1) AND d.heartbeat_at >= ?
-        SET o.state = 'pending', o.available_at = ?, o.claimed_by = NULL, o.claimed_at = NULL,
-            o.last_error = 'claim expired: its sender stopped before finishing'
-      WHERE o.state = 'sending' AND o.claimed_at < ? AND d.instance_id IS NULL
-        AND (o.claimed_by IS NULL OR SUBSTRING_INDEX(o.claimed_by, '#', 1) <> ?)`,
-    [heartbeatCutoff, instantToUtc(now), leaseCutoff, options.self],
-  )) as unknown as [{ affectedRows: number }];
-  return Number(result.affectedRows);
+  return freeStaleClaims(db, {
+    now,
+    leaseBefore: new Date(now.getTime() - timeoutMs),
+    heartbeatBefore: new Date(now.getTime() - Math.max(timeoutMs, 2 * HEARTBEAT_INTERVAL_MS)),
+    self: options.self,
+  });
 }

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '../../core/backoff';
 import { Db } from '../../core/db';
 import { isConnectionError } from '../../daemon/dbErrors';
-import { markSent } from './complete';
-import { HeldRow } from './leases';
+import { markSent } from '../../store/outbox/complete';
+import { HeldRow } from '../../store/outbox/leases';
 
 /**
  * Marks rows 'sent' as soon as their mail is accepted, coalescing the marks that arrive while one

@@ -16,7 +16,8 @@ import { lockCursor, SYNC_CURSORS } from '../../store/cursors';
 import { remapTickets } from './remapTickets';
 import { PassContext } from '../passContext';
 import { anyMirroredMessageIn, copyMessages } from '../store/messages';
-import { insertOutbox, OutboxEvent, replyEvent } from '../store/outbox';
+import { OutboxEvent, replyEvent } from '../store/outbox';
+import { insertNewOutboxEntries } from '../../store/outbox/insert';
 import { MessageTicketState, readMessageTickets } from '../store/messageTickets';
 import { applyMessageFacts, applyOrderLinks } from '../store/tickets';
 import { setAsideIds } from '../../store/setAside';
@@ -108,7 +109,7 @@ export async function mirrorMessages(
       events.push(replyEvent(message.ticketId, message.id));
     }
   }
-  outcome.events = await insertOutbox(trx, events, ctx.now);
+  outcome.events = await insertNewOutboxEntries(trx, events, ctx.now);
   outcome.messages = mirrored.length;
   await remapReopened(trx, ctx, rows.slice(0, consumed), mirrored, tickets, outcome);
   // One notice per message: built only when someone listens (a backfill mirrors millions).

@@ -8,7 +8,8 @@ import { applyUfWrites, decideOrderLinks, OrderLinkDecision, ufValueAfter } from
 import { emptyOutcome, BatchOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { reserveNumbersByDay } from '../store/numbers';
-import { closedEvent, createdEvent, insertOutbox, OutboxEvent } from '../store/outbox';
+import { closedEvent, createdEvent, OutboxEvent } from '../store/outbox';
+import { insertNewOutboxEntries } from '../../store/outbox/insert';
 import { insertNewTickets } from '../store/ticketUpsert';
 import { IdSpan } from '../store/idSpan';
 import { mirroredTicketIdsIn, readMirrorTickets } from '../store/tickets';
@@ -72,7 +73,7 @@ export async function mirrorNewTickets(
     const close = closeEventOf(ctx, row);
     if (close) events.push(close);
   }
-  outcome.events = await insertOutbox(trx, events, ctx.now);
+  outcome.events = await insertNewOutboxEntries(trx, events, ctx.now);
   outcome.tickets = fresh.length;
   outcome.ticketNotices = mapped.map((t) => ({
     ticketId: t.id,

@@ -7,7 +7,8 @@ import { appendTicketEvents } from '../../escalator/history/ticketEvents';
 import { applyUfWrites, decideOrderLinks, OrderLinkDecision, ufValueAfter } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
-import { insertOutbox, OutboxEvent } from '../store/outbox';
+import { OutboxEvent } from '../store/outbox';
+import { insertNewOutboxEntries } from '../../store/outbox/insert';
 import { applyOrderLinks, markDeleted, readMirrorTickets } from '../store/tickets';
 import { upsertTickets } from '../store/ticketUpsert';
 import { closeEventOf, ticketMappers } from './mirrorTickets';
@@ -132,7 +133,7 @@ export async function remapTickets(
   await applyUfWrites(trx, links.values(), caps.ufOrderId);
 
   const events = changed.map((row) => closeEventOf(ctx, row)).filter((e): e is OutboxEvent => e !== null);
-  outcome.events = await insertOutbox(trx, events, ctx.now);
+  outcome.events = await insertNewOutboxEntries(trx, events, ctx.now);
   outcome.changed = changed.length;
   outcome.ticketNotices.push(
     ...rows.map(({ ticket, extras }) => ({

@@ -1,5 +1,6 @@
 import { DEFAULT_LEVELS, EscalationLevel } from '../../escalator/escalationConfig';
-import { EscalationPlan, FiredEscalation, planEscalations } from '../../escalator/agent/plan';
+import { EscalationPlan, planEscalations } from '../../escalator/agent/plan';
+import { FiredEscalation } from '../../store/escalations';
 import { deadlinesInForce } from '../../escalator/state/deadlinesInForce';
 import {
   DEFAULT_SLA_POLICY,

@@ -5,7 +5,7 @@ import { createAgentContext } from '../../escalator/agent/context';
 import { queueInstallDigest } from '../../escalator/agent/digest';
 import { dueTicketIds } from '../../escalator/agent/dueTickets';
 import { escalateTicket } from '../../escalator/agent/escalateTicket';
-import { AlreadyEscalated } from '../../escalator/agent/escalationStore';
+import { AlreadyEscalated } from '../../store/escalations';
 import { createPassCache } from '../../escalator/agent/passCache';
 import { computeTickets } from '../../escalator/state/computeState';
 import { refreshStaleSla } from '../../escalator/state/refreshSla';

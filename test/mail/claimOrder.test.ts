@@ -3,7 +3,7 @@ import { Db } from '../../core/db';
 import { instantToUtc } from '../../core/time';
 import { readServerInfo } from '../../bridge/serverInfo';
 import { MAIL_EVENT_TYPES } from '../../mail/eventTypes';
-import { claimDue } from '../../mail/outbox/claim';
+import { claimDue } from '../../store/outbox/claim';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, msk } from './helpers/mailEnv';
 import { sessionRowsExamined } from '../helpers/sessionRows';

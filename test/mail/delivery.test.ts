@@ -7,7 +7,7 @@ import { openDb } from '../../core/db';
 import { instantToUtc } from '../../core/time';
 import { FIXTURE } from '../../fixtures/seed';
 import { mailOnce } from '../../mail/mailOnce';
-import { requeueDead } from '../../mail/outbox/retryDead';
+import { requeueDead } from '../../store/outbox/retryDead';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, mailDeps, memoryLogger, msk, queueEvent, testConfig } from './helpers/mailEnv';
 import { SmtpSink, startSink } from './helpers/smtpSink';

@@ -1,6 +1,5 @@
 import { Knex } from 'knex';
-import { instantToUtc, utcToInstant } from '../../core/time';
-import { FiredEscalation } from './plan';
+import { instantToUtc, utcToInstant } from '../core/time';
 
 /**
  * bl_support_escalation: one row per ticket + target + level + cycle (the unique key). Inserting the row
@@ -10,6 +9,14 @@ import { FiredEscalation } from './plan';
 type Db = Knex | Knex.Transaction;
 
 export const ESCALATION_TABLE = 'bl_support_escalation';
+
+/** What was recorded already: the plan (escalator/agent/plan.ts) fires nothing twice. */
+export interface FiredEscalation {
+  target: string;
+  level: string;
+  cycle: number;
+  dueAt: Date;
+}
 
 export interface EscalationRow {
   ticketId: number;
@@ -182,4 +189,47 @@ export async function recordEscalation(trx: Db, row: EscalationRow, now: Date): 
   const id = await claimEscalation(trx, row, now);
   if (id === null) throw new AlreadyEscalated(row);
   return id;
+}
+
+/**
+ * The subquery "an assignment decision is recorded for ticket t" of the distribution's due query
+ * (escalator/agent/distribute.ts): the outer query names the mirror row `t`.
+ */
+export function assignmentRecorded(db: Knex): Knex.QueryBuilder {
+  return db(`${ESCALATION_TABLE} as e`)
+    .whereRaw('e.ticket_id = t.id')
+    .andWhere('e.target', 'assignment')
+    .select(db.raw('1'));
+}
+
+/** A point recorded as 'baseline' (already past when bxsup was installed), with its ticket's number. */
+export interface BaselineEscalation {
+  ticket_id: number;
+  number: string;
+  target: string;
+  level: string;
+  due_at: string;
+}
+
+/** The install digest's list, by ticket and due time. */
+export async function baselineEscalations(db: Knex): Promise<BaselineEscalation[]> {
+  return (await db(`${ESCALATION_TABLE} as e`)
+    .join('bl_support_ticket as t', 't.id', 'e.ticket_id')
+    .where('e.outcome', 'baseline')
+    .orderBy([{ column: 'e.ticket_id' }, { column: 'e.due_at' }])
+    .select('e.ticket_id', 't.number', 'e.target', 'e.level', 'e.due_at')) as BaselineEscalation[];
+}
+
+/** Applied escalations fired in [from, to), counted per level and target (fired_at is indexed). */
+export async function appliedEscalationCounts(
+  db: Knex,
+  from: Date,
+  to: Date,
+): Promise<Array<{ level: string; target: string; n: number }>> {
+  return db(ESCALATION_TABLE)
+    .where('fired_at', '>=', instantToUtc(from))
+    .andWhere('fired_at', '<', instantToUtc(to))
+    .andWhere('outcome', 'applied')
+    .groupBy('level', 'target')
+    .select<Array<{ level: string; target: string; n: number }>>('level', 'target', db.raw('COUNT(*) AS n'));
 }

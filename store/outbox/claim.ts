@@ -18,7 +18,7 @@ export interface ClaimOptions {
  * Claims up to `limit` due rows for one sender, atomically: no row is ever handed to two senders.
  *
  * Every claim writes a token of its own into claimed_by (`<instance>#<random>`): the fence. Only the
- * holder of that token may renew the claim, release it or move the row on (mail/outbox/leases.ts,
+ * holder of that token may renew the claim, release it or move the row on (store/outbox/leases.ts,
  * complete.ts); a row whose claim was freed and taken again carries another token, so a sender that
  * lost it finds out before sending (the re-check) and cannot overwrite the new holder's outcome.
  *
