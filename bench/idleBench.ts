@@ -1,5 +1,5 @@
 import { FixedClock } from '../core/clock';
-import { validateConfig } from '../core/config';
+import { validateConfig } from '../config/config';
 import { Db } from '../core/db';
 import { silentLogger } from '../core/logger';
 import { instantToNative } from '../core/time';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { FixedClock } from '../core/clock';
-import { validateConfig } from '../core/config';
+import { validateConfig } from '../config/config';
 import { Db, openDb } from '../core/db';
 import { silentLogger } from '../core/logger';
 import { measureReadCost } from '../daemon/dbLoad/sessionCounters';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../core/clock';
-import { validateConfig } from '../core/config';
+import { validateConfig } from '../config/config';
 import { Db } from '../core/db';
 import { silentLogger } from '../core/logger';
 import { createRowBudget } from '../core/rowBudget';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '../core/backoff';
 import { Clock } from '../core/clock';
-import { Config } from '../core/config';
+import { Config } from '../config/config';
 import { Db } from '../core/db';
 import { describeError } from '../core/dbErrorText';
 import { BxsupError } from '../core/errors';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Clock } from '../core/clock';
-import { Config } from '../core/config';
+import { Config } from '../config/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
 import { RowBudget } from '../core/rowBudget';

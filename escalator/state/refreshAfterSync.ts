@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { Config } from '../../core/config';
+import { Config } from '../../config/config';
 import { Logger } from '../../core/logger';
 import { createSlaRefreshDeps } from './refreshDeps';
 import { refreshStaleSla } from './refreshSla';

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { existingUserFieldColumns } from '../../bridge/userFieldValues';
-import { Config } from '../../core/config';
+import { Config } from '../../config/config';
 import { BASELINE_CURSORS } from '../../schema/historyBaseline';
 import { COMPUTED_USER_FIELDS } from '../../schema/ticketUserFields';
 import { loadSlaPolicy } from '../loadPolicy';

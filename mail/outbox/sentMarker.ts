@@ -33,7 +33,7 @@ export interface SentMarkerOptions {
 }
 
 const OTHER_ERROR_TRIES = 3;
-/** Failed marks are tried again at least this often (mail/mailRunner.ts's reaper grace counts on it). */
+/** Failed marks are tried again at least this often (daemon/mailWorker.ts's reaper grace counts on it). */
 export const MARK_RETRY_MAX_MS = 2000;
 
 export function createSentMarker(db: Db, options: SentMarkerOptions): SentMarker {

@@ -1,5 +1,5 @@
 import { FixedClock } from '../../core/clock';
-import { ConfigInput, validateConfig } from '../../core/config';
+import { ConfigInput, validateConfig } from '../../config/config';
 import { Logger } from '../../core/logger';
 import { createAgentContext } from '../../escalator/agent/context';
 import { PassHooks, PassResult, runEscalationPass } from '../../escalator/agent/pass';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { FixedClock } from '../../core/clock';
-import { Config, validateConfig } from '../../core/config';
+import { Config, validateConfig } from '../../config/config';
 import { DbTarget } from '../../core/dbUrl';
 import { silentLogger } from '../../core/logger';
 import { FIXTURE_SHAPES, FixtureShape, loadBitrixFixture } from '../../fixtures/seed';

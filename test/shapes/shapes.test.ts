@@ -1,5 +1,5 @@
 import { FixedClock } from '../../core/clock';
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { createAgentContext } from '../../escalator/agent/context';
 import { runEscalationPass } from '../../escalator/agent/pass';
 import { addMessage, createTicket } from '../../fixtures/nativeWriter';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { FixedClock } from '../../core/clock';
-import { validateConfig, ConfigInput } from '../../core/config';
+import { validateConfig, ConfigInput } from '../../config/config';
 import { createLogger, Logger } from '../../core/logger';
 import { SyncDeps, SyncEventMap } from '../../sync/types';
 import { referenceClock, FIXTURE_ZONE } from '../helpers/clock';

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { FixedClock } from '../../../core/clock';
-import { Config, ConfigInput, validateConfig } from '../../../core/config';
+import { Config, ConfigInput, validateConfig } from '../../../config/config';
 import { createLogger, Logger, silentLogger } from '../../../core/logger';
 import { instantToUtc } from '../../../core/time';
 import { MailEvents, createMailEvents } from '../../../mail/mailEvents';

@@ -1,8 +1,8 @@
 import { Gauge, Registry } from 'prom-client';
-import { Db } from '../core/db';
-import { instantToUtc, utcToInstant } from '../core/time';
-import { dueSql } from '../queue/dueExpression';
-import { probeSchema } from '../queue/schemaProbe';
+import { Db } from '../../core/db';
+import { instantToUtc, utcToInstant } from '../../core/time';
+import { dueSql } from '../../queue/dueExpression';
+import { probeSchema } from '../../queue/schemaProbe';
 
 const OUTBOX_STATES = ['pending', 'sending', 'sent', 'dead'] as const;
 const STREAMS = [

@@ -1,5 +1,5 @@
 import { Job } from 'node-schedule';
-import { Config } from '../core/config';
+import { Config } from '../../config/config';
 import { ExpectedPass } from './health';
 
 /**

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { BxsupError } from './errors';
+import { BxsupError } from '../core/errors';
 import { mailConfigSchema } from '../mail/mailConfig';
 import { slaConfigSchema } from '../escalator/policyConfig';
 import { escalationConfigSchema } from '../escalator/escalationConfig';
-import { metricsConfigSchema } from '../service/metricsConfig';
+import { metricsConfigSchema } from '../daemon/metrics/metricsConfig';
 
 /**
  * Configuration: defaults < bxsup.config.json (or --config / BXSUP_CONFIG) < environment

@@ -1,17 +1,17 @@
 import { Job, scheduleJob } from 'node-schedule';
-import { Clock } from '../../core/clock';
-import { Config } from '../../core/config';
-import { Db } from '../../core/db';
-import { DbTarget } from '../../core/dbUrl';
-import { BxsupError } from '../../core/errors';
-import { Logger } from '../../core/logger';
-import { describeError } from '../../core/dbErrorText';
-import { isConnectionError, isFatalError } from '../../daemon/dbErrors';
-import { WorkerHealth } from '../../daemon/workerHealth';
-import { DaemonWorker } from '../../daemon/worker';
-import { HttpPost } from '../webhooks/http';
-import { AgentContext, createAgentContext } from './context';
-import { PassResult, runEscalationPass } from './pass';
+import { Clock } from '../core/clock';
+import { Config } from '../config/config';
+import { Db } from '../core/db';
+import { DbTarget } from '../core/dbUrl';
+import { BxsupError } from '../core/errors';
+import { Logger } from '../core/logger';
+import { describeError } from '../core/dbErrorText';
+import { isConnectionError, isFatalError } from './dbErrors';
+import { WorkerHealth } from './workerHealth';
+import { DaemonWorker } from './worker';
+import { HttpPost } from '../escalator/webhooks/http';
+import { AgentContext, createAgentContext } from '../escalator/agent/context';
+import { PassResult, runEscalationPass } from '../escalator/agent/pass';
 
 /**
  * The escalation agent inside `bxsup run`. node-schedule only wakes it (escalation.cron, every 15
