@@ -11,7 +11,8 @@ import { WorkerHealth } from './workerHealth';
 import { DaemonWorker } from './worker';
 import { HttpPost } from '../escalator/webhooks/http';
 import { AgentContext, createAgentContext } from '../escalator/agent/context';
-import { PassResult, runEscalationPass } from '../escalator/agent/pass';
+import { runEscalationPass } from '../escalator/agent/pass';
+import { PassResult } from '../escalator/agent/passResult';
 
 /**
  * The escalation agent inside `bxsup run`. node-schedule only wakes it (escalation.cron, every 15

@@ -1,6 +1,7 @@
 import { PeriodicTask } from './periodicTask';
 import { WorkerHealth } from './workerHealth';
-import { MailCounts, MailDeps, mailOnce } from '../mail/mailOnce';
+import { MailDeps } from '../mail/mailDeps';
+import { MailCounts, mailOnce } from '../mail/mailOnce';
 import { MARK_RETRY_MAX_MS } from '../mail/outbox/sentMarker';
 
 /**

@@ -3,7 +3,7 @@ import { Logger } from '../core/logger';
 import { composeMail } from './compose/composeMail';
 import { ComposeDeps } from './compose/composeDeps';
 import { describeSendError, isPermanentSendError, NoAddressError, SkipMail } from './mailErrors';
-import type { MailDeps } from './mailOnce';
+import type { MailDeps } from './mailDeps';
 import { ClaimBook } from './outbox/claimBook';
 import { markDead, markNoAddress, markRetry, markSentInTransaction, markSkipped } from './outbox/complete';
 import { ClaimedRow } from './outbox/outboxRow';

@@ -8,7 +8,7 @@ import { resolveSiteZone } from '../bridge/siteZone';
 import { MailTemplates } from '../templates/mailTemplates';
 import { MailEvents } from './mailEvents';
 import { createSendHealth } from './sendHealth';
-import { MailDeps } from './mailOnce';
+import { MailDeps } from './mailDeps';
 import { createMailTransport } from './transports/createTransport';
 import { MailTransport } from './transports/transport';
 

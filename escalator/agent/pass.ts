@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { withNamedLock } from '../../core/dbLock';
 import { refreshStaleSla } from '../state/refreshSla';
-import { deliverWebhooks, DeliveryResult } from '../webhooks/deliver';
+import { deliverWebhooks } from '../webhooks/deliver';
 import { AgentContext } from './context';
 import { queueInstallDigest } from './digest';
 import { distributeNewTickets } from './distribute';
 import { escalateComputed, runDuePoints } from './processDue';
-import { AppliedLevel, TicketEscalation } from './escalateTicket';
 import { createPassCache } from './passCache';
+import { emptyPassResult, PassHooks, PassResult } from './passResult';
 import { recordPass } from './passStatus';
 
 /**
@@ -17,28 +17,6 @@ import { recordPass } from './passStatus';
  * on the due ones, send the install digest, then the webhooks (last, so a slow endpoint holds nothing
  * up). Distribution comes first so that a notice's assignee is the distributed one.
  */
-export interface PassResult {
-  ran: boolean;
-  refreshed: number;
-  distributed: number;
-  /** Tickets whose points were examined. */
-  examined: number;
-  applied: number;
-  /** Each applied level with its target (committed: a rolled-back ticket is not in it). */
-  fired: AppliedLevel[];
-  /** Points recorded without action: already overdue at install, or a warning overtaken by its breach. */
-  recorded: number;
-  failed: number;
-  digest: boolean;
-  webhooks: DeliveryResult;
-  durationMs: number;
-}
-
-export interface PassHooks {
-  /** Called after each ticket's escalation committed (tests stop a pass half-way from here). */
-  onTicket?: (ticketId: number, done: TicketEscalation) => void | Promise<void>;
-}
-
 export async function runEscalationPass(
   ctx: AgentContext,
   now: Date,
@@ -81,21 +59,4 @@ async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<Pas
     );
   }
   return result;
-}
-
-/** A result with nothing done yet (also for callers of its parts, such as runDuePoints). */
-export function emptyPassResult(): PassResult {
-  return {
-    ran: true,
-    refreshed: 0,
-    distributed: 0,
-    examined: 0,
-    applied: 0,
-    fired: [],
-    recorded: 0,
-    failed: 0,
-    digest: false,
-    webhooks: { sent: 0, retrying: 0, failed: 0 },
-    durationMs: 0,
-  };
 }

@@ -7,7 +7,7 @@ import { dueTickets } from './dueTickets';
 import { escalateBatch } from './escalateBatch';
 import { escalateTicket, TicketEscalation } from './escalateTicket';
 import { AlreadyEscalated } from './escalationStore';
-import type { PassHooks, PassResult } from './pass';
+import type { PassHooks, PassResult } from './passResult';
 import { PassCache } from './passCache';
 
 /**

@@ -1,7 +1,7 @@
 import { FixedClock } from '../../core/clock';
 import { openDb } from '../../core/db';
 import { validateConfig } from '../../config/config';
-import { PassResult } from '../../escalator/agent/pass';
+import { PassResult } from '../../escalator/agent/passResult';
 import { escalationWorker } from '../../daemon/escalationWorker';
 import { FIXTURE } from '../../fixtures/seed';
 import { createTicket } from '../../fixtures/nativeWriter';
