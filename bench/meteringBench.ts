@@ -11,6 +11,7 @@ import { syncOnce } from '../sync/syncOnce';
 import { benchDatabase } from './benchDatabase';
 import { measureServerLoad } from './serverLoad';
 import { installForBench } from './installForBench';
+import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
 
 /**
  * What metering the daemon's workers costs (daemon/dbLoad/workerPools.ts): the idle sync poll — the
@@ -48,6 +49,7 @@ export async function benchMetering(
       logger: silentLogger(),
       clock: new FixedClock(now),
       zone: FIXTURE.zone,
+      afterPass: refreshAfterSync,
     });
     await syncOnce(deps(plain));
 

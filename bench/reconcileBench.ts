@@ -17,6 +17,7 @@ import { SyncDeps, SyncPassResult } from '../sync/types';
 import { benchDatabase } from './benchDatabase';
 import { measureServerLoad, ServerLoad } from './serverLoad';
 import { installForBench } from './installForBench';
+import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
 
 /**
  * One reconciliation cycle over 200,000 tickets × ~7 message rows (BXSUP_BENCH_RECONCILE_TICKETS), after
@@ -51,6 +52,7 @@ export async function benchReconcile(
       logger: silentLogger(),
       clock: systemClock,
       zone: FIXTURE.zone,
+      afterPass: refreshAfterSync,
     };
     await syncOnce(deps, { reconcile: 'off' });
     // The passes after a first sync catch up the SLA of open tickets, a batch each (minutes at this size,

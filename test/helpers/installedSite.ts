@@ -10,6 +10,7 @@ import { syncOnce } from '../../sync/syncOnce';
 import { runCli } from './cli';
 import { FIXTURE_ZONE, referenceClock } from './clock';
 import { createTestDatabase, TestDatabase } from './db';
+import { refreshAfterSync } from '../../escalator/state/refreshAfterSync';
 
 export interface InstalledSiteOptions {
   /** Another server than BXSUP_TEST_DB_URL's (a private one the test restarts). */
@@ -82,5 +83,6 @@ export async function runSync(
     clock,
     zone: FIXTURE_ZONE,
     events: new EventEmitter(),
+    afterPass: refreshAfterSync,
   });
 }
