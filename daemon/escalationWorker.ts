@@ -6,7 +6,7 @@ import { DbTarget } from '../core/dbUrl';
 import { BxsupError } from '../core/errors';
 import { Logger } from '../core/logger';
 import { describeError } from '../core/dbErrorText';
-import { isConnectionError, isFatalError } from './dbErrors';
+import { isConnectionError, isFatalError } from '../core/dbErrors';
 import { WorkerHealth } from './workerHealth';
 import { DaemonWorker } from './worker';
 import { HttpPost } from '../escalator/webhooks/http';

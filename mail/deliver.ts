@@ -1,4 +1,4 @@
-import { isConnectionError } from '../daemon/dbErrors';
+import { isConnectionError } from '../core/dbErrors';
 import { Logger } from '../core/logger';
 import { composeMail } from './compose/composeMail';
 import { ComposeDeps } from './compose/composeDeps';

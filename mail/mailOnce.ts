@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '../core/backoff';
 import { describeError } from '../core/dbErrorText';
 import { BxsupError } from '../core/errors';
-import { isConnectionError } from '../daemon/dbErrors';
+import { isConnectionError } from '../core/dbErrors';
 import { ComposeDeps } from './compose/composeDeps';
 import { MAIL_EVENT_TYPES } from './eventTypes';
 import { createFactsReader } from './facts/factsReader';

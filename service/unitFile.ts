@@ -3,7 +3,7 @@ import path from 'node:path';
 import { siteRootOf } from '../bridge/bitrixSettings';
 import { Config } from '../config/config';
 import { BxsupError } from '../core/errors';
-import { writeFileAtomic } from '../report/writeFileAtomic';
+import { writeFileAtomic } from '../core/writeFileAtomic';
 import { UNIT_MARKER, UNIT_NAME, UnitSpec } from './systemdUnit';
 
 export const DEFAULT_UNIT_DIR = '/etc/systemd/system';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '../../core/backoff';
 import { Db } from '../../core/db';
-import { isConnectionError } from '../../daemon/dbErrors';
+import { isConnectionError } from '../../core/dbErrors';
 import { markSent } from './complete';
 import { HeldRow } from './leases';
 
