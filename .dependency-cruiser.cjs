@@ -35,7 +35,7 @@ module.exports = {
     { from: { path: '^core/' }, to: { path: '^core/' }, comment: 'core imports nothing of ours' },
     {
       from: { path: '^config/' },
-      to: { path: '^(config/|core/|(mail|escalator|sync|daemon/metrics)/[A-Za-z]*Config\\.ts$)' },
+      to: { path: '^(config/|core/|(mail|escalator|sync|service)/[A-Za-z]*Config\\.ts$)' },
       comment: 'config/ composes the section each feature owns (its *Config.ts schema) into one Config',
     },
     room('lint', [], 'lint/: our own ESLint rules'),

@@ -5,7 +5,7 @@ import { BxsupError } from '../core/errors';
 import { mailConfigSchema } from '../mail/mailConfig';
 import { slaConfigSchema } from '../escalator/policyConfig';
 import { escalationConfigSchema } from '../escalator/escalationConfig';
-import { metricsConfigSchema } from '../daemon/metrics/metricsConfig';
+import { metricsConfigSchema } from '../service/metricsConfig';
 import { syncConfigSchema } from '../sync/syncConfig';
 
 /**

@@ -7,7 +7,7 @@ import { Logger } from '../../core/logger';
 import { DaemonWorker } from '../worker';
 import { DaemonMetrics } from './daemonMetrics';
 import { evaluateHealth, ExpectedPass } from './health';
-import { MetricsConfig } from './metricsConfig';
+import { MetricsConfig } from '../../service/metricsConfig';
 
 export interface MetricsWorkerDeps {
   /** The `metrics` config section; no port = the worker does nothing. */
