@@ -45,7 +45,7 @@ module.exports = {
       comment: "the tools' own configuration files at the root",
     },
     room('bridge', ['core/', 'config/'], 'bridge/ reads the native Bitrix tables; it knows no feature'),
-    room('store', ['core/', 'config/'], 'store/: one module per shared table of ours'),
+    room('store', ['core/'], 'store/: one module per shared table of ours; it imports only core/'),
     room('schema', ['core/', 'config/', 'bridge/', 'store/'], 'schema/: migrations, install, uninstall'),
     room('sync', BASE, 'sync/ mirrors Bitrix into our tables'),
     room('escalator', [...BASE, 'sync/store/'], 'escalator/ reads the mirror through its owner, sync/store/'),
