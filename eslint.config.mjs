@@ -19,7 +19,7 @@ export default tseslint.config(
     rules: { 'bxsup/table-owner': 'error' },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly' } },
   },
 );

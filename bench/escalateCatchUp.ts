@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { validateConfig } from '../core/config';
+import { validateConfig } from '../config/config';
 import { silentLogger } from '../core/logger';
 import { createAgentContext } from '../escalator/agent/context';
 import { runEscalationPass } from '../escalator/agent/pass';

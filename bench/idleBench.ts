@@ -1,5 +1,5 @@
 import { FixedClock } from '../core/clock';
-import { validateConfig } from '../core/config';
+import { validateConfig } from '../config/config';
 import { Db } from '../core/db';
 import { silentLogger } from '../core/logger';
 import { instantToNative } from '../core/time';
@@ -14,6 +14,7 @@ import { COMPUTED_USER_FIELDS } from '../schema/ticketUserFields';
 import { startDaemonChild } from './daemonChild';
 import { benchConfigDir, idleSite, IdleSite } from './idleSite';
 import { measureServerLoad, ServerLoad } from './serverLoad';
+import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
 
 /**
  * What bxsup costs the shop's database while nothing happens, at 1,000 and at 50,000 open tickets of
@@ -73,6 +74,7 @@ async function measureSite(site: IdleSite): Promise<Record<string, number | stri
     logger: silentLogger(),
     clock,
     zone: FIXTURE.zone,
+    afterPass: refreshAfterSync,
     openSweep: openSweepFor(config.sync),
     capabilities: createCapabilitiesCache(db, clock),
   };

@@ -1,7 +1,7 @@
 import { Db } from '../core/db';
 import { DbTarget } from '../core/dbUrl';
 import { runInstall } from '../schema/install';
-import { executingRunner } from '../schema/sqlRunner';
+import { executingRunner } from '../core/sqlRunner';
 
 /**
  * `bxsup install` on a benchmark's database, installed at `now`, quietly. Dictionaries are not seeded:

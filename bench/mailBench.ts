@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
 import { FixedClock } from '../core/clock';
-import { validateConfig } from '../core/config';
+import { validateConfig } from '../config/config';
 import { openDb } from '../core/db';
 import { parseDbUrl } from '../core/dbUrl';
 import { createLogger } from '../core/logger';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { FixedClock } from '../core/clock';
-import { validateConfig } from '../core/config';
+import { validateConfig } from '../config/config';
 import { Db, openDb } from '../core/db';
 import { silentLogger } from '../core/logger';
 import { measureReadCost } from '../daemon/dbLoad/sessionCounters';
@@ -11,6 +11,7 @@ import { syncOnce } from '../sync/syncOnce';
 import { benchDatabase } from './benchDatabase';
 import { measureServerLoad } from './serverLoad';
 import { installForBench } from './installForBench';
+import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
 
 /**
  * What metering the daemon's workers costs (daemon/dbLoad/workerPools.ts): the idle sync poll — the
@@ -48,6 +49,7 @@ export async function benchMetering(
       logger: silentLogger(),
       clock: new FixedClock(now),
       zone: FIXTURE.zone,
+      afterPass: refreshAfterSync,
     });
     await syncOnce(deps(plain));
 

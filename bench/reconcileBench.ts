@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../core/clock';
-import { validateConfig } from '../core/config';
+import { validateConfig } from '../config/config';
 import { Db } from '../core/db';
 import { silentLogger } from '../core/logger';
 import { createRowBudget } from '../core/rowBudget';
@@ -18,6 +18,7 @@ import { benchDatabase } from './benchDatabase';
 import { measureServerLoad, ServerLoad } from './serverLoad';
 import { installForBench } from './installForBench';
 import { rawRows } from '../core/rawRows';
+import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
 
 /**
  * One reconciliation cycle over 200,000 tickets × ~7 message rows (BXSUP_BENCH_RECONCILE_TICKETS), after
@@ -52,6 +53,7 @@ export async function benchReconcile(
       logger: silentLogger(),
       clock: systemClock,
       zone: FIXTURE.zone,
+      afterPass: refreshAfterSync,
     };
     await syncOnce(deps, { reconcile: 'off' });
     // The passes after a first sync catch up the SLA of open tickets, a batch each (minutes at this size,

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { digestFromRow, IdSetDigest, idSetDigestColumns } from './idSetDigest';
-import { idList } from './sqlIdList';
+import { idList } from '../core/sqlIdList';
 import { rawRows } from '../core/rawRows';
 
 /**

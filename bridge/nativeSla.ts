@@ -1,6 +1,20 @@
 import { Knex } from 'knex';
 import { BxsupError } from '../core/errors';
-import type { NativeHolidayRow, NativeScheduleRow } from '../escalator/nativeSchedule';
+
+/** A row of b_ticket_sla_shedule (sic) for one SLA / timetable; the caller selects the rows. */
+export interface NativeScheduleRow {
+  WEEKDAY_NUMBER: number | string; // 0 = Monday … 6 = Sunday
+  OPEN_TIME: string; // '24H' | 'CLOSED' | 'CUSTOM'
+  MINUTE_FROM: number | string | null; // minutes since local midnight
+  MINUTE_TILL: number | string | null;
+}
+
+/** A row of b_ticket_holidays linked to the SLA (b_ticket_sla_2_holidays); dates are native local time. */
+export interface NativeHolidayRow {
+  OPEN_TIME: string; // 'HOLIDAY' | 'HOLIDAY_H' | 'WORKDAY_H' | 'WORKDAY_0' … 'WORKDAY_6'
+  DATE_FROM: string | null;
+  DATE_TILL: string | null;
+}
 
 /**
  * Reads a native SLA level's weekly schedule and holidays, for calendarFromNativeSchedule. Newer modules

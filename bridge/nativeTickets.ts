@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { idList } from './sqlIdList';
+import { idList } from '../core/sqlIdList';
 
 /**
  * Reads of b_ticket for the sync, always by primary key (a range after a cursor, or an ID list): the

@@ -1,5 +1,5 @@
 import { Clock, systemClock } from '../core/clock';
-import { Config, ConfigInput, loadConfig } from '../core/config';
+import { Config, ConfigInput, loadConfig } from '../config/config';
 import { connectChecked, Db } from '../core/db';
 import { DbTarget, parseDbUrl } from '../core/dbUrl';
 import { BxsupError } from '../core/errors';

@@ -1,7 +1,7 @@
 import { backoffDelay } from '../core/backoff';
 import { Logger } from '../core/logger';
 import { describeError } from '../core/dbErrorText';
-import { isConnectionError, isFatalError } from './dbErrors';
+import { isConnectionError, isFatalError } from '../core/dbErrors';
 import { WorkerHealth } from './workerHealth';
 
 export interface PeriodicTaskOptions {

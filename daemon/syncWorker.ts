@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Clock } from '../core/clock';
-import { Config } from '../core/config';
+import { Config } from '../config/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
 import { createRowBudget } from '../core/rowBudget';
@@ -11,6 +11,7 @@ import { SyncEventMap, SyncPassResult } from '../sync/types';
 import { PeriodicTask } from './periodicTask';
 import { DaemonWorker } from './worker';
 import { WorkerHealth } from './workerHealth';
+import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
 
 export interface SyncWorkerDeps {
   db: Db;
@@ -58,6 +59,7 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
           logger,
           clock: deps.clock,
           zone: deps.zone,
+          afterPass: refreshAfterSync,
           openSweep,
           capabilities,
           events,

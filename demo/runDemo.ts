@@ -6,7 +6,7 @@ import { Db } from '../core/db';
 import { formatDbUrl, redactDbUrl } from '../core/dbUrl';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
 import { runInstall } from '../schema/install';
-import { executingRunner } from '../schema/sqlRunner';
+import { executingRunner } from '../core/sqlRunner';
 import { benchDatabase } from '../bench/benchDatabase';
 import { countOutboxRows, outboxRecord, outboxRecordsFrom } from '../store/outbox/records';
 import { demoScenario } from './scenario';

@@ -11,7 +11,7 @@ import {
 
 export type { CalendarConfig, TimeRange, Weekday } from './calendarConfig';
 export { calendarFromNativeSchedule } from './nativeSchedule';
-export type { NativeHolidayRow, NativeScheduleRow } from './nativeSchedule';
+export type { NativeHolidayRow, NativeScheduleRow } from '../bridge/nativeSla';
 
 /** One local day as real instants: its working intervals [start, end) in epoch ms, sorted and disjoint. */
 interface Day {

@@ -1,20 +1,6 @@
 import { CalendarConfig, MinuteRange, TimeRange, WEEKDAYS, Weekday } from './calendarConfig';
 import { DayNumber, MINUTES_PER_DAY, isoDate, parseIsoDate, weekdayIndex } from './wallClock';
-
-/** A row of b_ticket_sla_shedule (sic) for one SLA / timetable; the caller selects the rows. */
-export interface NativeScheduleRow {
-  WEEKDAY_NUMBER: number | string; // 0 = Monday … 6 = Sunday
-  OPEN_TIME: string; // '24H' | 'CLOSED' | 'CUSTOM'
-  MINUTE_FROM: number | string | null; // minutes since local midnight
-  MINUTE_TILL: number | string | null;
-}
-
-/** A row of b_ticket_holidays linked to the SLA (b_ticket_sla_2_holidays); dates are native local time. */
-export interface NativeHolidayRow {
-  OPEN_TIME: string; // 'HOLIDAY' | 'HOLIDAY_H' | 'WORKDAY_H' | 'WORKDAY_0' … 'WORKDAY_6'
-  DATE_FROM: string | null;
-  DATE_TILL: string | null;
-}
+import type { NativeHolidayRow, NativeScheduleRow } from '../bridge/nativeSla';
 
 type Ranges = MinuteRange[];
 

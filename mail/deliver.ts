@@ -1,9 +1,9 @@
-import { isConnectionError } from '../daemon/dbErrors';
+import { isConnectionError } from '../core/dbErrors';
 import { Logger } from '../core/logger';
 import { composeMail } from './compose/composeMail';
 import { ComposeDeps } from './compose/composeDeps';
 import { describeSendError, isPermanentSendError, NoAddressError, SkipMail } from './mailErrors';
-import type { MailDeps } from './mailOnce';
+import type { MailDeps } from './mailDeps';
 import { ClaimBook } from './outbox/claimBook';
 import {
   markDead,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The `mail` section of bxsup.config.json. `smtpUrl` also comes from BXSUP_SMTP_URL (core/config.ts);
+ * The `mail` section of bxsup.config.json. `smtpUrl` also comes from BXSUP_SMTP_URL (config/config.ts);
  * it carries credentials, so it is only ever logged through redact() (core/logger.ts masks the key).
  */
 const smtpUrl = z

@@ -1,18 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '../core/backoff';
-import { Clock } from '../core/clock';
-import { Config } from '../core/config';
-import { Db } from '../core/db';
 import { retryLockConflicts } from '../core/lockConflicts';
 import { describeError } from '../core/dbErrorText';
 import { BxsupError } from '../core/errors';
-import { Logger } from '../core/logger';
-import { isConnectionError } from '../daemon/dbErrors';
-import { MailTemplates } from '../templates/mailTemplates';
+import { isConnectionError } from '../core/dbErrors';
 import { ComposeDeps } from './compose/composeDeps';
 import { MAIL_EVENT_TYPES } from './eventTypes';
 import { createFactsReader } from './facts/factsReader';
-import { MailEvents } from './mailEvents';
 import { claimDue } from '../store/outbox/claim';
 import { ClaimBook, createClaimBook } from './outbox/claimBook';
 import { createClaimFeeder } from './outbox/claimFeeder';
@@ -20,29 +14,8 @@ import { ClaimedRow } from '../store/outbox/outboxRow';
 import { reapStaleClaims } from './outbox/reap';
 import { createSentMarker, MARK_RETRY_MAX_MS } from './outbox/sentMarker';
 import { deliver, Outcome } from './deliver';
-import { SendHealth } from './sendHealth';
+import { MailDeps } from './mailDeps';
 import { createSendSlots } from './sendSlots';
-import { MailTransport } from './transports/transport';
-
-export interface MailDeps {
-  db: Db;
-  config: Pick<Config, 'site' | 'mail'>;
-  transport: MailTransport;
-  templates: MailTemplates;
-  clock: Clock;
-  logger: Logger;
-  /** This sender's instance ID: the first part of its claim tokens; the daemon's heartbeat row has it. */
-  instanceId: string;
-  /** FOR UPDATE SKIP LOCKED is available (bridge/serverInfo.ts); else the conditional-UPDATE claim. */
-  skipLocked: boolean;
-  /** The site's zone (bridge/siteZone.ts): native datetimes and due times. */
-  zone: string;
-  /** Whether the mail server takes mail (one log line per change), across passes. */
-  health: SendHealth;
-  events?: MailEvents;
-  /** Jitter source for retries; tests pin it. */
-  random?: () => number;
-}
 
 export interface MailPassOptions {
   /** Free stale claims of dead senders first (the daemon holds back for a while after a reconnect). */

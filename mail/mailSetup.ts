@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Clock } from '../core/clock';
-import { Config } from '../core/config';
+import { Config } from '../config/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
 import { readServerInfo } from '../bridge/serverInfo';
@@ -8,7 +8,7 @@ import { resolveSiteZone } from '../bridge/siteZone';
 import { MailTemplates } from '../templates/mailTemplates';
 import { MailEvents } from './mailEvents';
 import { createSendHealth } from './sendHealth';
-import { MailDeps } from './mailOnce';
+import { MailDeps } from './mailDeps';
 import { createMailTransport } from './transports/createTransport';
 import { MailTransport } from './transports/transport';
 

@@ -1,4 +1,4 @@
-import { Config } from '../core/config';
+import { Config } from '../config/config';
 import { Db } from '../core/db';
 import { resolveSiteZone } from '../bridge/siteZone';
 import { probeSchema } from '../queue/schemaProbe';

@@ -1,5 +1,5 @@
 import { Db } from '../core/db';
-import { Config } from '../core/config';
+import { Config } from '../config/config';
 import { BusinessCalendar } from '../escalator/calendar';
 import { slaPolicyConfig } from '../escalator/loadPolicy';
 

@@ -2,7 +2,7 @@ import { Db } from '../core/db';
 import { readSites } from '../bridge/bitrixTables';
 import { insertStatement, NativeColumns } from '../bridge/nativeColumns';
 import { recordNativeChange } from '../store/nativeChanges';
-import { inTransaction, SqlRunner } from './sqlRunner';
+import { inTransaction, SqlRunner } from '../core/sqlRunner';
 
 /**
  * `--seed-dictionaries`: the categories, the missing "Critical" criticality and the statuses a shop

@@ -1,5 +1,4 @@
 import { Db } from '../core/db';
-import { DbTarget } from '../core/dbUrl';
 import { withNamedLock } from '../core/dbLock';
 import { BxsupError } from '../core/errors';
 import { assertBitrixSupportDatabase } from '../bridge/bitrixTables';
@@ -9,7 +8,7 @@ import { MAIL_INSTALL_STEPS } from '../mail/install/mailInstallSteps';
 import { seedDictionaries } from './dictionaries';
 import { migrate, tableExists } from './migrator';
 import { BASELINE_CURSORS, CURSOR_TABLE, readCursor, recordHistoryBaseline } from '../store/cursors';
-import { SqlRunner } from './sqlRunner';
+import { InstallDeps, InstallOptions, InstallStep } from './installStep';
 import { bitrixCacheOf } from '../bridge/bitrixCache';
 import { NativeColumns } from '../bridge/nativeColumns';
 import { nonTransactionalTables, nonTransactionalWarning } from '../bridge/nativeEngines';
@@ -25,54 +24,9 @@ import {
 import { INSTALLED_USER_FIELDS } from './ticketUserFields';
 import { ORDER_PICKER_STEP } from '../sitefiles/orderPickerStep';
 
-export interface InstallOptions {
-  dryRun: boolean;
-  seedDictionaries: boolean;
-  /** Switch off the native mails to customers that ours replace (mail/install/takeOverCustomerMail.ts). */
-  takeOverCustomerMail?: boolean;
-  /** Place the customer form's order picker when a site root is known (`--no-order-picker` says no). */
-  orderPicker?: boolean;
-  /** Also wrap the order page with an "Ask about this order" link to this address (#ORDER_ID#). */
-  orderPageLink?: string | null;
-}
-
-export interface InstallDeps {
-  db: Db;
-  target: DbTarget;
-  runner: SqlRunner;
-  now: Date;
-  /** The site's document root (--bitrix-root / db.bitrixRoot), when known: Bitrix's caches are cleared there, the order picker's files placed. */
-  bitrixRoot?: string;
-  /** A line under the current step: in a dry run, each file it would write. */
-  note?: (line: string) => void;
-  /** Called once per step, as it ends: "[2/4] our tables: created (schema version 1)". */
-  onStep: (index: number, total: number, title: string, result: string) => void;
-}
-
 export interface InstallReport {
   changed: boolean;
   warnings: string[];
-}
-
-export interface StepOutcome {
-  result: string;
-  /** Whether anything was (or, in a dry run, would be) changed. */
-  changed: boolean;
-  /** What the admin should know (printed as warnings after the steps). */
-  warnings?: string[];
-}
-
-export interface InstallStep {
-  title: string;
-  /** Refuses (throws) before any step changes anything: the site's own files in our way. */
-  check?(deps: InstallDeps, options: InstallOptions): Promise<void>;
-  /** Returns the one-line result. */
-  run(deps: InstallDeps, options: InstallOptions): Promise<StepOutcome>;
-  /**
-   * What of this step's work is missing from the database now (an install stopped half-way, a row
-   * removed by hand), for `bxsup status`; empty when complete. Steps whose work is optional have none.
-   */
-  verify?(db: Db): Promise<string[]>;
 }
 
 const STEPS: InstallStep[] = [

@@ -4,7 +4,7 @@ import { BxsupError } from '../core/errors';
 import { instantToUtc } from '../core/time';
 import { Migration } from './migration';
 import { CODE_SCHEMA_VERSION, MIGRATIONS } from './migrations';
-import { SqlRunner } from './sqlRunner';
+import { SqlRunner } from '../core/sqlRunner';
 
 export const VERSION_TABLE = 'bl_support_schema_migrations';
 

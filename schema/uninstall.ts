@@ -1,5 +1,4 @@
 import { Db } from '../core/db';
-import { DbTarget } from '../core/dbUrl';
 import { withNamedLock } from '../core/dbLock';
 import { BxsupError } from '../core/errors';
 import {
@@ -10,7 +9,7 @@ import {
 import { dictionaryEntryUsage, findSeededDictionaryId } from './dictionaries';
 import { OUR_TABLE_PREFIX } from './migration';
 import { tableExists } from './migrator';
-import { BITRIX_CACHE_TTL_SECONDS, BitrixCache } from '../bridge/bitrixCache';
+import { BITRIX_CACHE_TTL_SECONDS } from '../bridge/bitrixCache';
 import { instantToUtc, utcToInstant } from '../core/time';
 import {
   forgetNativeChange,
@@ -20,7 +19,7 @@ import {
   NATIVE_CHANGE_TABLE,
   updateNativeChange,
 } from '../store/nativeChanges';
-import { SqlRunner } from './sqlRunner';
+import { UninstallDeps } from './uninstallDeps';
 import {
   dropUserFieldColumn,
   removeUserFieldDefinition,
@@ -33,17 +32,6 @@ import { reverseSiteDir, reverseSiteFile } from '../sitefiles/reverseSiteFiles';
 
 export interface UninstallOptions {
   purge: boolean;
-}
-
-export interface UninstallDeps {
-  db: Db;
-  target: DbTarget;
-  runner: SqlRunner;
-  /** Bitrix's caches of the site (bridge/bitrixCache.ts): a column goes only once no cache lists its field. */
-  cache: BitrixCache;
-  now: Date;
-  /** The site's document root, for the files install placed (else the root recorded at install). */
-  siteRoot?: string | null;
 }
 
 export interface UninstallReport {

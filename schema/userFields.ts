@@ -3,7 +3,7 @@ import { insertStatement, NativeColumns, NativeRow } from '../bridge/nativeColum
 import { Db } from '../core/db';
 import { columnExists, tableExists } from './migrator';
 import { hasNativeChange, recordNativeChange } from '../store/nativeChanges';
-import { SqlRunner } from './sqlRunner';
+import { SqlRunner } from '../core/sqlRunner';
 
 /**
  * A user field on support tickets (entity SUPPORT), registered the way Bitrix's CUserTypeEntity::Add

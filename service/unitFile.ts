@@ -1,9 +1,9 @@
 import { existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { siteRootOf } from '../bridge/bitrixSettings';
-import { Config } from '../core/config';
+import { Config } from '../config/config';
 import { BxsupError } from '../core/errors';
-import { writeFileAtomic } from '../report/writeFileAtomic';
+import { writeFileAtomic } from '../core/writeFileAtomic';
 import { UNIT_MARKER, UNIT_NAME, UnitSpec } from './systemdUnit';
 
 export const DEFAULT_UNIT_DIR = '/etc/systemd/system';

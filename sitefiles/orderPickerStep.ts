@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Db } from '../core/db';
 import { BxsupError } from '../core/errors';
 import { tableExists } from '../schema/migrator';
-import type { InstallDeps, InstallOptions, InstallStep } from '../schema/install';
+import type { InstallDeps, InstallOptions, InstallStep } from '../schema/installStep';
 import { planOrderPickerFiles, PlannedFile, TICKET_FORM } from './orderPickerPlan';
 import { hasTemplate } from './templateSearch';
 import { FileAction, placeFiles, planActions } from './placeSiteFiles';

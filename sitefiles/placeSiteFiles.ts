@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Db } from '../core/db';
 import { BxsupError } from '../core/errors';
 import { findNativeChange, recordNativeChange, updateNativeChange } from '../store/nativeChanges';
-import { SqlRunner } from '../schema/sqlRunner';
+import { SqlRunner } from '../core/sqlRunner';
 import { PlannedFile } from './orderPickerPlan';
 import { createSiteDir, fileHash, missingDirs, SiteFileModes, sha256, writeFileAtomically } from './siteFs';
 

@@ -1,6 +1,6 @@
 import { Db } from '../core/db';
 import { instantToUtc, utcToInstant } from '../core/time';
-import { nextRun } from '../escalator/agent/nextRun';
+import { nextRun } from '../daemon/nextRun';
 import { readLastPass } from '../store/cursors';
 import { tableExists } from '../schema/migrator';
 import { ESCALATION_TABLE } from '../store/escalations';

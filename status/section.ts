@@ -1,4 +1,4 @@
-import { Config } from '../core/config';
+import { Config } from '../config/config';
 import { Db } from '../core/db';
 
 /** One part of `bxsup status`: its facts for --json, its lines for people, and what is wrong. */

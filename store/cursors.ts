@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { instantToUtc } from '../core/time';
-import type { SqlRunner } from '../schema/sqlRunner';
+import type { SqlRunner } from '../core/sqlRunner';
 
 /**
  * bl_support_cursor: named BIGINTs shared by the daemons (name → value). This is the only code that

@@ -1,6 +1,6 @@
 import { Db } from '../core/db';
 import { instantToUtc } from '../core/time';
-import type { SqlRunner } from '../schema/sqlRunner';
+import type { SqlRunner } from '../core/sqlRunner';
 import { orNothingIfMissing } from './missingTable';
 
 /**

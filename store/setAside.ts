@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { instantToUtc } from '../core/time';
-import { idList } from '../bridge/sqlIdList';
+import { idList } from '../core/sqlIdList';
 
 /**
  * bl_support_set_aside: tickets the sync could not process. One bad ticket (data the site's PHP wrote

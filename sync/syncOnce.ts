@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
 import { createPassContext, PassContext } from './passContext';
 import { readNativeMaxIds } from '../bridge/nativeMaxIds';
 import { checkInstalled } from './preflight';
@@ -36,12 +35,12 @@ export async function syncOnce(deps: SyncDeps, options: SyncOptions = {}): Promi
   }
   if (!ctx.stopped()) await runChangePhase(ctx);
   if (!ctx.stopped()) await runReconcilePhase(ctx);
-  // The SLA engine recomputes what this (or a killed earlier) pass changed: one indexed probe when idle.
+  // The roots' SLA refresh recomputes what this (or a killed earlier) pass changed: one indexed probe when idle.
   const r = ctx.result;
   const changed = Boolean(
     r.tickets || r.messages || r.changedTickets || r.deletedTickets || r.restoredFields,
   );
-  if (!ctx.stopped()) await refreshAfterSync(deps, ctx.now, ctx.batchSize, changed);
+  if (!ctx.stopped()) await deps.afterPass?.(deps, { now: ctx.now, limit: ctx.batchSize, changed });
 
   const result = ctx.result;
   result.complete = !ctx.stopped();

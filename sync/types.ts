@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Clock } from '../core/clock';
-import { Config } from '../core/config';
+import { Config } from '../config/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
 import { RowBudget } from '../core/rowBudget';
@@ -30,6 +30,19 @@ export interface SyncDeps {
   openSweep?: OpenSweep;
   /** The daemon's cached capabilities (capabilitiesCache.ts); without it a pass reads them once. */
   capabilities?: CapabilitiesCache;
+  /**
+   * The last step of a pass that was not stopped, before 'pass:finished'. The composition roots (the
+   * daemon, `bxsup sync --once`) pass the SLA refresh (escalator/state/refreshAfterSync.ts): the sync
+   * mirrors and knows nothing of SLAs. Without it a pass leaves the tickets it changed marked stale.
+   */
+  afterPass?: (deps: SyncDeps, pass: SyncPassEnd) => Promise<unknown>;
+}
+
+/** What the step after a sync pass is told: the pass's "now", its batch size, whether it changed anything. */
+export interface SyncPassEnd {
+  now: Date;
+  limit: number;
+  changed: boolean;
 }
 
 export type SyncPhase = 'tickets' | 'messages' | 'changes' | 'reconcile';

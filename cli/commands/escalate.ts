@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { BxsupError } from '../../core/errors';
 import { createAgentContext } from '../../escalator/agent/context';
-import { runEscalationPass, PassResult } from '../../escalator/agent/pass';
+import { runEscalationPass } from '../../escalator/agent/pass';
+import { PassResult } from '../../escalator/agent/passResult';
 import { createCliContext, openSiteDb, WORKING } from '../context';
 import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
 import { Output, stdoutOutput } from '../output';

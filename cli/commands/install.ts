@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { redactDbUrl } from '../../core/dbUrl';
 import { runInstall } from '../../schema/install';
-import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
+import { executingRunner, recordingRunner } from '../../core/sqlRunner';
 import { confirm } from '../confirm';
 import { createCliContext, openSiteDb } from '../context';
 import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';

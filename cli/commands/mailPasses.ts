@@ -1,5 +1,5 @@
 import { Db } from '../../core/db';
-import { createMailRunner } from '../../mail/mailRunner';
+import { createMailRunner } from '../../daemon/mailWorker';
 import { MailCounts, mailOnce } from '../../mail/mailOnce';
 import { createMailDeps } from '../../mail/mailSetup';
 import { requeueDead } from '../../store/outbox/retryDead';

@@ -5,7 +5,7 @@ import { reportCsv } from '../../report/csvReport';
 import { htmlReport } from '../../report/html/htmlReport';
 import { formatReport } from '../../report/printReport';
 import { REPORT_DIMENSIONS, ReportDimension } from '../../report/reportTypes';
-import { writeFileAtomic } from '../../report/writeFileAtomic';
+import { writeFileAtomic } from '../../core/writeFileAtomic';
 import { createCliContext, openSiteDb, READING } from '../context';
 import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
 import { stdoutOutput } from '../output';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../../core/config';
+import { loadConfig } from '../../config/config';
 import { BxsupError } from '../../core/errors';
 import { PACKAGE_ROOT } from '../../core/version';
 import { assertConfigFilePrivate } from '../../service/configPrivacy';

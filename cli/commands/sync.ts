@@ -10,6 +10,7 @@ import { SyncProgress } from '../../sync/types';
 import { createCliContext, openSiteDb, WORKING } from '../context';
 import { addConnectionOptions, ConnectionOptions } from '../connectionOptions';
 import { stdoutOutput } from '../output';
+import { refreshAfterSync } from '../../escalator/state/refreshAfterSync';
 
 interface SyncOpts extends ConnectionOptions {
   once?: boolean;
@@ -49,6 +50,7 @@ export function syncCommand(): Command {
             logger: ctx.logger.child({ module: 'sync' }),
             clock: ctx.clock,
             zone: zone.zone,
+            afterPass: refreshAfterSync,
           },
           { reconcile: opts.reconcile ? 'full' : 'auto', onProgress: progress.update },
         );

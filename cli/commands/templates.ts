@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { Db } from '../../core/db';
 import { BxsupError } from '../../core/errors';
-import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
+import { executingRunner, recordingRunner } from '../../core/sqlRunner';
 import { publishTemplates, unpublishTemplates } from '../../templates/reply/publish';
 import { renderTemplateForTicket } from '../../templates/reply/renderForTicket';
 import { addTemplate, editTemplate, listTemplates, removeTemplate } from '../../templates/reply/templateRepo';

@@ -4,7 +4,7 @@ import { assertBitrixSupportDatabase } from '../../bridge/bitrixTables';
 import { assertPrivileges } from '../../bridge/privileges';
 import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { runUninstall } from '../../schema/uninstall';
-import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
+import { executingRunner, recordingRunner } from '../../core/sqlRunner';
 import { BxsupError } from '../../core/errors';
 import { DAEMON_TABLE, liveDaemons } from '../../store/daemons';
 import { tableExists } from '../../schema/migrator';

@@ -10,7 +10,7 @@ import { TicketComputation } from '../state/computeState';
 import { pendingDueAt, StoreExtra } from '../state/storeState';
 import { escalationEventKey } from './actOnPoint';
 import { AgentContext } from './context';
-import { AppliedLevel, TicketEscalation } from './escalateTicket';
+import { AppliedLevel, TicketEscalation } from './passResult';
 import { EscalationRow, FiredEscalation } from '../../store/escalations';
 import { NativeIntent } from '../../store/nativeIntents';
 import { noticeText, reasonText } from './noticeText';

@@ -1,7 +1,7 @@
 import { readDictionary } from '../../bridge/dictionaries';
 import { resolveSiteZone } from '../../bridge/siteZone';
 import { Clock, systemClock } from '../../core/clock';
-import { Config } from '../../core/config';
+import { Config } from '../../config/config';
 import { Db } from '../../core/db';
 import { DbTarget } from '../../core/dbUrl';
 import { Logger } from '../../core/logger';

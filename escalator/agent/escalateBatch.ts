@@ -6,7 +6,7 @@ import { TicketComputation } from '../state/computeState';
 import { writeComputations } from '../state/storeState';
 import { PlannedEscalation, PlannedTicket, planTicket } from './batchPlan';
 import { AgentContext } from './context';
-import { TicketEscalation } from './escalateTicket';
+import { TicketEscalation } from './passResult';
 import { claimEscalations, escalationIds, RowWithLine, setLogLineIds } from '../../store/escalations';
 import { forgetIntents, recordIntents } from '../../store/nativeIntents';
 import { queueManyWebhooks, queueNotices } from './notices';

@@ -9,22 +9,11 @@ import { actOnPoint, queuePointWebhooks } from './actOnPoint';
 import { AgentContext } from './context';
 import { FiredEscalation, recordEscalation } from '../../store/escalations';
 import { PassCache } from './passCache';
+import { TicketEscalation } from './passResult';
 import { planEscalations } from './plan';
 
 /** A ticket whose own escalation made new points due (a raised priority) is planned again, this often. */
 const ROUNDS = 3;
-
-export interface TicketEscalation {
-  applied: number;
-  recorded: number;
-  /** The levels applied, for the daemon's bxsup_escalations_fired_total. */
-  fired: AppliedLevel[];
-}
-
-export interface AppliedLevel {
-  level: string;
-  target: string;
-}
 
 /**
  * All of a ticket's due points in ONE transaction, with the ticket's b_ticket row locked: for each

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { DeliveryResult } from '../webhooks/deliver';
-import type { PassResult } from './pass';
+import type { PassResult } from './passResult';
 
 /**
  * What the escalation agent did, for metrics and tests (which await these instead of sleeping or

@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { withNamedLock } from '../../core/dbLock';
 import { refreshStaleSla } from '../state/refreshSla';
-import { deliverWebhooks, DeliveryResult } from '../webhooks/deliver';
+import { DeliveryResult, deliverWebhooks } from '../webhooks/deliver';
 import { AgentContext } from './context';
 import { queueInstallDigest } from './digest';
 import { distributeNewTickets } from './distribute';
 import { escalateComputed, runDuePoints } from './processDue';
-import { AppliedLevel, TicketEscalation } from './escalateTicket';
 import { createPassCache } from './passCache';
 import { recordPass } from '../../store/cursors';
+import { emptyPassResult, PassHooks, PassResult } from './passResult';
 
 /**
  * One escalation pass at `now`. Only one instance runs it: the 'escalate' named lock is taken with no
@@ -16,32 +16,9 @@ import { recordPass } from '../../store/cursors';
  * Order: distribute new tickets, catch up stale SLA states (escalating those found due at once), act
  * on the due ones, send the install digest. Distribution comes first so that a notice's assignee is the
  * distributed one. The webhooks go out after the lock is released (deliverPassWebhooks), so a slow
- * endpoint never holds up the next pass, here or in another daemon.
+ * endpoint never holds up the next pass, here or in another daemon. This is the pass, then its
+ * webhooks (the CLI and tests: one call that returns when all of it is done).
  */
-export interface PassResult {
-  ran: boolean;
-  refreshed: number;
-  distributed: number;
-  /** Tickets whose points were examined. */
-  examined: number;
-  applied: number;
-  /** Each applied level with its target (committed: a rolled-back ticket is not in it). */
-  fired: AppliedLevel[];
-  /** Points recorded without action: already overdue at install, or a warning overtaken by its breach. */
-  recorded: number;
-  failed: number;
-  digest: boolean;
-  /** Filled by runEscalationPass; the daemon's worker delivers them on its own (worker.ts). */
-  webhooks: DeliveryResult;
-  durationMs: number;
-}
-
-export interface PassHooks {
-  /** Called after each ticket's escalation committed (tests stop a pass half-way from here). */
-  onTicket?: (ticketId: number, done: TicketEscalation) => void | Promise<void>;
-}
-
-/** The pass, then its webhooks (the CLI and tests: one call that returns when all of it is done). */
 export async function runEscalationPass(
   ctx: AgentContext,
   now: Date,
@@ -115,21 +92,4 @@ async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<Pas
     );
   }
   return result;
-}
-
-/** A result with nothing done yet (also for callers of its parts, such as runDuePoints). */
-export function emptyPassResult(): PassResult {
-  return {
-    ran: true,
-    refreshed: 0,
-    distributed: 0,
-    examined: 0,
-    applied: 0,
-    fired: [],
-    recorded: 0,
-    failed: 0,
-    digest: false,
-    webhooks: { sent: 0, retrying: 0, failed: 0 },
-    durationMs: 0,
-  };
 }

@@ -5,9 +5,9 @@ import { batchable } from './batchPlan';
 import { AgentContext } from './context';
 import { dueTickets } from './dueTickets';
 import { escalateBatch } from './escalateBatch';
-import { escalateTicket, TicketEscalation } from './escalateTicket';
+import { escalateTicket } from './escalateTicket';
 import { AlreadyEscalated } from '../../store/escalations';
-import type { PassHooks, PassResult } from './pass';
+import type { PassHooks, PassResult, TicketEscalation } from './passResult';
 import { PassCache } from './passCache';
 
 /**

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { Config } from '../../core/config';
+import { Config } from '../../config/config';
 import { Logger } from '../../core/logger';
 import { createSlaRefreshDeps } from './refreshDeps';
 import { refreshStaleSla } from './refreshSla';
@@ -11,12 +11,11 @@ import { refreshStaleSla } from './refreshSla';
  * no write at all when there are none); closed ones wait for a busier pass or the escalation pass.
  * A failure here (a bad sla configuration, a lost connection) is logged and left to the escalation
  * pass, which refreshes stale tickets first: the mirror the sync committed stands.
+ * It is the sync's afterPass step (sync/types.ts), wired by the composition roots.
  */
 export async function refreshAfterSync(
   deps: { db: Knex; config: Config; logger: Logger; zone: string },
-  now: Date,
-  limit: number,
-  changed: boolean,
+  { now, limit, changed }: { now: Date; limit: number; changed: boolean },
 ): Promise<number> {
   try {
     const probe = deps.db('bl_support_ticket').where('sla_stale', 1);

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { existingUserFieldColumns } from '../../bridge/userFieldValues';
-import { Config } from '../../core/config';
+import { Config } from '../../config/config';
 import { COMPUTED_USER_FIELDS } from '../../schema/ticketUserFields';
 import { loadSlaPolicy } from '../loadPolicy';
 import { enumValueIds } from '../../schema/userFields';

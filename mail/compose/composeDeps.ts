@@ -1,4 +1,4 @@
-import { Config } from '../../core/config';
+import { Config } from '../../config/config';
 import { Db } from '../../core/db';
 import { MailTemplates } from '../../templates/mailTemplates';
 import { FactsReader } from '../facts/factsReader';

@@ -1,4 +1,4 @@
-import { Config } from '../../core/config';
+import { Config } from '../../config/config';
 import { MailConfig } from '../mailConfig';
 import { SiteFacts } from './sites';
 

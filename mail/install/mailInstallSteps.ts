@@ -1,5 +1,5 @@
 import { seedReplyTemplates } from '../../templates/reply/seedTemplates';
-import type { InstallStep } from '../../schema/install';
+import type { InstallStep } from '../../schema/installStep';
 import { missingMailEvents, registerMailEvents } from './registerMailEvents';
 import { takeOverCustomerMail } from './takeOverCustomerMail';
 

@@ -1,5 +1,5 @@
 import type { NativeChange } from '../../store/nativeChanges';
-import type { UninstallDeps } from '../../schema/uninstall';
+import type { UninstallDeps } from '../../schema/uninstallDeps';
 import { removeMailEventMessages, removeMailEventType } from './registerMailEvents';
 import { restoreNativeTemplate } from './takeOverCustomerMail';
 

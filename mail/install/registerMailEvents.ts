@@ -2,7 +2,7 @@ import { Db } from '../../core/db';
 import { readSites } from '../../bridge/bitrixTables';
 import { insertStatement, NativeColumns } from '../../bridge/nativeColumns';
 import { recordNativeChange } from '../../store/nativeChanges';
-import { inTransaction, SqlRunner } from '../../schema/sqlRunner';
+import { inTransaction, SqlRunner } from '../../core/sqlRunner';
 import { eventFieldsDescription, eventText } from '../../templates/bitrix/eventMessages';
 import { MAIL_EVENT_TYPES } from '../eventTypes';
 import { columnCharset, fitToCharset } from '../../bridge/nativeText';

@@ -1,6 +1,6 @@
 import { Db } from '../../core/db';
 import { recordNativeChange } from '../../store/nativeChanges';
-import { inTransaction, SqlRunner } from '../../schema/sqlRunner';
+import { inTransaction, SqlRunner } from '../../core/sqlRunner';
 
 /**
  * `bxsup install --take-over-customer-mail`: the native module's own mails to the customer about the

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '../../core/backoff';
 import { Db } from '../../core/db';
-import { isConnectionError } from '../../daemon/dbErrors';
+import { isConnectionError } from '../../core/dbErrors';
 import { markSent } from '../../store/outbox/complete';
 import { HeldRow } from '../../store/outbox/leases';
 
@@ -33,7 +33,7 @@ export interface SentMarkerOptions {
 }
 
 const OTHER_ERROR_TRIES = 3;
-/** Failed marks are tried again at least this often (mail/mailRunner.ts's reaper grace counts on it). */
+/** Failed marks are tried again at least this often (daemon/mailWorker.ts's reaper grace counts on it). */
 export const MARK_RETRY_MAX_MS = 2000;
 
 export function createSentMarker(db: Db, options: SentMarkerOptions): SentMarker {

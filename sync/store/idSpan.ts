@@ -1,4 +1,4 @@
-import { idList } from '../../bridge/sqlIdList';
+import { idList } from '../../core/sqlIdList';
 
 /**
  * The rows of a batch read after a cursor, under its lock: IDs in (after, upTo]. When the table written

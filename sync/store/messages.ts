@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { MirrorMessage } from '../mapping/messageRow';
 import { utcText } from '../nativeTime';
 import { digestFromRow, IdSetDigest, idSetDigestColumns } from '../../bridge/idSetDigest';
-import { idList } from '../../bridge/sqlIdList';
+import { idList } from '../../core/sqlIdList';
 import { IdSpan, idsSql } from './idSpan';
 
 /**

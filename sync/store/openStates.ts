@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { joinTicketStates, NativeTicketState, UfColumns, withComputed } from '../../bridge/nativeTickets';
-import { idList } from '../../bridge/sqlIdList';
+import { idList } from '../../core/sqlIdList';
 import { MirrorState } from './ticketStates';
 import { DifferingIds, differingIds, StateSignatures, stateDiffersSql } from './stateSignatures';
 

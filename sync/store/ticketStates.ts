@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { idList } from '../../bridge/sqlIdList';
+import { idList } from '../../core/sqlIdList';
 import { differingIds, StateSignatures, stateDiffersSql } from './stateSignatures';
 
 /**

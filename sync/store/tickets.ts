@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { utcText } from '../nativeTime';
-import { idList } from '../../bridge/sqlIdList';
+import { idList } from '../../core/sqlIdList';
 import { IdSpan, idsSql } from './idSpan';
 import { slaStaleAssignments } from '../../store/slaColumns';
 

@@ -1,4 +1,4 @@
-import { Config } from '../../core/config';
+import { Config } from '../../config/config';
 import { guestName } from '../../mail/facts/users';
 import { FactsReader } from '../../mail/facts/factsReader';
 import { shipmentTrackingLink, ticketLink } from '../../mail/facts/links';

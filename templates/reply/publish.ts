@@ -2,7 +2,7 @@ import { Db } from '../../core/db';
 import { readSites } from '../../bridge/bitrixTables';
 import { columnCharset, fitToCharset } from '../../bridge/nativeText';
 import { forgetNativeChange, recordNativeChange } from '../../store/nativeChanges';
-import { inTransaction, SqlRunner } from '../../schema/sqlRunner';
+import { inTransaction, SqlRunner } from '../../core/sqlRunner';
 import { listTemplates } from './templateRepo';
 
 /**

@@ -1,7 +1,7 @@
 import { Db } from '../../core/db';
 import { instantToUtc } from '../../core/time';
 import { tableExists } from '../../schema/migrator';
-import { SqlRunner } from '../../schema/sqlRunner';
+import { SqlRunner } from '../../core/sqlRunner';
 import { CURSOR_TABLE, readCursor, recordCursorOnce, TEMPLATES_SEEDED_CURSOR } from '../../store/cursors';
 import { ReplyTemplate } from './templateRepo';
 

@@ -1,4 +1,4 @@
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 
 describe('db.maxRowsPerSecond', () => {
   it('defaults to 5,000 rows a second', () => {

@@ -1,4 +1,4 @@
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 
 describe('sync.openSweepSeconds', () => {
   it('defaults to a minute', () => {

@@ -1,4 +1,4 @@
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { instantToUtc } from '../../core/time';
 import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
 import { collectStatus } from '../../status/collectStatus';

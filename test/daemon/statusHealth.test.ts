@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { instantToUtc } from '../../core/time';
 import { createTicket } from '../../fixtures/nativeWriter';
 import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';

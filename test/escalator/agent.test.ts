@@ -251,7 +251,7 @@ describe('escalation agent on the fixture site', () => {
 
   it('says in bxsup status when the last pass ran and when the next will', async () => {
     const { escalationSection } = await import('../../status/escalationSection');
-    const { validateConfig } = await import('../../core/config');
+    const { validateConfig } = await import('../../config/config');
     const section = await escalationSection({
       db: site.t.db,
       config: validateConfig(CONFIG),

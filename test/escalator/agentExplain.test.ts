@@ -1,4 +1,4 @@
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { silentLogger } from '../../core/logger';
 import { createAgentContext } from '../../escalator/agent/context';
 import { dueTicketsQuery } from '../../escalator/agent/dueTickets';

@@ -1,8 +1,9 @@
 import { FixedClock } from '../../core/clock';
-import { ConfigInput, validateConfig } from '../../core/config';
+import { ConfigInput, validateConfig } from '../../config/config';
 import { Logger } from '../../core/logger';
 import { createAgentContext } from '../../escalator/agent/context';
-import { PassHooks, PassResult, runEscalationPass } from '../../escalator/agent/pass';
+import { runEscalationPass } from '../../escalator/agent/pass';
+import { PassHooks, PassResult } from '../../escalator/agent/passResult';
 import { HttpPost } from '../../escalator/webhooks/http';
 import { syncOnce } from '../../sync/syncOnce';
 import { FixtureShape } from '../../fixtures/seed';

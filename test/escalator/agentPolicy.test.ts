@@ -1,4 +1,4 @@
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { slaPolicyConfig } from '../../escalator/loadPolicy';
 import { FIXTURE } from '../../fixtures/seed';
 import { addMessage, createTicket } from '../../fixtures/nativeWriter';

@@ -1,9 +1,9 @@
 import { FixedClock } from '../../core/clock';
 import { openDb } from '../../core/db';
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { createEscalationEvents } from '../../escalator/agent/escalationEvents';
-import { PassResult } from '../../escalator/agent/pass';
-import { escalationWorker } from '../../escalator/agent/worker';
+import { PassResult } from '../../escalator/agent/passResult';
+import { escalationWorker } from '../../daemon/escalationWorker';
 import { FIXTURE } from '../../fixtures/seed';
 import { createTicket } from '../../fixtures/nativeWriter';
 import { FIXTURE_ZONE, REFERENCE_TIME } from '../helpers/clock';

@@ -1,8 +1,8 @@
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { Db } from '../../core/db';
 import { createAgentContext } from '../../escalator/agent/context';
 import { runEscalationPass } from '../../escalator/agent/pass';
-import { emptyPassResult } from '../../escalator/agent/pass';
+import { emptyPassResult } from '../../escalator/agent/passResult';
 import { createPassCache } from '../../escalator/agent/passCache';
 import { runDuePoints } from '../../escalator/agent/processDue';
 import { memoryLogger } from '../sync/harness';

@@ -1,4 +1,4 @@
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { Db } from '../../core/db';
 import { openDb } from '../../core/db';
 import { createAgentContext } from '../../escalator/agent/context';

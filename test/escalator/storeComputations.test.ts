@@ -1,4 +1,4 @@
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { computeTickets } from '../../escalator/state/computeState';
 import { createSlaRefreshDeps } from '../../escalator/state/refreshDeps';
 import { refreshStaleSla } from '../../escalator/state/refreshSla';

@@ -1,10 +1,10 @@
 import { createServer, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { FixedClock } from '../../core/clock';
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { createEscalationEvents } from '../../escalator/agent/escalationEvents';
-import { PassResult } from '../../escalator/agent/pass';
-import { escalationWorker } from '../../escalator/agent/worker';
+import { PassResult } from '../../escalator/agent/passResult';
+import { escalationWorker } from '../../daemon/escalationWorker';
 import { DeliveryResult } from '../../escalator/webhooks/deliver';
 import { FIXTURE } from '../../fixtures/seed';
 import { createTicket } from '../../fixtures/nativeWriter';

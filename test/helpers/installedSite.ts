@@ -1,15 +1,16 @@
 import { EventEmitter } from 'node:events';
 import { FixedClock } from '../../core/clock';
-import { Config, validateConfig } from '../../core/config';
+import { Config, validateConfig } from '../../config/config';
 import { DbTarget } from '../../core/dbUrl';
 import { silentLogger } from '../../core/logger';
 import { FIXTURE_SHAPES, FixtureShape, loadBitrixFixture } from '../../fixtures/seed';
 import { runInstall } from '../../schema/install';
-import { executingRunner } from '../../schema/sqlRunner';
+import { executingRunner } from '../../core/sqlRunner';
 import { syncOnce } from '../../sync/syncOnce';
 import { runCli } from './cli';
 import { FIXTURE_ZONE, referenceClock } from './clock';
 import { createTestDatabase, TestDatabase } from './db';
+import { refreshAfterSync } from '../../escalator/state/refreshAfterSync';
 
 export interface InstalledSiteOptions {
   /** Another server than BXSUP_TEST_DB_URL's (a private one the test restarts). */
@@ -82,5 +83,6 @@ export async function runSync(
     clock,
     zone: FIXTURE_ZONE,
     events: new EventEmitter(),
+    afterPass: refreshAfterSync,
   });
 }

@@ -1,6 +1,6 @@
 import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { loadBitrixFixture } from '../../fixtures/seed';
-import { executingRunner } from '../../schema/sqlRunner';
+import { executingRunner } from '../../core/sqlRunner';
 import { runUninstall } from '../../schema/uninstall';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, TestDatabase } from '../helpers/db';

@@ -1,7 +1,8 @@
 import { FIXTURE } from '../../fixtures/seed';
 import { addMessage, closeTicket, createTicket } from '../../fixtures/nativeWriter';
 import { FixedClock } from '../../core/clock';
-import { mailOnce, MailDeps } from '../../mail/mailOnce';
+import { MailDeps } from '../../mail/mailDeps';
+import { mailOnce } from '../../mail/mailOnce';
 import { FIXTURE_ZONE } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, mailDeps, msk, runSync, testConfig } from './helpers/mailEnv';

@@ -1,7 +1,7 @@
 import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { loadBitrixFixture } from '../../fixtures/seed';
 import { runInstall } from '../../schema/install';
-import { executingRunner, recordingRunner } from '../../schema/sqlRunner';
+import { executingRunner, recordingRunner } from '../../core/sqlRunner';
 import { runUninstall } from '../../schema/uninstall';
 import { FIXTURE_ZONE, referenceClock } from '../helpers/clock';
 import { createTestDatabase, TestDatabase } from '../helpers/db';

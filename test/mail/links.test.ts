@@ -1,4 +1,4 @@
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { ticketLink } from '../../mail/facts/links';
 import { moduleTicketPath, SiteFacts } from '../../mail/facts/sites';
 

@@ -1,7 +1,7 @@
 import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { BxsupError } from '../../core/errors';
 import { FIXTURE } from '../../fixtures/seed';
-import { executingRunner } from '../../schema/sqlRunner';
+import { executingRunner } from '../../core/sqlRunner';
 import { runUninstall } from '../../schema/uninstall';
 import { fillPlaceholders } from '../../templates/reply/placeholders';
 import { publishTemplates, unpublishTemplates } from '../../templates/reply/publish';

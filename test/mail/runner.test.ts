@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { FixedClock } from '../../core/clock';
 import { createMailEvents } from '../../mail/mailEvents';
-import { createMailRunner } from '../../mail/mailRunner';
+import { createMailRunner } from '../../daemon/mailWorker';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, mailDeps, msk, queueEvent, testConfig } from './helpers/mailEnv';
 import { SmtpSink, startSink } from './helpers/smtpSink';

@@ -1,6 +1,7 @@
 import { FixedClock } from '../../core/clock';
 import { FIXTURE } from '../../fixtures/seed';
-import { mailOnce, MailDeps } from '../../mail/mailOnce';
+import { MailDeps } from '../../mail/mailDeps';
+import { mailOnce } from '../../mail/mailOnce';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, mailDeps, msk, queueEvent, testConfig } from './helpers/mailEnv';
 import { SmtpSink, startSink } from './helpers/smtpSink';

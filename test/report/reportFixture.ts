@@ -1,4 +1,4 @@
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { Db } from '../../core/db';
 import { FIXTURE } from '../../fixtures/seed';
 import { insertTickets, TicketSpec } from '../helpers/mirroredTickets';

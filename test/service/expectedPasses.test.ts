@@ -1,5 +1,5 @@
-import { validateConfig } from '../../core/config';
-import { cronMaxGapMs, expectedPasses } from '../../service/expectedPasses';
+import { validateConfig } from '../../config/config';
+import { cronMaxGapMs, expectedPasses } from '../../daemon/metrics/expectedPasses';
 import { REFERENCE_TIME } from '../helpers/clock';
 
 const MIN = 60_000;

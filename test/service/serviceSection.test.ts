@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { collectStatus } from '../../status/collectStatus';
 import { serviceSection } from '../../status/serviceSection';
 import { REFERENCE_TIME } from '../helpers/clock';

@@ -14,7 +14,7 @@ import { PACKAGE_ROOT } from '../../core/version';
 import { serviceUser } from '../../service/serviceUser';
 import { renderUnit, UNIT_MARKER } from '../../service/systemdUnit';
 import { unitSpecFor } from '../../service/unitFile';
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { runCli } from '../helpers/cli';
 
 describe('bxsup service install / uninstall', () => {

@@ -1,5 +1,5 @@
 import { FixedClock } from '../../core/clock';
-import { validateConfig } from '../../core/config';
+import { validateConfig } from '../../config/config';
 import { createAgentContext } from '../../escalator/agent/context';
 import { runEscalationPass } from '../../escalator/agent/pass';
 import { addMessage, createTicket } from '../../fixtures/nativeWriter';
@@ -7,7 +7,7 @@ import { FIXTURE, FIXTURE_SHAPES, FixtureShape, loadBitrixFixture } from '../../
 import { mailOnce } from '../../mail/mailOnce';
 import { createMailDeps } from '../../mail/mailSetup';
 import { runInstall } from '../../schema/install';
-import { executingRunner } from '../../schema/sqlRunner';
+import { executingRunner } from '../../core/sqlRunner';
 import { syncOnce } from '../../sync/syncOnce';
 import { FIXTURE_ZONE, REFERENCE_TIME } from '../helpers/clock';
 import { createTestDatabase, TestDatabase } from '../helpers/db';

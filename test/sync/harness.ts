@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { FixedClock } from '../../core/clock';
-import { validateConfig, ConfigInput } from '../../core/config';
+import { validateConfig, ConfigInput } from '../../config/config';
 import { createLogger, Logger } from '../../core/logger';
 import { SyncDeps, SyncEventMap } from '../../sync/types';
 import { referenceClock, FIXTURE_ZONE } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
+import { refreshAfterSync } from '../../escalator/state/refreshAfterSync';
 
 export { installedSite } from '../helpers/installedSite';
 
@@ -37,6 +38,7 @@ export function syncDeps(
     clock: more.clock ?? referenceClock(),
     zone: FIXTURE_ZONE,
     events: more.events,
+    afterPass: refreshAfterSync,
   };
 }
 

@@ -3,7 +3,7 @@ import { changeTicket, createTicket } from '../../fixtures/nativeWriter';
 import { loadTicketFacts, ticketFactsSql } from '../../mail/facts/ticketFacts';
 import { syncOnce } from '../../sync/syncOnce';
 import { runInstall } from '../../schema/install';
-import { executingRunner } from '../../schema/sqlRunner';
+import { executingRunner } from '../../core/sqlRunner';
 import { FIXTURE_ZONE, referenceClock } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, memoryLogger, msk, syncDeps } from './harness';

@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { FixedClock } from '../../../core/clock';
-import { Config, ConfigInput, validateConfig } from '../../../core/config';
+import { Config, ConfigInput, validateConfig } from '../../../config/config';
 import { createLogger, Logger, silentLogger } from '../../../core/logger';
 import { instantToUtc } from '../../../core/time';
 import { MailEvents, createMailEvents } from '../../../mail/mailEvents';
-import { MailDeps } from '../../../mail/mailOnce';
+import { MailDeps } from '../../../mail/mailDeps';
 import { createMailDeps } from '../../../mail/mailSetup';
 import { MailTransport } from '../../../mail/transports/transport';
 import { FIXTURE_ZONE, referenceClock } from '../../helpers/clock';

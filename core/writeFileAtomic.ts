@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BxsupError } from '../core/errors';
+import { BxsupError } from './errors';
 
 /**
  * Writes a file whole or not at all (a temp file beside it, then rename), so a report someone has open

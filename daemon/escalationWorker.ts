@@ -1,18 +1,19 @@
 import { Job, scheduleJob } from 'node-schedule';
-import { Clock } from '../../core/clock';
-import { Config } from '../../core/config';
-import { Db } from '../../core/db';
-import { DbTarget } from '../../core/dbUrl';
-import { BxsupError } from '../../core/errors';
-import { Logger } from '../../core/logger';
-import { describeError } from '../../core/dbErrorText';
-import { isConnectionError, isFatalError } from '../../daemon/dbErrors';
-import { WorkerHealth } from '../../daemon/workerHealth';
-import { DaemonWorker } from '../../daemon/worker';
-import { HttpPost } from '../webhooks/http';
-import { AgentContext, createAgentContext } from './context';
-import { EscalationEvents } from './escalationEvents';
-import { deliverPassWebhooks, escalateUnderLock, PassResult } from './pass';
+import { Clock } from '../core/clock';
+import { Config } from '../config/config';
+import { Db } from '../core/db';
+import { DbTarget } from '../core/dbUrl';
+import { BxsupError } from '../core/errors';
+import { Logger } from '../core/logger';
+import { describeError } from '../core/dbErrorText';
+import { isConnectionError, isFatalError } from '../core/dbErrors';
+import { WorkerHealth } from './workerHealth';
+import { DaemonWorker } from './worker';
+import { HttpPost } from '../escalator/webhooks/http';
+import { AgentContext, createAgentContext } from '../escalator/agent/context';
+import { EscalationEvents } from '../escalator/agent/escalationEvents';
+import { deliverPassWebhooks, escalateUnderLock } from '../escalator/agent/pass';
+import { PassResult } from '../escalator/agent/passResult';
 
 /**
  * The escalation agent inside `bxsup run`. node-schedule only wakes it (escalation.cron, every 15

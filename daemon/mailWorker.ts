@@ -1,7 +1,8 @@
-import { PeriodicTask } from '../daemon/periodicTask';
-import { WorkerHealth } from '../daemon/workerHealth';
-import { MailCounts, MailDeps, mailOnce } from './mailOnce';
-import { MARK_RETRY_MAX_MS } from './outbox/sentMarker';
+import { PeriodicTask } from './periodicTask';
+import { WorkerHealth } from './workerHealth';
+import { MailDeps } from '../mail/mailDeps';
+import { MailCounts, mailOnce } from '../mail/mailOnce';
+import { MARK_RETRY_MAX_MS } from '../mail/outbox/sentMarker';
 
 /**
  * The mail sender as the daemon hosts it (name/start/stop, like its other workers). A timer only wakes

@@ -1,13 +1,13 @@
-import { BxsupError } from '../core/errors';
+import { BxsupError } from '../../core/errors';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Clock } from '../core/clock';
-import { Db } from '../core/db';
-import { Logger } from '../core/logger';
-import { DaemonWorker } from '../daemon/worker';
+import { Clock } from '../../core/clock';
+import { Db } from '../../core/db';
+import { Logger } from '../../core/logger';
+import { DaemonWorker } from '../worker';
 import { DaemonMetrics } from './daemonMetrics';
 import { evaluateHealth, ExpectedPass } from './health';
-import { MetricsConfig } from './metricsConfig';
+import { MetricsConfig } from '../../service/metricsConfig';
 
 export interface MetricsWorkerDeps {
   /** The `metrics` config section; no port = the worker does nothing. */
@@ -18,7 +18,7 @@ export interface MetricsWorkerDeps {
   logger: Logger;
   /**
    * The passes this daemon runs and how stale each may get, for /healthz: pass expectedPasses(config)
-   * (service/expectedPasses.ts). Default: sync and mail within metrics.staleAfterSeconds, escalation
+   * (daemon/metrics/expectedPasses.ts). Default: sync and mail within metrics.staleAfterSeconds, escalation
    * within two runs of the default 15-minute cron plus that.
    */
   passes?: ExpectedPass[];

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { Db } from '../core/db';
+import { Db } from './db';
 
 /**
  * Every write the installer makes goes through a runner, so that `--dry-run` prints exactly the

@@ -1,11 +1,11 @@
 import { Gauge, Registry } from 'prom-client';
-import { Db } from '../core/db';
-import { utcToInstant } from '../core/time';
-import { probeSchema } from '../queue/schemaProbe';
-import { CURSOR_TABLE, readCursors } from '../store/cursors';
-import { oldestDueAt, outboxStateCounts } from '../store/outbox/counts';
-import { OUTBOX_TABLE } from '../store/outbox/outboxRow';
-import { countOpenQueue } from '../store/slaColumns';
+import { Db } from '../../core/db';
+import { utcToInstant } from '../../core/time';
+import { probeSchema } from '../../queue/schemaProbe';
+import { CURSOR_TABLE, readCursors } from '../../store/cursors';
+import { oldestDueAt, outboxStateCounts } from '../../store/outbox/counts';
+import { OUTBOX_TABLE } from '../../store/outbox/outboxRow';
+import { countOpenQueue } from '../../store/slaColumns';
 
 const OUTBOX_STATES = ['pending', 'sending', 'sent', 'dead'] as const;
 const STREAMS = [

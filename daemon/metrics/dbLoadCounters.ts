@@ -1,5 +1,5 @@
 import { Counter, Registry } from 'prom-client';
-import { DbLoad } from '../daemon/dbLoad/sessionCounters';
+import { DbLoad } from '../dbLoad/sessionCounters';
 
 /**
  * What the daemon's own connections cost the database, per worker (daemon/dbLoad/workerPools.ts reads

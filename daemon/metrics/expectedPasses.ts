@@ -1,5 +1,5 @@
 import { parseExpression } from 'cron-parser';
-import { Config } from '../core/config';
+import { Config } from '../../config/config';
 import { ExpectedPass } from './health';
 
 /**

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { BxsupError } from './errors';
+import { BxsupError } from '../core/errors';
 import { mailConfigSchema } from '../mail/mailConfig';
 import { slaConfigSchema } from '../escalator/policyConfig';
 import { escalationConfigSchema } from '../escalator/escalationConfig';
 import { metricsConfigSchema } from '../service/metricsConfig';
+import { syncConfigSchema } from '../sync/syncConfig';
 
 /**
  * Configuration: defaults < bxsup.config.json (or --config / BXSUP_CONFIG) < environment
@@ -43,18 +44,7 @@ const configSchema = z
       })
       .strict()
       .default({}),
-    sync: z
-      .object({
-        pollIntervalMs: z.number().int().min(100).default(2000),
-        batchSize: z.number().int().min(1).max(10000).default(1000),
-        reconcileIntervalMs: z.number().int().min(1000).default(300000),
-        /** The daemon compares every open ticket with b_ticket at least once within this time (a share per poll). */
-        openSweepSeconds: z.number().int().min(1).max(86400).default(60),
-        /** `bxsup status` reports a problem when a native ticket or message has waited this long unmirrored. */
-        lagAlertMinutes: z.number().int().min(1).default(10),
-      })
-      .strict()
-      .default({}),
+    sync: syncConfigSchema.default({}),
     mapping: z
       .object({
         /** b_ticket_dictionary ID of a criticality → our priority 1..4. */

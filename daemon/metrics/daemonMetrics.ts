@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { Db } from '../core/db';
-import { VERSION } from '../core/version';
-import { DbLoad } from '../daemon/dbLoad/sessionCounters';
+import { Db } from '../../core/db';
+import { VERSION } from '../../core/version';
+import { DbLoad } from '../dbLoad/sessionCounters';
 import { DbGauges } from './dbGauges';
 import { DbLoadCounters } from './dbLoadCounters';
 
@@ -19,7 +19,7 @@ import { DbLoadCounters } from './dbLoadCounters';
  * - the workers' own database pools `countDbLoad(worker, load)` with what their connections cost the
  *   server (daemon/dbLoad/workerPools.ts), read at each heartbeat and before each scrape.
  * Gauges that describe the database (sync lag, outbox depth, open and overdue tickets) are read from it
- * on each scrape by the metrics worker (service/dbGauges.ts), so every daemon reports the same truth.
+ * on each scrape by the metrics worker (daemon/metrics/dbGauges.ts), so every daemon reports the same truth.
  */
 export type PassName = 'sync' | 'mail' | 'escalation' | (string & Record<never, never>);
 
