@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { BxsupError } from './errors';
+import { TICKET_STATUSES } from './ticketVocabulary';
 import { mailConfigSchema } from '../mail/mailConfig';
 import { slaConfigSchema } from '../escalator/policyConfig';
 import { escalationConfigSchema } from '../escalator/escalationConfig';
@@ -12,7 +13,7 @@ import { metricsConfigSchema } from '../service/metricsConfig';
  * (BXSUP_DB_URL, BXSUP_SMTP_URL, BXSUP_SITE_URL) < flags. Validated once; an unknown or bad key
  * is reported by its dotted name with what it should be.
  */
-const statusName = z.enum(['open', 'in_progress', 'awaiting_reply', 'resolved', 'closed']);
+const statusName = z.enum(TICKET_STATUSES);
 const priorityNumber = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
 
 const configSchema = z

@@ -1,6 +1,7 @@
 import { BxsupError } from '../core/errors';
 import { BusinessCalendar } from './calendar';
-import { PRIORITIES, Priority, SlaPolicyConfig, SlaTargets } from './slaTypes';
+import { PRIORITIES, Priority } from '../core/ticketVocabulary';
+import { SlaPolicyConfig, SlaTargets } from './slaTypes';
 
 /**
  * Defaults: targets per priority in working minutes, a 24/7 calendar (a site configures its own hours),

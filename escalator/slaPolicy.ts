@@ -37,7 +37,6 @@ import { BreachState, SlaAlert, SlaEvent, SlaLevel, SlaPolicyConfig, SlaState, S
 import { MINUTE_MS } from './wallClock';
 
 export { DEFAULT_SLA_POLICY, SlaPolicy } from './slaConfig';
-export { PRIORITIES } from './slaTypes';
 export type * from './slaTypes';
 
 /** Build the SlaPolicy once and pass it in: a plain config is validated (and its calendars built) per call. */

@@ -1,8 +1,5 @@
 import type { CalendarConfig } from './calendarConfig';
-
-/** 1 low, 2 normal, 3 high, 4 critical (mapped from the site's b_ticket_dictionary criticalities). */
-export type Priority = 1 | 2 | 3 | 4;
-export const PRIORITIES: readonly Priority[] = [1, 2, 3, 4];
+import type { Priority } from '../core/ticketVocabulary';
 
 export interface SlaTargets {
   firstReplyMinutes: number;

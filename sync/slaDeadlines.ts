@@ -1,5 +1,5 @@
 import { computeSla, DEFAULT_SLA_POLICY, SlaPolicy } from '../escalator/slaPolicy';
-import type { Priority } from '../escalator/slaTypes';
+import type { Priority } from '../core/ticketVocabulary';
 
 /**
  * A new mirror row's first SLA deadlines, before its history is known: the SLA engine (computeSla) on

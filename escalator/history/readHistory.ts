@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { utcToInstant } from '../../core/time';
-import { Priority, SlaEvent } from '../slaTypes';
+import { Priority } from '../../core/ticketVocabulary';
+import { SlaEvent } from '../slaTypes';
 
 /**
  * Reads tickets' SLA history from our tables: the mirror row, bl_support_ticket_event, and the visible
