@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BxsupError } from './errors';
 import { TICKET_STATUSES } from './ticketVocabulary';
 import { mailConfigSchema } from '../mail/mailConfig';
-import { slaConfigSchema } from '../escalator/policyConfig';
+import { slaConfigSchema } from '../escalator/slaSchema';
 import { escalationConfigSchema } from '../escalator/escalationConfig';
 import { metricsConfigSchema } from '../service/metricsConfig';
 

@@ -3,8 +3,8 @@ import { readNativeSlaSchedule } from '../bridge/nativeSla';
 import { CalendarConfig } from './calendarConfig';
 import { calendarFromNativeSchedule } from './nativeSchedule';
 import { Priority, PriorityName, priorityNamed } from '../core/ticketVocabulary';
-import { CalendarSpec, PriorityTargets, SlaSection } from './policyConfig';
-import { DEFAULT_SLA_POLICY, SlaPolicy } from './slaConfig';
+import { CalendarSpec, PriorityTargets, SlaSection } from './slaSchema';
+import { DEFAULT_SLA_POLICY, SlaPolicy } from './slaMatrix';
 import { SlaPolicyConfig, SlaTargets } from './slaTypes';
 
 /**

@@ -7,7 +7,7 @@ import { Logger } from '../../core/logger';
 import { BASELINE_CURSORS } from '../../schema/historyBaseline';
 import { buildPriorityResolver, PriorityResolver } from '../../sync/mapping/priority';
 import { EscalationConfig } from '../escalationConfig';
-import { SlaPolicy } from '../slaConfig';
+import { SlaPolicy } from '../slaMatrix';
 import { createSlaRefreshDeps } from '../state/refreshDeps';
 import { SlaRefreshDeps } from '../state/refreshSla';
 import { HttpPost, axiosPost } from '../webhooks/http';

@@ -1,14 +1,9 @@
 import { DEFAULT_LEVELS, EscalationLevel } from '../../escalator/escalationConfig';
 import { EscalationPlan, FiredEscalation, planEscalations } from '../../escalator/agent/plan';
 import { deadlinesInForce } from '../../escalator/state/deadlinesInForce';
-import {
-  DEFAULT_SLA_POLICY,
-  SlaEvent,
-  SlaEventBody,
-  SlaPolicy,
-  SlaPolicyConfig,
-  computeSla,
-} from '../../escalator/slaPolicy';
+import { computeSla } from '../../escalator/slaEngine';
+import { DEFAULT_SLA_POLICY, SlaPolicy } from '../../escalator/slaMatrix';
+import { SlaEvent, SlaEventBody, SlaPolicyConfig } from '../../escalator/slaTypes';
 import { REFERENCE_TIME } from '../helpers/clock';
 
 /**
