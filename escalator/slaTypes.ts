@@ -58,27 +58,10 @@ export interface SlaState {
   closed: boolean;
   resolvedAt: Date | null;
   reopenCount: number;
-  /** +1 on each staff reply and each reopen: escalations fire once per ticket+target+level+episode. */
+  /** +1 on each staff reply and each reopen. Not the escalations' key: they fire once per reopen cycle. */
   episode: number;
   /** The earliest warning or deadline of a running clock (possibly past): the escalator's index. */
   nextDueAt: Date | null;
 }
 
 export type SlaTarget = 'firstReply' | 'resolution';
-/** 'inactive': the clock is stopped and its target was not reached. */
-export type SlaLevel = 'inactive' | 'ok' | 'warning' | 'breached';
-
-export interface SlaAlert {
-  target: SlaTarget;
-  level: 'warning' | 'breached';
-  /** When the threshold was reached. */
-  at: Date;
-  episode: number;
-}
-
-export interface BreachState {
-  firstReply: SlaLevel;
-  resolution: SlaLevel;
-  /** What the escalator should act on now: running clocks only, the highest level reached per target. */
-  alerts: SlaAlert[];
-}
