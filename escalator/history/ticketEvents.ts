@@ -5,7 +5,7 @@ import { instantToUtc } from '../../core/time';
  * The ticket history the SLA is computed from (bl_support_ticket_event). The sync appends what it sees
  * change in b_ticket; messages are not repeated here: they are read from bl_support_message. Whoever
  * appends also marks the ticket's SLA stale, in the same transaction, so that a computation that read
- * the history before this write never lands (see slaStore.ts, the sla_version guard).
+ * the history before this write never lands (the sla_version guard of escalator/state/storeState.ts).
  */
 type Writer = Knex | Knex.Transaction;
 
