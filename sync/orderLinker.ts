@@ -6,19 +6,6 @@ import { extractOrderMentions, matchMentions, OrderIndex, orderLookupOf } from '
 import { PassContext } from './passContext';
 import { applyOrderLinks } from './store/tickets';
 
-/**
- * Decides the order link of many tickets with one b_sale_order query. A link only ever names an order
- * of the ticket's current owner:
- * - a link the mirror holds whose order is not the owner's (an admin changed the owner) is dropped, or
- *   the new owner would be mailed the old owner's order and tracking numbers;
- * - UF_ORDER_ID wins when it names an order of the owner, by ID or by the number customers see
- *   (ACCOUNT_NUMBER: the form's label says "Order Number"); a number is replaced by the order's ID;
- * - UF_ORDER_ID naming another customer's order is cleared from b_uts_support, logged with both users;
- * - else a link the mirror already has stays; else the first mention in the given texts (title, opening
- *   message) of an order of the owner, written to an empty UF_ORDER_ID.
- */
-export type OrderSource = 'uf' | 'title' | 'message';
-
 export interface OrderLinkInput {
   ticketId: number;
   ownerId: number | null;
@@ -56,7 +43,7 @@ export function ufOrderText(value: number | string | null | undefined): string |
 /**
  * The order linking of every sync path (new tickets, remapped tickets, opening messages): the decisions
  * for these tickets, none when the site has no b_sale_order. Each path passes what it knows of a ticket;
- * the rules are the same for all (see above).
+ * the rules are the same for all (see decideOrderLinks).
  */
 export async function linkOrders(
   trx: Knex.Transaction,
@@ -103,6 +90,17 @@ export async function saveOrderLinks(
   await applyUfWrites(trx, decisions.values(), column);
 }
 
+/**
+ * Decides the order link of many tickets with one b_sale_order query. A link only ever names an order
+ * of the ticket's current owner:
+ * - a link the mirror holds whose order is not the owner's (an admin changed the owner) is dropped, or
+ *   the new owner would be mailed the old owner's order and tracking numbers;
+ * - UF_ORDER_ID wins when it names an order of the owner, by ID or by the number customers see
+ *   (ACCOUNT_NUMBER: the form's label says "Order Number"); a number is replaced by the order's ID;
+ * - UF_ORDER_ID naming another customer's order is cleared from b_uts_support, logged with both users;
+ * - else a link the mirror already has stays; else the first mention in the given texts (title, opening
+ *   message) of an order of the owner, written to an empty UF_ORDER_ID.
+ */
 async function decideOrderLinks(
   db: Knex | Knex.Transaction,
   inputs: OrderLinkInput[],

@@ -21,8 +21,6 @@ export const SYNC_CURSORS = {
   reconcileDoneAt: 'reconcile_done_ms',
 } as const;
 
-export type SyncCursorName = (typeof SYNC_CURSORS)[keyof typeof SYNC_CURSORS];
-
 /** Creates missing cursor rows at 0; a row that exists keeps its value (safe to run every pass). */
 export async function ensureCursors(db: Reader, names: string[], now: Date): Promise<void> {
   const values = names.map(() => '(?, 0, ?)').join(', ');
