@@ -72,8 +72,6 @@ export interface UfColumns {
   computed: readonly string[];
 }
 
-export const NO_UF: UfColumns = { orderId: false, computed: [] };
-
 function select(db: Reader, columns: string[], uf: UfColumns): Knex.QueryBuilder {
   const query = db('b_ticket as t');
   if (!uf.orderId && uf.computed.length === 0)

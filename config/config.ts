@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { BxsupError } from '../core/errors';
+import { TICKET_STATUSES } from '../core/ticketVocabulary';
 import { mailConfigSchema } from '../mail/mailConfig';
-import { slaConfigSchema } from '../escalator/policyConfig';
+import { slaConfigSchema } from '../escalator/slaSchema';
 import { escalationConfigSchema } from '../escalator/escalationConfig';
 import { metricsConfigSchema } from '../service/metricsConfig';
 import { syncConfigSchema } from '../sync/syncConfig';
@@ -13,7 +14,7 @@ import { syncConfigSchema } from '../sync/syncConfig';
  * (BXSUP_DB_URL, BXSUP_SMTP_URL, BXSUP_SITE_URL) < flags. Validated once; an unknown or bad key
  * is reported by its dotted name with what it should be.
  */
-const statusName = z.enum(['open', 'in_progress', 'awaiting_reply', 'resolved', 'closed']);
+const statusName = z.enum(TICKET_STATUSES);
 const priorityNumber = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
 
 const configSchema = z

@@ -20,7 +20,7 @@ export interface ConnectOptions {
  * - `timezone: 'Z'` + session `time_zone='+00:00'`: our own tables store UTC, so a JS Date bound into SQL
  *   is written as UTC and nothing depends on the server's zone.
  * - `charset: utf8mb4`: the connection can carry 4-byte characters; whether a native column can store
- *   them is the column's business (bridge/charset.ts).
+ *   them is the column's business (bridge/nativeText.ts).
  * - A fixed strict `sql_mode`: Bitrix sites often run with an empty global one; we want errors, not
  *   silent truncation, for what we write.
  */

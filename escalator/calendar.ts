@@ -9,7 +9,7 @@ import {
   weekdayIndex,
 } from './wallClock';
 
-export type { CalendarConfig, TimeRange, Weekday } from './calendarConfig';
+export type { CalendarConfig, TimeRange } from './calendarConfig';
 export { calendarFromNativeSchedule } from './nativeSchedule';
 export type { NativeHolidayRow, NativeScheduleRow } from '../bridge/nativeSla';
 

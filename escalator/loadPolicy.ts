@@ -2,9 +2,10 @@ import { Knex } from 'knex';
 import { readNativeSlaSchedule } from '../bridge/nativeSla';
 import { CalendarConfig } from './calendarConfig';
 import { calendarFromNativeSchedule } from './nativeSchedule';
-import { CalendarSpec, PRIORITY_NAMES, PriorityName, PriorityTargets, SlaSection } from './policyConfig';
-import { DEFAULT_SLA_POLICY, SlaPolicy } from './slaConfig';
-import { Priority, SlaPolicyConfig, SlaTargets } from './slaTypes';
+import { Priority, PriorityName, priorityNamed } from '../core/ticketVocabulary';
+import { CalendarSpec, PriorityTargets, SlaSection } from './slaSchema';
+import { DEFAULT_SLA_POLICY, SlaPolicy } from './slaMatrix';
+import { SlaPolicyConfig, SlaTargets } from './slaTypes';
 
 /**
  * Builds the SlaPolicy from the `sla` section: names become priority numbers, defaults fill what is
@@ -49,7 +50,7 @@ export async function slaPolicyConfig(
 function priorityEntries(byName: PriorityTargets): Array<[Priority, Partial<SlaTargets>]> {
   return Object.entries(byName)
     .filter((entry): entry is [PriorityName, Partial<SlaTargets>] => entry[1] !== undefined)
-    .map(([name, t]) => [PRIORITY_NAMES[name], t]);
+    .map(([name, t]) => [priorityNamed(name)!, t]);
 }
 
 async function buildCalendar(

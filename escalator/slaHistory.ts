@@ -1,4 +1,5 @@
-import { Priority, SlaEvent } from './slaTypes';
+import { Priority } from '../core/ticketVocabulary';
+import { SlaEvent } from './slaTypes';
 
 /** A stretch of real time during which a clock ran; `to` null = still running at the last event. */
 export interface Run {

@@ -1,8 +1,5 @@
 import type { CalendarConfig } from './calendarConfig';
-
-/** 1 low, 2 normal, 3 high, 4 critical (mapped from the site's b_ticket_dictionary criticalities). */
-export type Priority = 1 | 2 | 3 | 4;
-export const PRIORITIES: readonly Priority[] = [1, 2, 3, 4];
+import type { Priority } from '../core/ticketVocabulary';
 
 export interface SlaTargets {
   firstReplyMinutes: number;
@@ -61,27 +58,10 @@ export interface SlaState {
   closed: boolean;
   resolvedAt: Date | null;
   reopenCount: number;
-  /** +1 on each staff reply and each reopen: escalations fire once per ticket+target+level+episode. */
+  /** +1 on each staff reply and each reopen. Not the escalations' key: they fire once per reopen cycle. */
   episode: number;
   /** The earliest warning or deadline of a running clock (possibly past): the escalator's index. */
   nextDueAt: Date | null;
 }
 
 export type SlaTarget = 'firstReply' | 'resolution';
-/** 'inactive': the clock is stopped and its target was not reached. */
-export type SlaLevel = 'inactive' | 'ok' | 'warning' | 'breached';
-
-export interface SlaAlert {
-  target: SlaTarget;
-  level: 'warning' | 'breached';
-  /** When the threshold was reached. */
-  at: Date;
-  episode: number;
-}
-
-export interface BreachState {
-  firstReply: SlaLevel;
-  resolution: SlaLevel;
-  /** What the escalator should act on now: running clocks only, the highest level reached per target. */
-  alerts: SlaAlert[];
-}

@@ -18,12 +18,6 @@ export type MailEventType = keyof typeof MAIL_EVENTS;
 
 export const MAIL_EVENT_TYPES = Object.keys(MAIL_EVENTS) as MailEventType[];
 
-export const CUSTOMER_EVENT_TYPES: readonly MailEventType[] = [
-  'SUPPORT_TICKET_CREATED',
-  'SUPPORT_TICKET_REPLY',
-  'SUPPORT_TICKET_CLOSED',
-];
-
 export function isMailEventType(type: string): type is MailEventType {
   return Object.prototype.hasOwnProperty.call(MAIL_EVENTS, type);
 }

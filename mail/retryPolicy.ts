@@ -12,14 +12,11 @@ export interface RetryPolicy {
 
 export type RetryDecision = { kind: 'retry'; delayMs: number } | { kind: 'give_up' };
 
-/** The mail sender's name for the shared backoff (core/backoff.ts). */
-export const retryDelayMs = backoffDelay;
-
 export function decideRetry(
   attempts: number,
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): RetryDecision {
   if (attempts >= policy.maxAttempts) return { kind: 'give_up' };
-  return { kind: 'retry', delayMs: retryDelayMs(attempts, policy, random) };
+  return { kind: 'retry', delayMs: backoffDelay(attempts, policy, random) };
 }

@@ -2,7 +2,8 @@ import { Knex } from 'knex';
 import { Db } from '../core/db';
 import { instantToUtc, utcToInstant } from '../core/time';
 import { dueSql } from '../store/slaColumns';
-import { Priority, QueueFilter, QueueRow, TicketStatus, DueKind } from './queueTypes';
+import { Priority, TicketStatus } from '../core/ticketVocabulary';
+import { QueueFilter, QueueRow, DueKind } from './queueTypes';
 import { probeSchema } from './schemaProbe';
 
 /** The raw row of the queue query; DATETIMEs arrive as UTC strings (core/db.ts `dateStrings`). */

@@ -1,5 +1,6 @@
 import { formatMinutes } from './formatDuration';
-import { PRIORITY_NAMES, QueueRow } from './queueTypes';
+import { priorityName } from '../core/ticketVocabulary';
+import { QueueRow } from './queueTypes';
 import { cut, padEnd, padStart, red, terminalSafe, textWidth } from './terminalText';
 
 export interface QueueLayout {
@@ -21,7 +22,7 @@ const COLUMNS: Column[] = [
   { title: 'SUBJECT', value: (r) => r.subject },
   { title: 'CUSTOMER', max: 24, value: (r) => r.customer ?? '—' },
   { title: 'ORDER', max: 12, value: (r) => r.orderNumber ?? '—' },
-  { title: 'PRIORITY', max: 8, value: (r) => PRIORITY_NAMES[r.priority] ?? String(r.priority) },
+  { title: 'PRIORITY', max: 8, value: (r) => priorityName(r.priority) ?? String(r.priority) },
   { title: 'STATUS', max: 14, value: (r) => r.status },
   { title: 'ASSIGNEE', max: 18, value: (r) => r.assigneeName ?? '—' },
   { title: 'LEFT', max: 9, align: 'right', value: timeLeft },

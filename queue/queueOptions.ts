@@ -1,5 +1,13 @@
 import { BxsupError } from '../core/errors';
-import { Priority, PRIORITY_NAMES, QueueFilter, TICKET_STATUSES, TicketStatus } from './queueTypes';
+import {
+  Priority,
+  PRIORITIES,
+  PRIORITY_NAMES,
+  priorityNamed,
+  TICKET_STATUSES,
+  TicketStatus,
+} from '../core/ticketVocabulary';
+import { QueueFilter } from './queueTypes';
 
 /** The queue's command-line options as commander hands them over (strings, flags). */
 export interface QueueCliOptions {
@@ -51,10 +59,9 @@ function parseStatus(value: string): TicketStatus {
 }
 
 function parsePriority(value: string): Priority {
-  const byName = Object.entries(PRIORITY_NAMES).find(([, name]) => name === value.toLowerCase());
-  const n = byName ? Number(byName[0]) : Number(value);
-  if ([1, 2, 3, 4].includes(n)) return n as Priority;
-  throw usage(`--priority ${value}: use 1-4 or ${Object.values(PRIORITY_NAMES).join(', ')}`);
+  const n = priorityNamed(value) ?? Number(value);
+  if ((PRIORITIES as readonly number[]).includes(n)) return n as Priority;
+  throw usage(`--priority ${value}: use 1-4 or ${PRIORITY_NAMES.join(', ')}`);
 }
 
 function parseAssignee(value: string, me: { id: string; from: string } | null): QueueFilter['assignee'] {

@@ -1,12 +1,4 @@
-import type { Priority } from '../escalator/slaTypes';
-
-export type { Priority };
-
-/** Our ticket statuses (bl_support_ticket.status), as the sync maps them from Bitrix. */
-export const TICKET_STATUSES = ['open', 'in_progress', 'awaiting_reply', 'resolved', 'closed'] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
-
-export const PRIORITY_NAMES: Record<Priority, string> = { 1: 'low', 2: 'normal', 3: 'high', 4: 'critical' };
+import type { Priority, TicketStatus } from '../core/ticketVocabulary';
 
 /** Who `--assignee` means: one operator (b_user.ID) or nobody. `me` is resolved to a user before this. */
 export type AssigneeFilter = { kind: 'user'; id: number } | { kind: 'none' };

@@ -38,4 +38,3 @@ export function colourEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv
 }
 
 export const red = (text: string): string => `\u001b[31m${text}\u001b[39m`;
-export const bold = (text: string): string => `\u001b[1m${text}\u001b[22m`;

@@ -1,6 +1,6 @@
 import { BusinessCalendar } from '../escalator/calendar';
 import { BusinessClock } from './businessClock';
-import { PRIORITY_NAMES } from '../queue/queueTypes';
+import { Priority, priorityName } from '../core/ticketVocabulary';
 import { GroupAccumulator, TicketNumbers } from './groupAccumulator';
 import { FIRST_REPLY_BINS, Histogram } from './histogram';
 import { LocalWeeks } from './localWeek';
@@ -170,7 +170,7 @@ export class ReportAggregator {
       }
       const result = g.result();
       if (this.dimension === 'priority') {
-        result.label = `${result.key} ${PRIORITY_NAMES[Number(result.key) as 1 | 2 | 3 | 4] ?? ''}`.trim();
+        result.label = `${result.key} ${priorityName(Number(result.key) as Priority) ?? ''}`.trim();
       } else if (this.dimension === 'category' && result.key === '') {
         result.label = '(no category)';
       }

@@ -50,11 +50,6 @@ export function templateSearchOrder(call: TemplateCall): string[] {
   return folders.filter((f): f is string => Boolean(f)).map((f) => `${f}/${call.template}`);
 }
 
-/** The folder Bitrix would use under `root`, or null. */
-export function resolveTemplate(root: string, call: TemplateCall): string | null {
-  return templateSearchOrder(call).find((folder) => hasTemplate(root, folder)) ?? null;
-}
-
 export function hasTemplate(root: string, folder: string): boolean {
   return existsSync(path.join(root, folder, 'template.php'));
 }

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { instantToUtc } from '../core/time';
 import type { SqlRunner } from '../core/sqlRunner';
+import { rawRows } from '../core/rawRows';
 
 /**
  * bl_support_cursor: named BIGINTs shared by the daemons (name → value). This is the only code that
@@ -27,8 +28,6 @@ export const SYNC_CURSORS = {
   /** When the last reconciliation cycle finished, ms since epoch. */
   reconcileDoneAt: 'reconcile_done_ms',
 } as const;
-
-export type SyncCursorName = (typeof SYNC_CURSORS)[keyof typeof SYNC_CURSORS];
 
 /**
  * History is never mailed: the installer records, once, the newest native ticket and message IDs and
@@ -103,11 +102,12 @@ export async function readCursorsAndVersion(
   names: readonly string[],
   versionTable: string,
 ): Promise<{ installed: number; cursors: Map<string, number> }> {
-  const [rows] = (await db.raw(
+  const rows = await rawRows<{ name: string | null; value: number | null }>(
+    db,
     `SELECT name, value FROM ${CURSOR_TABLE} WHERE name IN (${names.map(() => '?').join(', ')})
        UNION ALL SELECT NULL, MAX(version) FROM \`${versionTable}\``,
     names as string[],
-  )) as unknown as [Array<{ name: string | null; value: number | null }>];
+  );
   const version = rows.find((r) => r.name === null);
   const cursors = new Map(rows.filter((r) => r.name !== null).map((r) => [r.name!, Number(r.value)]));
   return { installed: Number(version?.value ?? 0), cursors };

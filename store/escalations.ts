@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { instantToUtc, utcToInstant } from '../core/time';
+import { rawWrite } from '../core/rawRows';
 
 /**
  * bl_support_escalation: one row per ticket + target + level + cycle (the unique key). Inserting the row
@@ -132,7 +133,8 @@ export async function setLogLineIds(
   const first =
     'SELECT CAST(? AS SIGNED) AS ticket_id, CAST(? AS CHAR) AS target, CAST(? AS CHAR) AS level, CAST(? AS SIGNED) AS cycle, CAST(? AS SIGNED) AS line_number, CAST(? AS CHAR) AS head, CAST(? AS CHAR) AS tail';
   const derived = [first, ...rows.slice(1).map(() => 'SELECT ?, ?, ?, ?, ?, ?, ?')].join(' UNION ALL ');
-  const [result] = (await trx.raw(
+  const result = await rawWrite(
+    trx,
     `UPDATE ${ESCALATION_TABLE} e
        JOIN (${derived}) v
          ON e.ticket_id = v.ticket_id AND e.target = v.target AND e.level = v.level AND e.cycle = v.cycle
@@ -149,7 +151,7 @@ export async function setLogLineIds(
       }),
       firstLineId,
     ],
-  )) as unknown as [{ affectedRows: number }];
+  );
   if (result.affectedRows !== rows.length)
     throw new Error(`${rows.length - result.affectedRows} log line(s) of the batch were not written`);
 }

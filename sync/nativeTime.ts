@@ -95,7 +95,3 @@ export function utcText(instant: Date): string {
     `${TWO_DIGITS[instant.getUTCHours()]}:${TWO_DIGITS[instant.getUTCMinutes()]}:${TWO_DIGITS[instant.getUTCSeconds()]}`
   );
 }
-
-export function utcTextOrNull(instant: Date | null): string | null {
-  return instant === null ? null : utcText(instant);
-}

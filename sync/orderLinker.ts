@@ -1,20 +1,10 @@
 import { Knex } from 'knex';
 import { findOrders, NativeOrder, UfOrderWrite, writeUfOrderIds } from '../bridge/orders';
+import { stateWithUfOrder } from '../bridge/nativeTickets';
 import { Logger } from '../core/logger';
 import { extractOrderMentions, matchMentions, OrderIndex, orderLookupOf } from './mapping/orderMentions';
-
-/**
- * Decides the order link of many tickets with one b_sale_order query. A link only ever names an order
- * of the ticket's current owner:
- * - a link the mirror holds whose order is not the owner's (an admin changed the owner) is dropped, or
- *   the new owner would be mailed the old owner's order and tracking numbers;
- * - UF_ORDER_ID wins when it names an order of the owner, by ID or by the number customers see
- *   (ACCOUNT_NUMBER: the form's label says "Order Number"); a number is replaced by the order's ID;
- * - UF_ORDER_ID naming another customer's order is cleared from b_uts_support, logged with both users;
- * - else a link the mirror already has stays; else the first mention in the given texts (title, opening
- *   message) of an order of the owner, written to an empty UF_ORDER_ID.
- */
-export type OrderSource = 'uf' | 'title' | 'message';
+import { PassContext } from './passContext';
+import { applyOrderLinks } from './store/tickets';
 
 export interface OrderLinkInput {
   ticketId: number;
@@ -50,7 +40,68 @@ export function ufOrderText(value: number | string | null | undefined): string |
   return text === '' || /^0+$/.test(text) ? null : text.slice(0, 100);
 }
 
-export async function decideOrderLinks(
+/**
+ * The order linking of every sync path (new tickets, remapped tickets, opening messages): the decisions
+ * for these tickets, none when the site has no b_sale_order. Each path passes what it knows of a ticket;
+ * the rules are the same for all (see decideOrderLinks).
+ */
+export async function linkOrders(
+  trx: Knex.Transaction,
+  ctx: PassContext,
+  inputs: OrderLinkInput[],
+): Promise<Map<number, OrderLinkDecision>> {
+  if (inputs.length === 0 || !(await ctx.capabilities()).orders) return new Map();
+  return decideOrderLinks(trx, inputs, ctx.deps.logger);
+}
+
+/**
+ * Stores what linkOrders decided, the same way for every path: the mirror's changed links (not for
+ * `mirror: 'inserted'`: the rows were inserted with them), then the UF_ORDER_ID writes. `signatures`:
+ * the native state signatures the mirror rows hold, for a path that signed them before deciding (the
+ * message path); a decision that writes the link back to UF_ORDER_ID gets its row's signature updated,
+ * or the next poll would take our own write for an operator's change. The ticket paths sign after
+ * deciding (ufValueAfter) and pass none.
+ */
+export async function saveOrderLinks(
+  trx: Knex.Transaction,
+  ctx: PassContext,
+  decisions: Map<number, OrderLinkDecision>,
+  options: { mirror: 'inserted' | 'existing'; signatures?: ReadonlyMap<number, string | null> },
+): Promise<void> {
+  if (decisions.size === 0) return;
+  const column = (await ctx.capabilities()).ufOrderId;
+  if (options.mirror === 'existing') {
+    const changed = [...decisions.values()].filter((d) => d.changed);
+    const signature = (d: OrderLinkDecision): string | null => {
+      const signed = options.signatures?.get(d.ticketId);
+      if (signed === undefined || column === null || !d.writeBack || d.orderId === null) return null;
+      return stateWithUfOrder(signed, d.orderId);
+    };
+    await applyOrderLinks(
+      trx,
+      changed.map((d) => ({
+        id: d.ticketId,
+        orderId: d.orderId,
+        orderSource: d.orderSource,
+        nativeState: signature(d),
+      })),
+    );
+  }
+  await applyUfWrites(trx, decisions.values(), column);
+}
+
+/**
+ * Decides the order link of many tickets with one b_sale_order query. A link only ever names an order
+ * of the ticket's current owner:
+ * - a link the mirror holds whose order is not the owner's (an admin changed the owner) is dropped, or
+ *   the new owner would be mailed the old owner's order and tracking numbers;
+ * - UF_ORDER_ID wins when it names an order of the owner, by ID or by the number customers see
+ *   (ACCOUNT_NUMBER: the form's label says "Order Number"); a number is replaced by the order's ID;
+ * - UF_ORDER_ID naming another customer's order is cleared from b_uts_support, logged with both users;
+ * - else a link the mirror already has stays; else the first mention in the given texts (title, opening
+ *   message) of an order of the owner, written to an empty UF_ORDER_ID.
+ */
+async function decideOrderLinks(
   db: Knex | Knex.Transaction,
   inputs: OrderLinkInput[],
   logger: Logger,
@@ -194,7 +245,7 @@ export function ufValueAfter(
 }
 
 /** Makes the decisions' UF_ORDER_ID writes (none when the site has no such column). */
-export async function applyUfWrites(
+async function applyUfWrites(
   trx: Knex.Transaction,
   decisions: Iterable<OrderLinkDecision>,
   column: 'int' | 'text' | null,

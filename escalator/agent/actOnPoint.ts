@@ -4,7 +4,7 @@ import { highestCriticalityNote, plainText } from '../../bridge/nativeLogText';
 import { applyTicketChange, LockedTicket } from '../../bridge/ticketWrites';
 import { forgetIntent, NativeIntent, readIntent, recordIntent } from '../../store/nativeIntents';
 import { TicketSlaRow } from '../history/readHistory';
-import { Priority } from '../slaTypes';
+import { Priority } from '../../core/ticketVocabulary';
 import { chooseAssignee } from './assignee';
 import { AgentContext } from './context';
 import { noticeText, reasonText } from './noticeText';

@@ -3,7 +3,7 @@ import { highestCriticalityNote, LogItem, logText, plainText } from '../../bridg
 import { LockedForBatch, TicketUpdate } from '../../bridge/ticketBatchWrites';
 import { LockedTicket, LogLine } from '../../bridge/ticketWrites';
 import { TicketEvent } from '../../store/ticketEvents';
-import { computeSla } from '../slaPolicy';
+import { computeSla } from '../slaEngine';
 import { SlaEvent } from '../slaTypes';
 import { deadlinesInForce } from '../state/deadlinesInForce';
 import { TicketComputation } from '../state/computeState';

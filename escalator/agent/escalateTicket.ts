@@ -1,6 +1,6 @@
 import { lockTicket } from '../../bridge/ticketWrites';
 import { appendOwnEvents } from '../history/ticketEvents';
-import { computeSla } from '../slaPolicy';
+import { computeSla } from '../slaEngine';
 import { SlaEvent } from '../slaTypes';
 import { deadlinesInForce } from '../state/deadlinesInForce';
 import { TicketComputation } from '../state/computeState';

@@ -1,7 +1,8 @@
 import { Knex } from 'knex';
 import { utcToInstant } from '../../core/time';
+import { Priority } from '../../core/ticketVocabulary';
 import { readTicketEvents } from '../../store/ticketEvents';
-import { Priority, SlaEvent } from '../slaTypes';
+import { SlaEvent } from '../slaTypes';
 
 /**
  * Reads tickets' SLA history from our tables: the mirror row, the ticket events, and the visible

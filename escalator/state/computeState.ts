@@ -3,8 +3,8 @@ import { EscalationLevel } from '../escalationConfig';
 import { EscalationPlan, planEscalations } from '../agent/plan';
 import { FiredEscalation, readFired } from '../../store/escalations';
 import { readHistoriesOf, readTicketRows, TicketSlaRow } from '../history/readHistory';
-import { SlaPolicy } from '../slaConfig';
-import { computeSla } from '../slaPolicy';
+import { SlaPolicy } from '../slaMatrix';
+import { computeSla } from '../slaEngine';
 import { SlaEvent, SlaState } from '../slaTypes';
 import { deadlinesInForce, StoredDeadlines } from './deadlinesInForce';
 

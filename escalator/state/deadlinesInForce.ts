@@ -1,5 +1,5 @@
-import { SlaPolicy } from '../slaConfig';
-import { computeSla } from '../slaPolicy';
+import { SlaPolicy } from '../slaMatrix';
+import { computeSla } from '../slaEngine';
 import { SlaEvent, SlaState } from '../slaTypes';
 
 /**

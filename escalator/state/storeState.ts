@@ -169,7 +169,6 @@ const SLA_COLUMN_TYPES: ReadonlyArray<{ name: keyof SlaColumns; cast: 'SIGNED' |
   { name: 'sla_deadline', cast: 'DATETIME' },
   { name: 'paused_minutes', cast: 'SIGNED' },
   { name: 'sla_paused', cast: 'SIGNED' },
-  { name: 'sla_episode', cast: 'SIGNED' },
   { name: 'first_reply_breached', cast: 'SIGNED' },
   { name: 'resolution_breached', cast: 'SIGNED' },
   { name: 'next_due_at', cast: 'DATETIME' },
@@ -180,7 +179,6 @@ interface SlaColumns {
   sla_deadline: string | null;
   paused_minutes: number;
   sla_paused: number;
-  sla_episode: number;
   first_reply_breached: number;
   resolution_breached: number;
   next_due_at: string | null;
@@ -195,7 +193,6 @@ function slaColumns(c: TicketComputation, nextDueAt: Date | null): SlaColumns {
     sla_deadline: utc(c.stored.resolution),
     paused_minutes: Math.round(state.pausedMinutes),
     sla_paused: state.paused ? 1 : 0,
-    sla_episode: state.episode,
     first_reply_breached: plan.firstReplyBreached ? 1 : 0,
     resolution_breached: plan.resolutionBreached ? 1 : 0,
     next_due_at: utc(nextDueAt),

@@ -5,6 +5,7 @@ import { migration003 } from './003_escalation';
 import { migration004 } from './004_reliability';
 import { migration005 } from './005_real_sites';
 import { migration006 } from './006_db_load';
+import { migration007 } from './007_drop_sla_episode';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
 export const MIGRATIONS: Migration[] = [
@@ -14,6 +15,7 @@ export const MIGRATIONS: Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
 
 export const CODE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Db } from '../../core/db';
 import { instantToUtc } from '../../core/time';
 import { ClaimedRow, OUTBOX_COLUMNS, OUTBOX_TABLE, RawOutboxRow, toOutboxRow } from './outboxRow';
+import { rawRows } from '../../core/rawRows';
 
 export interface ClaimOptions {
   /** Who claims: this sender's instance ID ("host:pid:…"), the first part of every claim token. */
@@ -46,12 +47,13 @@ async function claimSkipLocked(
   const stamp = instantToUtc(now);
   const token = newClaimToken(claimer);
   return db.transaction(async (trx) => {
-    const [due] = (await trx.raw(
+    const due = await rawRows<RawOutboxRow>(
+      trx,
       `SELECT ${OUTBOX_COLUMNS.join(', ')} FROM ${OUTBOX_TABLE}
         WHERE state = 'pending' AND available_at <= ? AND event_type IN (${placeholders(eventTypes)})
         ORDER BY available_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
       [stamp, ...eventTypes, limit],
-    )) as unknown as [RawOutboxRow[]];
+    );
     if (due.length === 0) return [];
     await trx(OUTBOX_TABLE)
       .whereIn(

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { instantToUtc } from '../../core/time';
 import { OUTBOX_TABLE } from './outboxRow';
+import { rawRows } from '../../core/rawRows';
 
 /**
  * What the outbox holds, for `bxsup status` (status/outboxSection.ts) and the metrics
@@ -15,7 +16,8 @@ export async function mailOutboxSummary(
 ): Promise<Record<string, string | number | null>> {
   const stamp = instantToUtc(options.now);
   const { eventTypes } = options;
-  const [rows] = (await db.raw(
+  const rows = await rawRows<Record<string, string | number | null>>(
+    db,
     `SELECT
        SUM(state = 'pending') AS pending,
        SUM(state = 'pending' AND available_at <= ?) AS due,
@@ -29,7 +31,7 @@ export async function mailOutboxSummary(
        SUM(state = 'skipped') AS skipped
      FROM ${OUTBOX_TABLE} WHERE event_type IN (${eventTypes.map(() => '?').join(', ')})`,
     [stamp, stamp, instantToUtc(options.staleBefore), ...eventTypes],
-  )) as unknown as [Array<Record<string, string | number | null>>];
+  );
   return rows[0];
 }
 

@@ -3,8 +3,6 @@
  * notices) insert rows; only the mailer moves them on: pending → sending → sent | pending (retry) | dead,
  * or skipped when the event turns out not to need a mail (an internal note, the customer's own words).
  */
-export type OutboxState = 'pending' | 'sending' | 'sent' | 'dead' | 'skipped';
-
 export const OUTBOX_TABLE = 'bl_support_outbox';
 
 export interface OutboxRow {

@@ -2,6 +2,7 @@ import { Db } from '../../core/db';
 import { instantToUtc } from '../../core/time';
 import { DAEMON_TABLE } from '../daemons';
 import { OUTBOX_TABLE } from './outboxRow';
+import { rawWrite } from '../../core/rawRows';
 
 export interface StaleClaimCutoffs {
   now: Date;
@@ -19,7 +20,8 @@ export interface StaleClaimCutoffs {
  * once. The token's part before '#' is the holder's instance ID (store/outbox/claim.ts).
  */
 export async function freeStaleClaims(db: Db, cutoffs: StaleClaimCutoffs): Promise<number> {
-  const [result] = (await db.raw(
+  const result = await rawWrite(
+    db,
     `UPDATE ${OUTBOX_TABLE} o
        LEFT JOIN ${DAEMON_TABLE} d
          ON d.instance_id = SUBSTRING_INDEX(o.claimed_by, '#', 1) AND d.heartbeat_at >= ?
@@ -33,6 +35,6 @@ export async function freeStaleClaims(db: Db, cutoffs: StaleClaimCutoffs): Promi
       instantToUtc(cutoffs.leaseBefore),
       cutoffs.self,
     ],
-  )) as unknown as [{ affectedRows: number }];
+  );
   return Number(result.affectedRows);
 }

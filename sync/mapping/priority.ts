@@ -1,5 +1,5 @@
 import { DictionaryEntry } from '../../bridge/dictionaries';
-import { Priority } from '../slaDeadlines';
+import { Priority } from '../../core/ticketVocabulary';
 
 /**
  * Our priority (1 low … 4 critical) from a ticket's CRITICALITY_ID: the configured mapping first; else

@@ -1,4 +1,5 @@
 import { DictionaryEntry } from '../../bridge/dictionaries';
+import { TicketStatus } from '../../core/ticketVocabulary';
 
 /**
  * Our status from a ticket's STATUS_ID, DATE_CLOSE and who spoke last. Bitrix has no "closed" status:
@@ -6,7 +7,6 @@ import { DictionaryEntry } from '../../bridge/dictionaries';
  * by its SID or NAME (ru/en, the default install's names included). A ticket without a (known) status
  * is awaiting_reply when staff spoke last (LAST_MESSAGE_BY_SUPPORT_TEAM='Y'), otherwise open.
  */
-export type TicketStatus = 'open' | 'in_progress' | 'awaiting_reply' | 'resolved' | 'closed';
 
 // Order matters: "В стадии решения" and "Problem solving in progress" contain resolved-like stems.
 const BY_WORD: Array<[RegExp, TicketStatus]> = [

@@ -1,10 +1,11 @@
 import { NativeTicket, nativeState } from '../../bridge/nativeTickets';
 import { localDayKey } from '../../core/time';
 import { NativeTimeReader } from '../nativeTime';
-import { computeSlaDeadlines, Priority } from '../slaDeadlines';
+import { Priority, TicketStatus } from '../../core/ticketVocabulary';
+import { computeSlaDeadlines } from '../slaDeadlines';
 import { CategoryResolver } from './category';
 import { PriorityResolver } from './priority';
-import { resolveStatus, StatusResolver, TicketStatus } from './status';
+import { resolveStatus, StatusResolver } from './status';
 
 /**
  * One b_ticket row → the bl_support_ticket columns the ticket itself decides (not the number, the order

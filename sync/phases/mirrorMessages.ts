@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { NativeMessage, readMessageBodies } from '../../bridge/nativeMessages';
-import { existingTicketIds, stateWithUfOrder } from '../../bridge/nativeTickets';
+import { existingTicketIds } from '../../bridge/nativeTickets';
 import { staffAmong } from '../../bridge/staff';
 import {
   authorsToClassify,
@@ -9,7 +9,7 @@ import {
   mapMessage,
   MirrorMessage,
 } from '../mapping/messageRow';
-import { applyUfWrites, decideOrderLinks } from '../orderLinker';
+import { linkOrders, saveOrderLinks } from '../orderLinker';
 import { BatchOutcome, emptyOutcome, mergeOutcome } from '../outcome';
 import { LogTransition, transitionsOf } from '../mapping/logTransitions';
 import { lockCursor, SYNC_CURSORS } from '../../store/cursors';
@@ -19,7 +19,7 @@ import { anyMirroredMessageIn, copyMessages } from '../store/messages';
 import { OutboxEvent, replyEvent } from '../store/outbox';
 import { insertNewOutboxEntries } from '../../store/outbox/insert';
 import { MessageTicketState, readMessageTickets } from '../store/messageTickets';
-import { applyMessageFacts, applyOrderLinks } from '../store/tickets';
+import { applyMessageFacts } from '../store/tickets';
 import { setAsideIds } from '../../store/setAside';
 
 export interface MessageBatchResult {
@@ -227,42 +227,32 @@ async function linkFromOpeningMessages(
   tickets: Map<number, MessageTicketState>,
   facts: Map<number, TicketFacts>,
 ): Promise<void> {
-  const caps = await ctx.capabilities();
-  if (!caps.orders) return;
-  const openings = messages.filter((m) => {
-    const ticket = tickets.get(m.ticketId)!;
-    return (
-      facts.get(m.ticketId)?.firstMessageId === m.id && ticket.orderId === null && ticket.userId !== null
-    );
-  });
+  if (!(await ctx.capabilities()).orders) return;
+  // The opening message is weighed, as a title is, only when nothing is linked.
+  const openings = messages.filter(
+    (m) => facts.get(m.ticketId)?.firstMessageId === m.id && tickets.get(m.ticketId)!.orderId === null,
+  );
   if (openings.length === 0) return;
-  // Only these texts come into Node: opening messages of registered owners' unlinked tickets.
+  // Only these texts come into Node: the opening messages of unlinked tickets.
   const bodies = await readMessageBodies(
     trx,
     openings.map((m) => m.id),
   );
-  const decisions = await decideOrderLinks(
+  const decisions = await linkOrders(
     trx,
+    ctx,
     openings.map((m) => ({
       ticketId: m.ticketId,
       ownerId: tickets.get(m.ticketId)!.userId,
       // Not read here: the ticket's UF value was weighed when it was mirrored, and the write-back
-      // below never replaces a value an operator has set since.
+      // never replaces a value an operator has set since.
       ufValue: null,
       texts: [{ source: 'message' as const, text: bodies.get(m.id) ?? '' }],
       current: { orderId: null, orderSource: null },
     })),
-    ctx.deps.logger,
   );
-  const found = [...decisions.values()].filter((d) => d.changed && d.orderId !== null);
-  await applyOrderLinks(
-    trx,
-    found.map((d) => ({
-      id: d.ticketId,
-      orderId: d.orderId,
-      orderSource: d.orderSource,
-      nativeState: caps.ufOrderId ? stateWithUfOrder(tickets.get(d.ticketId)!.nativeState, d.orderId!) : null,
-    })),
-  );
-  await applyUfWrites(trx, found, caps.ufOrderId);
+  await saveOrderLinks(trx, ctx, decisions, {
+    mirror: 'existing',
+    signatures: new Map(openings.map((m) => [m.ticketId, tickets.get(m.ticketId)!.nativeState])),
+  });
 }

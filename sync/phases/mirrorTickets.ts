@@ -4,7 +4,7 @@ import { recordNewTickets } from '../../escalator/history/syncHistory';
 import { supportGroupsOf } from '../../bridge/staff';
 import { assignNumbers, countByDay } from '../mapping/ticketNumber';
 import { isClosedValue, mapTicket, MirrorTicket, someId, TicketMappers } from '../mapping/ticketRow';
-import { applyUfWrites, decideOrderLinks, OrderLinkDecision, ufValueAfter } from '../orderLinker';
+import { linkOrders, saveOrderLinks, ufValueAfter } from '../orderLinker';
 import { emptyOutcome, BatchOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { reserveNumbersByDay } from '../store/numbers';
@@ -36,7 +36,17 @@ export async function mirrorNewTickets(
   if (fresh.length === 0) return outcome;
   const caps = await ctx.capabilities();
   const mappers = await ticketMappers(trx, ctx, fresh);
-  const links = await linkOrders(trx, ctx, fresh);
+  const links = await linkOrders(
+    trx,
+    ctx,
+    fresh.map((r) => ({
+      ticketId: Number(r.ID),
+      ownerId: someId(r.OWNER_USER_ID),
+      ufValue: r.UF_ORDER_ID,
+      texts: [{ source: 'title', text: r.TITLE }],
+      current: { orderId: null, orderSource: null },
+    })),
+  );
   const mapped: MirrorTicket[] = fresh.map((row) => {
     // The state signature must include the UF value we are about to write, or the next poll would
     // take our own write for an operator's change.
@@ -63,7 +73,7 @@ export async function mirrorNewTickets(
   // A span that held no mirror row now holds exactly the new ones.
   const history = span && existing.size === 0 ? span : mapped.map((t) => t.id);
   await recordNewTickets(trx, history, ctx.now);
-  await applyUfWrites(trx, links.values(), caps.ufOrderId);
+  await saveOrderLinks(trx, ctx, links, { mirror: 'inserted' });
   const events: OutboxEvent[] = [];
   for (const row of fresh) {
     const id = Number(row.ID);
@@ -114,23 +124,4 @@ export async function ticketMappers(
     toInstant: ctx.toInstant,
     groupOf: caps.supportGroups ? await supportGroupsOf(trx, responsibles) : new Map(),
   };
-}
-
-async function linkOrders(
-  trx: Knex.Transaction,
-  ctx: PassContext,
-  rows: NativeTicket[],
-): Promise<Map<number, OrderLinkDecision>> {
-  if (!(await ctx.capabilities()).orders) return new Map();
-  return decideOrderLinks(
-    trx,
-    rows.map((r) => ({
-      ticketId: Number(r.ID),
-      ownerId: someId(r.OWNER_USER_ID),
-      ufValue: r.UF_ORDER_ID,
-      texts: [{ source: 'title', text: r.TITLE }],
-      current: { orderId: null, orderSource: null },
-    })),
-    ctx.deps.logger,
-  );
 }

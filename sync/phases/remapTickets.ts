@@ -4,12 +4,12 @@ import { readTicketFacts, recordTicketChanges } from '../../escalator/history/sy
 import { isClosedValue, mapTicket, someId } from '../mapping/ticketRow';
 import { LogTransition, reopensFrom } from '../mapping/logTransitions';
 import { appendTicketEvents } from '../../escalator/history/ticketEvents';
-import { applyUfWrites, decideOrderLinks, OrderLinkDecision, ufValueAfter } from '../orderLinker';
+import { linkOrders, saveOrderLinks, ufValueAfter } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { OutboxEvent } from '../store/outbox';
 import { insertNewOutboxEntries } from '../../store/outbox/insert';
-import { applyOrderLinks, markDeleted, readMirrorTickets } from '../store/tickets';
+import { markDeleted, readMirrorTickets } from '../store/tickets';
 import { upsertTickets } from '../store/ticketUpsert';
 import { closeEventOf, ticketMappers } from './mirrorTickets';
 
@@ -62,24 +62,22 @@ export async function remapTickets(
   if (changed.length === 0) return outcome;
 
   const mappers = await ticketMappers(trx, ctx, changed);
-  const links: Map<number, OrderLinkDecision> = caps.orders
-    ? await decideOrderLinks(
-        trx,
-        changed.map((row) => {
-          const known = mirror.get(Number(row.ID))!;
-          return {
-            ticketId: known.id,
-            ownerId: someId(row.OWNER_USER_ID),
-            ufValue: row.UF_ORDER_ID,
-            // The title is weighed only when nothing stays linked (it may have been edited, or the
-            // owner changed and the old link is dropped).
-            texts: [{ source: 'title' as const, text: row.TITLE }],
-            current: { orderId: known.orderId, orderSource: known.orderSource },
-          };
-        }),
-        ctx.deps.logger,
-      )
-    : new Map();
+  const links = await linkOrders(
+    trx,
+    ctx,
+    changed.map((row) => {
+      const known = mirror.get(Number(row.ID))!;
+      return {
+        ticketId: known.id,
+        ownerId: someId(row.OWNER_USER_ID),
+        ufValue: row.UF_ORDER_ID,
+        // The title is weighed only when nothing stays linked (it may have been edited, or the
+        // owner changed and the old link is dropped).
+        texts: [{ source: 'title' as const, text: row.TITLE }],
+        current: { orderId: known.orderId, orderSource: known.orderSource },
+      };
+    }),
+  );
 
   const unseen: Array<{ ticketId: number; closedAt: Date; reopenedAt: Date }> = [];
   const rows = changed.map((row) => {
@@ -125,12 +123,7 @@ export async function remapTickets(
     ctx.now,
   );
 
-  const relinked = [...links.values()].filter((l) => l.changed);
-  await applyOrderLinks(
-    trx,
-    relinked.map((l) => ({ id: l.ticketId, orderId: l.orderId, orderSource: l.orderSource })),
-  );
-  await applyUfWrites(trx, links.values(), caps.ufOrderId);
+  await saveOrderLinks(trx, ctx, links, { mirror: 'existing' });
 
   const events = changed.map((row) => closeEventOf(ctx, row)).filter((e): e is OutboxEvent => e !== null);
   outcome.events = await insertNewOutboxEntries(trx, events, ctx.now);

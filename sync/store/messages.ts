@@ -4,6 +4,7 @@ import { utcText } from '../nativeTime';
 import { digestFromRow, IdSetDigest, idSetDigestColumns } from '../../bridge/idSetDigest';
 import { idList } from '../../core/sqlIdList';
 import { IdSpan, idsSql } from './idSpan';
+import { rawRows, rawWrite } from '../../core/rawRows';
 
 /**
  * Writes and reads of bl_support_message (id = b_ticket_message.ID). The body goes from table to table
@@ -74,7 +75,8 @@ async function insertSelect(
     bindings.push(value);
     return '?';
   };
-  const [result] = (await trx.raw(
+  const result = await rawWrite(
+    trx,
     `INSERT INTO bl_support_message (id, ticket_id, author_id, body, is_internal, is_staff, created_at)
      SELECT m.ID, m.TICKET_ID, NULLIF(m.OWNER_USER_ID, 0), COALESCE(m.MESSAGE, ''),
             m.IS_HIDDEN = 'Y', ${staffSql(messages)}, ${createdAtSql(messages, bind)}
@@ -83,7 +85,7 @@ async function insertSelect(
      ON DUPLICATE KEY UPDATE ticket_id = VALUES(ticket_id), author_id = VALUES(author_id), body = VALUES(body),
        is_internal = VALUES(is_internal), is_staff = VALUES(is_staff), created_at = VALUES(created_at)`,
     bindings,
-  )) as unknown as [{ affectedRows: number }];
+  );
   return result.affectedRows;
 }
 
@@ -133,10 +135,11 @@ export async function mirroredMessageDigest(
   const member = goneTickets.length
     ? `id <= ${upTo} AND ticket_id NOT IN (${idList(goneTickets)})`
     : `id <= ${upTo}`;
-  const [rows] = (await db.raw(
+  const rows = await rawRows<Parameters<typeof digestFromRow>[0]>(
+    db,
     `SELECT ${idSetDigestColumns('id', member)} FROM bl_support_message WHERE ticket_id BETWEEN ? AND ?`,
     [fromTicketId, toTicketId],
-  )) as unknown as [Array<Parameters<typeof digestFromRow>[0]>];
+  );
   return digestFromRow(rows[0]);
 }
 

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { rawRows, rawWrite } from '../../core/rawRows';
 
 /**
  * Reserves `count` ticket numbers of a site-local day in one atomic statement: the row lock on the day
@@ -8,14 +9,15 @@ import { Knex } from 'knex';
  * and a number, once committed, is never handed out again.
  */
 export async function reserveNumbers(trx: Knex.Transaction, day: string, count: number): Promise<number> {
-  const [result] = (await trx.raw(
+  const result = await rawWrite(
+    trx,
     `INSERT INTO bl_support_ticket_number_day (day, last_seq) VALUES (?, LAST_INSERT_ID(?))
      ON DUPLICATE KEY UPDATE last_seq = LAST_INSERT_ID(last_seq + ?)`,
     [day, count, count],
-  )) as unknown as [{ insertId?: number }];
+  );
   // The OK packet carries LAST_INSERT_ID(expr); ask for it only if a driver leaves it out.
   if (result.insertId) return Number(result.insertId);
-  const [rows] = (await trx.raw('SELECT LAST_INSERT_ID() AS last')) as unknown as [Array<{ last: number }>];
+  const rows = await rawRows<{ last: number }>(trx, 'SELECT LAST_INSERT_ID() AS last');
   return Number(rows[0].last);
 }
 

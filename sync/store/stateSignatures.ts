@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { nativeStateSql, UfColumns } from '../../bridge/nativeTickets';
 import { NativeCapabilities } from '../../bridge/nativeCapabilities';
 import { computedFieldSignatureSql } from '../../schema/ticketUserFields';
+import { rawRows } from '../../core/rawRows';
 
 /**
  * Change detection inside the server: b_ticket's state signature (and the computed fields') rendered
@@ -57,18 +58,21 @@ export async function differingIds(
   db: Reader,
   q: { from: string; where: string; binds: readonly number[]; id: string; differs: string },
 ): Promise<DifferingIds> {
-  const [rows] = (await db.raw(
+  const rows = await rawRows<{ n: number; last: number; d: number | string; ids: string | null }>(
+    db,
     `SELECT COUNT(*) AS n, COALESCE(MAX(${q.id}), 0) AS last, COALESCE(SUM(${q.differs}), 0) AS d,
             GROUP_CONCAT(IF(${q.differs}, ${q.id}, NULL)) AS ids
        FROM ${q.from} WHERE ${q.where}`,
     [...q.binds],
-  )) as unknown as [Array<{ n: number; last: number; d: number | string; ids: string | null }>];
+  );
   let differing = rows[0].ids ? rows[0].ids.split(',').map(Number) : [];
   if (differing.length !== Number(rows[0].d)) {
     // GROUP_CONCAT cut at group_concat_max_len (1,024 bytes by default on MySQL): ask for the rows.
-    const [all] = (await db.raw(`SELECT ${q.id} AS id FROM ${q.from} WHERE (${q.where}) AND (${q.differs})`, [
-      ...q.binds,
-    ])) as unknown as [Array<{ id: number }>];
+    const all = await rawRows<{ id: number }>(
+      db,
+      `SELECT ${q.id} AS id FROM ${q.from} WHERE (${q.where}) AND (${q.differs})`,
+      [...q.binds],
+    );
     differing = all.map((r) => Number(r.id));
   }
   return { rows: Number(rows[0].n), lastId: Number(rows[0].last), differing };

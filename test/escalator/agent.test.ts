@@ -193,14 +193,15 @@ describe('escalation agent on the fixture site', () => {
     expect(await ticket(ids.c)).toMatchObject({ RESPONSIBLE_USER_ID: U.operatorOlga });
   });
 
-  it('the sync mirrors the change as no activity: no event, no new episode; deadlines follow the priority', async () => {
+  it('the sync mirrors the change as no activity: no event, no new cycle; deadlines follow the priority', async () => {
     const outboxBefore = await site.t.db('bl_support_outbox').count({ n: '*' });
     await site.sync(msk('2024-03-12 19:01:00'));
     expect(await site.t.db('bl_support_outbox').count({ n: '*' })).toEqual(outboxBefore);
     expect(await mirror(ids.a)).toMatchObject({
       priority: 3,
       assigned_to: U.operatorIvan,
-      sla_episode: 0,
+      // No new cycle (the escalations' key): the change is not a reopen.
+      reopen_count: 0,
       // High: first reply 240 min → 12:00Z (missed), resolution 1440 min → 13 March 08:00Z.
       first_reply_deadline: '2024-03-12 12:00:00',
       sla_deadline: '2024-03-13 08:00:00',
@@ -287,7 +288,7 @@ describe('escalation agent on the fixture site', () => {
     });
     // Closed tickets are watched by the sync's reconciliation: a reopen is found there.
     await site.sync(msk('2024-03-13 10:00:00'), { reconcile: 'full' });
-    expect(await mirror(ids.a)).toMatchObject({ is_open: 1, reopen_count: 1, sla_episode: 1 });
+    expect(await mirror(ids.a)).toMatchObject({ is_open: 1, reopen_count: 1 });
     await site.pass(msk('2024-03-13 10:05:00'));
     // Still unanswered and long past its first-reply target: the breach and the head of support,
     // once more, in cycle 1.

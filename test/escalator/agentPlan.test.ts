@@ -2,14 +2,9 @@ import { DEFAULT_LEVELS, EscalationLevel } from '../../escalator/escalationConfi
 import { EscalationPlan, planEscalations } from '../../escalator/agent/plan';
 import { FiredEscalation } from '../../store/escalations';
 import { deadlinesInForce } from '../../escalator/state/deadlinesInForce';
-import {
-  DEFAULT_SLA_POLICY,
-  SlaEvent,
-  SlaEventBody,
-  SlaPolicy,
-  SlaPolicyConfig,
-  computeSla,
-} from '../../escalator/slaPolicy';
+import { computeSla } from '../../escalator/slaEngine';
+import { DEFAULT_SLA_POLICY, SlaPolicy } from '../../escalator/slaMatrix';
+import { SlaEvent, SlaEventBody, SlaPolicyConfig } from '../../escalator/slaTypes';
 import { REFERENCE_TIME } from '../helpers/clock';
 
 /**

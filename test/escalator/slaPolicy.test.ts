@@ -1,16 +1,9 @@
+import { validateConfig } from '../../config/config';
 import { BxsupError } from '../../core/errors';
 import { CalendarConfig } from '../../escalator/calendar';
-import {
-  DEFAULT_SLA_POLICY,
-  SlaEvent,
-  SlaEventBody,
-  SlaPolicy,
-  SlaPolicyConfig,
-  SlaState,
-  breachState,
-  computeSla,
-  nextDueAfter,
-} from '../../escalator/slaPolicy';
+import { computeSla } from '../../escalator/slaEngine';
+import { DEFAULT_SLA_POLICY, SlaPolicy } from '../../escalator/slaMatrix';
+import { SlaEvent, SlaEventBody, SlaPolicyConfig, SlaState } from '../../escalator/slaTypes';
 import { REFERENCE_TIME } from '../helpers/clock';
 
 /**
@@ -345,162 +338,50 @@ describe('computeSla', () => {
   });
 });
 
-describe('breachState and nextDueAfter', () => {
-  const fresh = computeSla([ev(T0, { kind: 'created', priority: 2 })], policy());
-  // Thresholds of `fresh` (see "a new normal ticket"): FR warning 13:54Z, FR deadline 15:30Z,
-  // resolution warning 03-13 21:54Z, resolution deadline 03-14 07:30Z.
-  const rows: Array<[string, SlaState, string, object, string | null]> = [
-    [
-      'before any threshold',
-      fresh,
-      '2024-03-12T13:00:00Z',
-      { firstReply: 'ok', resolution: 'ok', alerts: [] },
-      '2024-03-12T13:54:00Z',
-    ],
-    [
-      'first-reply warning',
-      fresh,
-      '2024-03-12T14:00:00Z',
-      {
-        firstReply: 'warning',
-        resolution: 'ok',
-        alerts: [{ target: 'firstReply', level: 'warning', at: d('2024-03-12T13:54:00Z'), episode: 0 }],
-      },
-      '2024-03-12T15:30:00Z',
-    ],
-    [
-      // Exactly at the deadline the time is used up: breached (and the next point is strictly later).
-      'at the first-reply deadline',
-      fresh,
-      '2024-03-12T15:30:00Z',
-      {
-        firstReply: 'breached',
-        alerts: [{ target: 'firstReply', level: 'breached', at: d('2024-03-12T15:30:00Z'), episode: 0 }],
-      },
-      '2024-03-13T21:54:00Z',
-    ],
-    [
-      'everything missed: one alert per target, the highest level only',
-      fresh,
-      '2024-03-14T08:00:00Z',
-      {
-        firstReply: 'breached',
-        resolution: 'breached',
-        alerts: [
-          { target: 'firstReply', level: 'breached', at: d('2024-03-12T15:30:00Z'), episode: 0 },
-          { target: 'resolution', level: 'breached', at: d('2024-03-14T07:30:00Z'), episode: 0 },
-        ],
-      },
-      null,
-    ],
-    [
-      // Critical, reply after 5 h: resolution (240 min) was missed at 11:30Z; the reply opened episode 1,
-      // so the still-running, still-missed resolution is escalated again; the late first reply is history.
-      'a reply opens a new episode',
-      computeSla(
-        [ev(T0, { kind: 'created', priority: 4 }), ev('2024-03-12T12:30:00Z', { kind: 'staff_reply' })],
-        policy(),
-      ),
-      '2024-03-12T12:30:00Z',
-      {
-        firstReply: 'breached',
-        resolution: 'breached',
-        alerts: [{ target: 'resolution', level: 'breached', at: d('2024-03-12T11:30:00Z'), episode: 1 }],
-      },
-      null,
-    ],
-    [
-      // Same with staff-spoke-last pausing: the miss stays visible but nothing is escalated while we wait.
-      'paused after a miss',
-      computeSla(
-        [ev(T0, { kind: 'created', priority: 4 }), ev('2024-03-12T12:30:00Z', { kind: 'staff_reply' })],
-        staffPause,
-      ),
-      '2024-03-12T12:30:00Z',
-      { firstReply: 'breached', resolution: 'breached', alerts: [] },
-      null,
-    ],
-    [
-      // Critical, replied exactly at T0 + 60 min: the first-reply time was used up at that instant.
-      'a reply at the deadline instant is late',
-      computeSla(
-        [ev(T0, { kind: 'created', priority: 4 }), ev('2024-03-12T08:30:00Z', { kind: 'staff_reply' })],
-        policy(),
-      ),
-      '2024-03-12T08:30:00Z',
-      { firstReply: 'breached', resolution: 'ok', alerts: [] },
-      '2024-03-12T10:42:00Z',
-    ],
-    [
-      'closed without a reply: nothing pending',
-      computeSla(
-        [ev(T0, { kind: 'created', priority: 2 }), ev('2024-03-12T08:30:00Z', { kind: 'closed' })],
-        policy(),
-      ),
-      '2024-03-20T00:00:00Z',
-      { firstReply: 'inactive', resolution: 'inactive', alerts: [] },
-      null,
-    ],
-  ];
-  it.each(rows)('%s', (_label, state, now, expected, next) => {
-    expect(breachState(state, d(now))).toMatchObject(expected);
-    expect(nextDueAfter(state, d(now))?.toISOString() ?? null).toBe(next === null ? null : iso(next));
-  });
-});
-
-describe('SlaPolicy.from validation', () => {
+describe('a bad sla section names the key the user wrote', () => {
+  // Checked once, by the config schema (escalator/slaSchema.ts): priorities by name, not the numbers
+  // SlaPolicy holds them by.
   const rows: Array<[string, unknown, RegExp]> = [
-    [
-      'warning percent 0',
-      { ...DEFAULT_SLA_POLICY, warningPercent: 0 },
-      /sla\.warningPercent is 0: .*greater than 0/,
-    ],
+    ['warning percent 0', { warningPercent: 0 }, /sla\.warningPercent: number must be greater than 0/],
     [
       'negative target',
-      {
-        ...DEFAULT_SLA_POLICY,
-        targets: { ...DEFAULT_SLA_POLICY.targets, 3: { firstReplyMinutes: -5, resolutionMinutes: 60 } },
-      },
-      /sla\.targets\.3\.firstReplyMinutes is -5/,
+      { targets: { high: { firstReplyMinutes: -5 } } },
+      /sla\.targets\.high\.firstReplyMinutes: must be a number of working minutes greater than 0/,
     ],
     [
-      'missing priority',
-      { ...DEFAULT_SLA_POLICY, targets: { 1: DEFAULT_SLA_POLICY.targets[1] } },
-      /sla\.targets\.2 is missing/,
+      'a priority by number',
+      { targets: { 4: { firstReplyMinutes: 30 } } },
+      /sla\.targets\.4: unknown key: fix or remove it/,
     ],
     [
       'unknown priority in an override',
-      { ...DEFAULT_SLA_POLICY, categoryOverrides: { billing: { 5: {} } } },
-      /sla\.categoryOverrides\.billing\.5 is not a priority/,
+      { categoryOverrides: { billing: { urgent: {} } } },
+      /sla\.categoryOverrides\.billing\.urgent: unknown key/,
     ],
     [
       'unknown target in an override',
-      { ...DEFAULT_SLA_POLICY, categoryOverrides: { billing: { 2: { replyMinutes: 5 } } } },
-      /sla\.categoryOverrides\.billing\.2\.replyMinutes is unknown/,
+      { categoryOverrides: { billing: { normal: { replyMinutes: 5 } } } },
+      /sla\.categoryOverrides\.billing\.normal\.replyMinutes: unknown key/,
     ],
     [
       'bad category calendar',
-      { ...DEFAULT_SLA_POLICY, categoryCalendars: { vip: { timeZone: 'Moscow' } } },
-      /sla\.categoryCalendars\.vip\.timeZone/,
+      { categoryCalendars: { vip: { timeZone: 'Moscow' } } },
+      /sla\.categoryCalendars\.vip: timezone is "moscow": use an iana time zone name/,
     ],
     [
       'bad calendar hours',
-      { ...DEFAULT_SLA_POLICY, calendar: { timeZone: 'UTC', week: { mon: [['18:00', '09:00']] } } },
-      /sla\.calendar\.week\.mon\[0\]/,
+      { calendar: { timeZone: 'UTC', week: { mon: [['18:00', '09:00']] } } },
+      /sla\.calendar: week\.mon\[0\]/,
     ],
-    [
-      'pause statuses not a list',
-      { ...DEFAULT_SLA_POLICY, pauseStatuses: 'awaiting_reply' },
-      /sla\.pauseStatuses must be a list/,
-    ],
+    ['pause statuses not a list', { pauseStatuses: 'awaiting_reply' }, /sla\.pauseStatuses: expected array/],
     [
       'pause flag not a boolean',
-      { ...DEFAULT_SLA_POLICY, pauseWhenStaffSpokeLast: 'yes' },
-      /sla\.pauseWhenStaffSpokeLast must be true or false/,
+      { pauseWhenStaffSpokeLast: 'yes' },
+      /sla\.pauseWhenStaffSpokeLast: expected boolean/,
     ],
   ];
-  it.each(rows)('%s', (_label, config, message) => {
-    const build = () => SlaPolicy.from(config as SlaPolicyConfig);
+  it.each(rows)('%s', (_label, sla, message) => {
+    const build = () => validateConfig({ sla });
     expect(build).toThrow(BxsupError);
     expect(build).toThrow(message);
   });

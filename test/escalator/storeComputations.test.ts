@@ -33,7 +33,6 @@ describe('storing many SLA computations at once', () => {
         'sla_deadline',
         'paused_minutes',
         'sla_paused',
-        'sla_episode',
         'first_reply_breached',
         'resolution_breached',
         'next_due_at',

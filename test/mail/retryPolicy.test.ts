@@ -1,4 +1,5 @@
-import { decideRetry, retryDelayMs } from '../../mail/retryPolicy';
+import { backoffDelay } from '../../core/backoff';
+import { decideRetry } from '../../mail/retryPolicy';
 import { describeSendError, isPermanentSendError, PermanentMailError } from '../../mail/mailErrors';
 
 const policy = { baseMs: 30_000, maxMs: 3_600_000, maxAttempts: 5 };
@@ -14,12 +15,12 @@ describe('retry policy (pure)', () => {
     [8, 0.5, 2_700_000], // cap 3 840 000 → 3 600 000 (max): 1 800 000 + 0.5·1 800 000
     [40, 0, 1_800_000], // huge attempt counts stay at the cap, no overflow
   ])('after %i failures with random %f waits %i ms', (attempts, random, expected) => {
-    expect(retryDelayMs(attempts, policy, () => random)).toBe(expected);
+    expect(backoffDelay(attempts, policy, () => random)).toBe(expected);
   });
 
   it('never waits less than half the cap, nor more than the cap, whatever the random source says', () => {
-    expect(retryDelayMs(1, policy, () => -5)).toBe(15_000);
-    expect(retryDelayMs(1, policy, () => 7)).toBe(30_000);
+    expect(backoffDelay(1, policy, () => -5)).toBe(15_000);
+    expect(backoffDelay(1, policy, () => 7)).toBe(30_000);
   });
 
   it('gives up once maxAttempts are used', () => {

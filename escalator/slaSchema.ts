@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { compileCalendar, CalendarConfig } from './calendarConfig';
+import { PriorityName } from '../core/ticketVocabulary';
 import { SlaTargets } from './slaTypes';
 
 /**
@@ -10,8 +11,6 @@ import { SlaTargets } from './slaTypes';
  * site's zone, which is only known once connected, so calendars are checked here with a stand-in zone
  * and built for real by loadSlaPolicy.
  */
-export const PRIORITY_NAMES = { low: 1, normal: 2, high: 3, critical: 4 } as const;
-export type PriorityName = keyof typeof PRIORITY_NAMES;
 
 const minutes = z.number().positive('must be a number of working minutes greater than 0');
 const targets = z

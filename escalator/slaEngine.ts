@@ -1,6 +1,6 @@
 /**
  * The SLA policy: deadlines from a ticket's history. Pure: no database, no clock. Every function takes
- * instants and returns instants; "now" appears only as an argument of breachState / nextDueAfter.
+ * instants and returns instants; "now" is never read: a state is as of its last event (`asOf`).
  *
  * Semantics (all times are working time of the ticket's calendar, see BusinessCalendar):
  * - First reply: the clock runs from creation until the first visible staff reply, which stops it for
@@ -23,22 +23,16 @@
  *   clock runs, the historical instant once reached, null while the clock is stopped short of it
  *   (so resolutionDeadline is null while paused or closed, unless the target was already missed).
  *   A target is missed once its time is used up: a reply at the deadline instant is late.
- * - Episode: +1 on each staff reply and each reopen. The escalator acts once per ticket + target +
- *   level + episode, so a target still breached when the customer comes back is escalated again.
- * - nextDueAt (the index) is the earliest warning or deadline of a running clock, even a past one (a
- *   raised priority can create a past deadline that must still fire). The escalator, woken at `now`
- *   for tickets with nextDueAt ≤ now, acts on breachState(state, now).alerts, then stores
- *   nextDueAfter(state, now) so the ticket is not picked again before its next point.
+ * - Episode: +1 on each staff reply and each reopen (the escalator does not key on it: it fires once
+ *   per reopen cycle, see agent/plan.ts).
+ * - nextDueAt is the earliest warning or deadline of a running clock, even a past one (a raised
+ *   priority can create a past deadline that must still fire); the agent's plan decides what is due.
  */
 import { BusinessCalendar } from './calendar';
-import { SlaPolicy } from './slaConfig';
+import { SlaPolicy } from './slaMatrix';
 import { Run, foldHistory } from './slaHistory';
-import { BreachState, SlaAlert, SlaEvent, SlaLevel, SlaPolicyConfig, SlaState, SlaTarget } from './slaTypes';
+import { SlaEvent, SlaPolicyConfig, SlaState, SlaTarget } from './slaTypes';
 import { MINUTE_MS } from './wallClock';
-
-export { DEFAULT_SLA_POLICY, SlaPolicy } from './slaConfig';
-export { PRIORITIES } from './slaTypes';
-export type * from './slaTypes';
 
 /** Build the SlaPolicy once and pass it in: a plain config is validated (and its calendars built) per call. */
 export function computeSla(events: readonly SlaEvent[], policy: SlaPolicy | SlaPolicyConfig): SlaState {
@@ -74,32 +68,6 @@ export function computeSla(events: readonly SlaEvent[], policy: SlaPolicy | SlaP
   };
   state.nextDueAt = earliest(dueInstants(state));
   return state;
-}
-
-/** Which targets are warned or breached at `now`, and the alerts the escalator should act on. */
-export function breachState(state: SlaState, now: Date): BreachState {
-  const t = now.getTime();
-  const reached = (d: Date | null) => d !== null && d.getTime() <= t;
-  const levelOf = (warningAt: Date | null, deadline: Date | null, running: boolean): SlaLevel =>
-    reached(deadline) ? 'breached' : reached(warningAt) ? 'warning' : running ? 'ok' : 'inactive';
-  const run = running(state);
-  const result: BreachState = {
-    firstReply: levelOf(state.firstReplyWarningAt, state.firstReplyDeadline, run.firstReply),
-    resolution: levelOf(state.resolutionWarningAt, state.resolutionDeadline, run.resolution),
-    alerts: [],
-  };
-  for (const target of ['firstReply', 'resolution'] as const) {
-    const level = result[target];
-    if (!run[target] || (level !== 'warning' && level !== 'breached')) continue;
-    const at = level === 'breached' ? state[`${target}Deadline`] : state[`${target}WarningAt`];
-    if (at) result.alerts.push({ target, level, at, episode: state.episode } satisfies SlaAlert);
-  }
-  return result;
-}
-
-/** The next warning or deadline strictly after `now`, for the escalator to store once it has acted. */
-export function nextDueAfter(state: SlaState, now: Date): Date | null {
-  return earliest(dueInstants(state).filter((d) => d.getTime() > now.getTime()));
 }
 
 function running(state: SlaState): Record<SlaTarget, boolean> {
