@@ -110,10 +110,10 @@ module.exports = {
     {
       from: { path: '^sync/' },
       to: {
-        path: '^escalator/(slaEngine|slaMatrix|slaTypes|state/storeState|history/(syncHistory|ticketEvents))\\.ts$',
+        path: '^escalator/(slaEngine|slaMatrix|slaTypes|history/(syncHistory|ticketEvents))\\.ts$',
       },
       comment:
-        'the sync writes SLA columns and history rows through the escalator: moves to store/ (slaColumns, ticketEvents) and the SLA files of the domain-words part of #14',
+        'the sync computes deadlines with the SLA engine and writes history rows through the escalator: moves to store/ticketEvents and the SLA files of the domain-words part of #14',
     },
     {
       from: { path: '^escalator/agent/context\\.ts$' },

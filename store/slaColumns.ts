@@ -1,14 +1,16 @@
 import { Knex } from 'knex';
 import { instantToUtc } from '../core/time';
+import { updateJoined } from '../core/joinedUpdate';
 
 /**
  * The SLA columns of bl_support_ticket (sla_stale, sla_version, the deadlines, uf_state): how a ticket
  * is marked for recomputation, and the open/overdue counts `bxsup status` and the metrics show. The
- * mirror columns of the same table are the sync's (sync/store/). The computed state itself is stored by
- * escalator/state/storeState.ts, in one transaction with the ticket's native user fields.
+ * mirror columns of the same table are the sync's (sync/store/). The statements that store a computed
+ * state (storeSlaState, storeSlaStates) are here too; what to compute and when, and the native user
+ * fields written in the same transaction, are escalator/state/storeState.ts's.
  *
  * A stale mark moves sla_version on: a computation that read the history before the mark then fails its
- * version guard and never lands (escalator/state/storeState.ts).
+ * version guard and never lands (storeSlaState, lockSlaVersions).
  */
 type Writer = Knex | Knex.Transaction;
 
@@ -110,3 +112,154 @@ export async function countOpenQueue(
   }>;
   return { open: Number(row.open), overdue: Number(row.overdue), unassigned: Number(row.unassigned) };
 }
+
+/** The deadline columns a computation decides (UTC DATETIME text), written by the statements below. */
+export interface SlaColumnValues {
+  first_reply_deadline: string | null;
+  sla_deadline: string | null;
+  paused_minutes: number;
+  sla_paused: number;
+  first_reply_breached: number;
+  resolution_breached: number;
+  next_due_at: string | null;
+}
+
+/** What the agent changed on the mirror in the same transaction as the computation it stores. */
+export interface AgentColumns {
+  /** Mirror columns written with the SLA (priority, assigned_to, escalation_level). */
+  columns?: Record<string, string | number | null>;
+  /** History events the transaction appended: the stored version moves past them. */
+  versionBump?: number;
+}
+
+/** One computed SLA state to store: the ticket and what to write. */
+export interface SlaStateWrite {
+  id: number;
+  sla: SlaColumnValues;
+  /** The new uf_state (signature of the user fields written with it), or null to keep it. */
+  ufState: string | null;
+  agent?: AgentColumns;
+}
+
+/**
+ * Stores one computed state under the version guard (`readVersion`: sla_version when the history was
+ * read) and clears the stale mark. When the guard fails,
+ * the agent's own columns (and its version bump) are written all the same and the ticket is left
+ * stale for a recomputation. Returns whether the state was stored.
+ */
+export async function storeSlaState(
+  trx: Knex.Transaction,
+  w: SlaStateWrite,
+  readVersion: number,
+): Promise<boolean> {
+  const extra = w.agent ?? {};
+  const bump = extra.versionBump ?? 0;
+  const updated = await trx(TICKET_TABLE)
+    .where({ id: w.id, sla_version: readVersion })
+    .update({
+      ...extra.columns,
+      ...w.sla,
+      sla_version: trx.raw('sla_version + ?', [bump]),
+      sla_stale: 0,
+      ...(w.ufState !== null ? { uf_state: w.ufState } : {}),
+    });
+  if (updated !== 1) {
+    if (extra.columns || bump > 0) {
+      await trx(TICKET_TABLE)
+        .where({ id: w.id })
+        .update({ ...extra.columns, sla_version: trx.raw('sla_version + ?', [bump]), sla_stale: 1 });
+    }
+    return false;
+  }
+  return true;
+}
+
+/** The current sla_version of each ticket, the rows locked in ID order (the batch store's guard). */
+export async function lockSlaVersions(
+  trx: Knex.Transaction,
+  ids: readonly number[],
+): Promise<Map<number, number>> {
+  const locked = await trx(TICKET_TABLE)
+    .whereIn('id', ids as number[])
+    .orderBy('id')
+    .forUpdate()
+    .select<Array<{ id: number; sla_version: number }>>('id', 'sla_version');
+  return new Map(locked.map((r) => [Number(r.id), Number(r.sla_version)]));
+}
+
+/** Many states whose guard held (lockSlaVersions), in one statement: stale mark cleared, uf_state kept when null. */
+export async function storeSlaStates(trx: Knex.Transaction, writes: readonly SlaStateWrite[]): Promise<void> {
+  await updateJoined(
+    trx,
+    TICKET_TABLE,
+    [...SLA_COLUMN_TYPES, { name: 'uf_state', cast: 'CHAR' }, ...AGENT_COLUMN_TYPES],
+    writes.map((w) => {
+      const agent = agentColumns(w.agent);
+      return [
+        w.id,
+        ...SLA_COLUMN_TYPES.map((col) => w.sla[col.name]),
+        w.ufState,
+        ...AGENT_COLUMN_TYPES.map((col) => agent[col.name]),
+      ];
+    }),
+    [
+      ...SLA_COLUMN_TYPES.map((col) => `t.${col.name} = v.${col.name}`),
+      't.sla_stale = 0',
+      't.uf_state = COALESCE(v.uf_state, t.uf_state)',
+      ...AGENT_SET,
+    ].join(', '),
+  );
+}
+
+/** Tickets whose guard failed: the agent's own columns written all the same, the ticket left stale. */
+export async function writeAgentColumnsStale(
+  trx: Knex.Transaction,
+  writes: ReadonlyArray<{ id: number; agent: AgentColumns }>,
+): Promise<void> {
+  await updateJoined(
+    trx,
+    TICKET_TABLE,
+    [...AGENT_COLUMN_TYPES],
+    writes.map((w) => {
+      const agent = agentColumns(w.agent);
+      return [w.id, ...AGENT_COLUMN_TYPES.map((col) => agent[col.name])];
+    }),
+    [...AGENT_SET, 't.sla_stale = 1'].join(', '),
+  );
+}
+
+/** AgentColumns as joined columns; NULL keeps the ticket's value (the agent never writes a NULL there). */
+const AGENT_COLUMN_TYPES = [
+  { name: 'priority', cast: 'SIGNED' },
+  { name: 'assigned_to', cast: 'SIGNED' },
+  { name: 'escalation_level', cast: 'CHAR' },
+  { name: 'version_bump', cast: 'SIGNED' },
+] as const;
+type AgentColumn = (typeof AGENT_COLUMN_TYPES)[number]['name'];
+
+const AGENT_SET = [
+  't.priority = COALESCE(v.priority, t.priority)',
+  't.assigned_to = COALESCE(v.assigned_to, t.assigned_to)',
+  't.escalation_level = COALESCE(v.escalation_level, t.escalation_level)',
+  't.sla_version = t.sla_version + COALESCE(v.version_bump, 0)',
+];
+
+function agentColumns(extra: AgentColumns | undefined): Record<AgentColumn, string | number | null> {
+  const pick = (name: string) => extra?.columns?.[name] ?? null;
+  return {
+    priority: pick('priority'),
+    assigned_to: pick('assigned_to'),
+    escalation_level: pick('escalation_level'),
+    version_bump: extra?.versionBump ?? 0,
+  };
+}
+
+const SLA_COLUMN_TYPES: ReadonlyArray<{ name: keyof SlaColumnValues; cast: 'SIGNED' | 'DATETIME' }> = [
+  { name: 'first_reply_deadline', cast: 'DATETIME' },
+  { name: 'sla_deadline', cast: 'DATETIME' },
+  { name: 'paused_minutes', cast: 'SIGNED' },
+  { name: 'sla_paused', cast: 'SIGNED' },
+  { name: 'first_reply_breached', cast: 'SIGNED' },
+  { name: 'resolution_breached', cast: 'SIGNED' },
+  { name: 'next_due_at', cast: 'DATETIME' },
+];

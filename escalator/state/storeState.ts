@@ -1,7 +1,14 @@
 import { Knex } from 'knex';
 import { instantToNative, instantToUtc } from '../../core/time';
 import { upsertManyUserFieldValues, upsertUserFieldValues } from '../../bridge/userFieldValues';
-import { updateTicketsJoined } from '../../sync/store/tickets';
+import {
+  AgentColumns,
+  lockSlaVersions,
+  SlaColumnValues,
+  storeSlaState,
+  storeSlaStates,
+  writeAgentColumnsStale,
+} from '../../store/slaColumns';
 import { COMPUTED_USER_FIELDS, computedFieldSignature } from '../../schema/ticketUserFields';
 import { TicketComputation } from './computeState';
 import { nextSlaStateChange, slaStateAt } from './slaStateField';
@@ -21,12 +28,7 @@ export interface StoreDeps {
 }
 
 /** What the agent changed on the mirror in the same transaction as the computation it stores. */
-export interface StoreExtra {
-  /** Mirror columns written with the SLA (priority, assigned_to, escalation_level). */
-  columns?: Record<string, string | number | null>;
-  /** History events the transaction appended: the stored version moves past them. */
-  versionBump?: number;
-}
+export type StoreExtra = AgentColumns;
 
 /** `nextDueAt`: the plan's, or an earlier point still to be acted on (a failed or baseline pass). */
 export async function storeComputation(
@@ -50,25 +52,13 @@ export async function writeComputation(
   extra: StoreExtra = {},
 ): Promise<boolean> {
   const { ticket } = c;
-  const bump = extra.versionBump ?? 0;
   const uf = userFieldChange(c, deps);
-  const updated = await trx('bl_support_ticket')
-    .where({ id: ticket.id, sla_version: ticket.sla_version })
-    .update({
-      ...extra.columns,
-      ...slaColumns(c, nextDueAt),
-      sla_version: trx.raw('sla_version + ?', [bump]),
-      sla_stale: 0,
-      ...(uf ? { uf_state: uf.signature } : {}),
-    });
-  if (updated !== 1) {
-    if (extra.columns || bump > 0) {
-      await trx('bl_support_ticket')
-        .where({ id: ticket.id })
-        .update({ ...extra.columns, sla_version: trx.raw('sla_version + ?', [bump]), sla_stale: 1 });
-    }
-    return false;
-  }
+  const stored = await storeSlaState(
+    trx,
+    { id: ticket.id, sla: slaColumns(c, nextDueAt), ufState: uf?.signature ?? null, agent: extra },
+    ticket.sla_version,
+  );
+  if (!stored) return false;
   if (uf) await upsertUserFieldValues(trx, ticket.id, uf.values);
   return true;
 }
@@ -87,15 +77,10 @@ export async function writeComputations(
   list: ReadonlyArray<{ computation: TicketComputation; nextDueAt: Date | null; extra?: StoreExtra }>,
 ): Promise<number> {
   if (list.length === 0) return 0;
-  const locked = await trx('bl_support_ticket')
-    .whereIn(
-      'id',
-      list.map((e) => e.computation.ticket.id),
-    )
-    .orderBy('id')
-    .forUpdate()
-    .select<Array<{ id: number; sla_version: number }>>('id', 'sla_version');
-  const versions = new Map(locked.map((r) => [Number(r.id), Number(r.sla_version)]));
+  const versions = await lockSlaVersions(
+    trx,
+    list.map((e) => e.computation.ticket.id),
+  );
   const isCurrent = ({ computation: { ticket } }: (typeof list)[number]) =>
     versions.get(ticket.id) === Number(ticket.sla_version);
   const current = list.filter(isCurrent);
@@ -103,89 +88,25 @@ export async function writeComputations(
     id: computation.ticket.id,
     sla: slaColumns(computation, nextDueAt),
     uf: userFieldChange(computation, deps),
-    own: ownColumns(extra),
+    agent: extra,
   }));
-  await updateTicketsJoined(
+  await storeSlaStates(
     trx,
-    [...SLA_COLUMN_TYPES, { name: 'uf_state', cast: 'CHAR' }, ...OWN_COLUMN_TYPES],
-    rows.map((r) => [
-      r.id,
-      ...SLA_COLUMN_TYPES.map((col) => r.sla[col.name]),
-      r.uf?.signature ?? null,
-      ...OWN_COLUMN_TYPES.map((col) => r.own[col.name]),
-    ]),
-    [
-      ...SLA_COLUMN_TYPES.map((col) => `t.${col.name} = v.${col.name}`),
-      't.sla_stale = 0',
-      't.uf_state = COALESCE(v.uf_state, t.uf_state)',
-      ...OWN_SET,
-    ].join(', '),
+    rows.map((r) => ({ id: r.id, sla: r.sla, ufState: r.uf?.signature ?? null, agent: r.agent })),
   );
   await upsertManyUserFieldValues(
     trx,
     rows.flatMap((r) => (r.uf ? [{ ticketId: r.id, values: r.uf.values }] : [])),
   );
-  const behind = list.filter((e) => e.extra && !isCurrent(e));
-  await updateTicketsJoined(
+  await writeAgentColumnsStale(
     trx,
-    [...OWN_COLUMN_TYPES],
-    behind.map((e) => {
-      const own = ownColumns(e.extra);
-      return [e.computation.ticket.id, ...OWN_COLUMN_TYPES.map((col) => own[col.name])];
-    }),
-    [...OWN_SET, 't.sla_stale = 1'].join(', '),
+    list.flatMap((e) => (e.extra && !isCurrent(e) ? [{ id: e.computation.ticket.id, agent: e.extra }] : [])),
   );
   return current.length;
 }
 
-/** StoreExtra as joined columns; NULL keeps the ticket's value (the agent never writes a NULL there). */
-const OWN_COLUMN_TYPES = [
-  { name: 'priority', cast: 'SIGNED' },
-  { name: 'assigned_to', cast: 'SIGNED' },
-  { name: 'escalation_level', cast: 'CHAR' },
-  { name: 'version_bump', cast: 'SIGNED' },
-] as const;
-type OwnColumn = (typeof OWN_COLUMN_TYPES)[number]['name'];
-
-const OWN_SET = [
-  't.priority = COALESCE(v.priority, t.priority)',
-  't.assigned_to = COALESCE(v.assigned_to, t.assigned_to)',
-  't.escalation_level = COALESCE(v.escalation_level, t.escalation_level)',
-  't.sla_version = t.sla_version + COALESCE(v.version_bump, 0)',
-];
-
-function ownColumns(extra: StoreExtra | undefined): Record<OwnColumn, string | number | null> {
-  const pick = (name: string) => extra?.columns?.[name] ?? null;
-  return {
-    priority: pick('priority'),
-    assigned_to: pick('assigned_to'),
-    escalation_level: pick('escalation_level'),
-    version_bump: extra?.versionBump ?? 0,
-  };
-}
-
-const SLA_COLUMN_TYPES: ReadonlyArray<{ name: keyof SlaColumns; cast: 'SIGNED' | 'DATETIME' }> = [
-  { name: 'first_reply_deadline', cast: 'DATETIME' },
-  { name: 'sla_deadline', cast: 'DATETIME' },
-  { name: 'paused_minutes', cast: 'SIGNED' },
-  { name: 'sla_paused', cast: 'SIGNED' },
-  { name: 'first_reply_breached', cast: 'SIGNED' },
-  { name: 'resolution_breached', cast: 'SIGNED' },
-  { name: 'next_due_at', cast: 'DATETIME' },
-];
-
-interface SlaColumns {
-  first_reply_deadline: string | null;
-  sla_deadline: string | null;
-  paused_minutes: number;
-  sla_paused: number;
-  first_reply_breached: number;
-  resolution_breached: number;
-  next_due_at: string | null;
-}
-
-/** The mirror columns a computation decides. */
-function slaColumns(c: TicketComputation, nextDueAt: Date | null): SlaColumns {
+/** The SLA columns a computation decides (store/slaColumns.ts writes them). */
+function slaColumns(c: TicketComputation, nextDueAt: Date | null): SlaColumnValues {
   const { state, plan } = c;
   const utc = (d: Date | null) => (d ? instantToUtc(d) : null);
   return {

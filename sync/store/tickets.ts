@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { utcText } from '../nativeTime';
 import { idList } from '../../core/sqlIdList';
+import { updateJoined } from '../../core/joinedUpdate';
 import { IdSpan, idsSql } from './idSpan';
 import { slaStaleAssignments } from '../../store/slaColumns';
 
@@ -69,23 +70,6 @@ export async function mirroredTicketIdsIn(db: Reader, span: IdSpan): Promise<num
 }
 
 /**
- * Column updates for many tickets in one statement: a derived table of (id, values) joined on the
- * primary key. UNION ALL SELECT rather than VALUES rows, which MySQL and MariaDB spell differently.
- */
-export async function updateTicketsJoined(
-  trx: Knex.Transaction,
-  columns: Array<{ name: string; cast: 'SIGNED' | 'DATETIME' | 'CHAR' }>,
-  rows: Array<Array<string | number | null>>,
-  set: string,
-): Promise<void> {
-  if (rows.length === 0) return;
-  const first = `SELECT CAST(? AS SIGNED) AS id, ${columns.map((c) => `CAST(? AS ${c.cast}) AS ${c.name}`).join(', ')}`;
-  const rest = `SELECT ?, ${columns.map(() => '?').join(', ')}`;
-  const derived = [first, ...rows.slice(1).map(() => rest)].join(' UNION ALL ');
-  await trx.raw(`UPDATE bl_support_ticket t JOIN (${derived}) v ON v.id = t.id SET ${set}`, rows.flat());
-}
-
-/**
  * After a batch of messages is mirrored: the opening message is the lowest visible message ID (kept
  * when already known), the first reply the earliest visible staff message (the earlier of ours and the
  * batch's). Computed by the server from the rows just written (their IDs, or the span they fill: see
@@ -124,8 +108,9 @@ export async function applyOrderLinks(
     nativeState?: string | null;
   }>,
 ): Promise<void> {
-  await updateTicketsJoined(
+  await updateJoined(
     trx,
+    'bl_support_ticket',
     [
       { name: 'order_id', cast: 'SIGNED' },
       { name: 'order_source', cast: 'CHAR' },

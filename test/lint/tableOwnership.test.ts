@@ -51,4 +51,18 @@ describe('the table-ownership lint rule (lint/tableOwners.mjs)', () => {
     const inSql = "export const q = `SELECT value FROM t WHERE name = 'reconcile_position'`;\n";
     expect(await ruleHits('status/notTheOwner.ts', inSql)).toHaveLength(1);
   });
+
+  it('fails a write of an SLA column outside store/slaColumns.ts, and passes reads and the owner', async () => {
+    const rawWrite =
+      'export const q = (id: number) => `UPDATE bl_support_ticket SET sla_stale = 1 WHERE id = ${id}`;\n';
+    const hits = await ruleHits('escalator/state/notTheOwner.ts', rawWrite);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatch(/^bxsup\/table-owner: sla_stale is written only by store\/slaColumns\.ts/);
+    expect(await ruleHits('store/slaColumns.ts', rawWrite)).toEqual([]);
+    const builderWrite =
+      "import { Knex } from 'knex';\ndeclare const db: Knex;\nexport const w = () => db('bl_support_ticket').where({ id: 1 }).update({ next_due_at: null });\n";
+    expect(await ruleHits('sync/notTheOwner.ts', builderWrite)).toHaveLength(1);
+    const read = "export const q = 'SELECT id, next_due_at FROM bl_support_ticket WHERE sla_stale = 1';\n";
+    expect(await ruleHits('status/notTheOwner.ts', read)).toEqual([]);
+  });
 });
