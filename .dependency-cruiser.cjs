@@ -127,11 +127,6 @@ module.exports = {
         'the report and queue count business time with the SLA calendar: the domain-words part of #14 names it',
     },
     {
-      from: { path: '^mail/outbox/reap\\.ts$' },
-      to: { path: '^daemon/heartbeat\\.ts$' },
-      comment: 'the reaper waits a heartbeat interval: moves with the daemons table to store/daemons.ts',
-    },
-    {
       from: { path: '^demo/' },
       to: { path: '^bench/benchDatabase\\.ts$' },
       comment: "the demo uses the benchmarks' private database server",
