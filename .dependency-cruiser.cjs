@@ -116,11 +116,6 @@ module.exports = {
         'the sync writes SLA columns and history rows through the escalator: moves to store/ (slaColumns, ticketEvents) and the SLA files of the domain-words part of #14',
     },
     {
-      from: { path: '^escalator/agent/context\\.ts$' },
-      to: { path: '^sync/mapping/priority\\.ts$' },
-      comment: 'the priority names: one module for priority and status is the domain-words part of #14',
-    },
-    {
       from: { path: '^(queue|report)/' },
       to: { path: '^escalator/(slaTypes|calendar|loadPolicy)\\.ts$' },
       comment:
