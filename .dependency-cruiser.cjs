@@ -121,11 +121,6 @@ module.exports = {
       comment:
         'the report and queue count business time with the SLA calendar: the domain-words part of #14 names it',
     },
-    {
-      from: { path: '^demo/' },
-      to: { path: '^bench/benchDatabase\\.ts$' },
-      comment: "the demo uses the benchmarks' private database server",
-    },
   ],
   options: {
     tsPreCompilationDeps: true,
