@@ -116,25 +116,10 @@ module.exports = {
         'the sync computes deadlines with the SLA engine and writes history rows through the escalator: moves to store/ticketEvents and the SLA files of the domain-words part of #14',
     },
     {
-      from: { path: '^escalator/agent/context\\.ts$' },
-      to: { path: '^sync/mapping/priority\\.ts$' },
-      comment: 'the priority names: one module for priority and status is the domain-words part of #14',
-    },
-    {
       from: { path: '^(queue|report)/' },
       to: { path: '^escalator/(slaTypes|calendar|loadPolicy)\\.ts$' },
       comment:
         'the report and queue count business time with the SLA calendar: the domain-words part of #14 names it',
-    },
-    {
-      from: { path: '^mail/outbox/reap\\.ts$' },
-      to: { path: '^daemon/heartbeat\\.ts$' },
-      comment: 'the reaper waits a heartbeat interval: moves with the daemons table to store/daemons.ts',
-    },
-    {
-      from: { path: '^demo/' },
-      to: { path: '^bench/benchDatabase\\.ts$' },
-      comment: "the demo uses the benchmarks' private database server",
     },
   ],
   options: {

@@ -7,7 +7,7 @@ import { dueTicketsQuery } from '../escalator/agent/dueTickets';
 import { runEscalationPass } from '../escalator/agent/pass';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
 import { throwawayServer } from '../demo/privateServer';
-import { benchDatabase } from './benchDatabase';
+import { scratchDatabase } from '../demo/scratchDatabase';
 import { benchInstallCatchUp } from './escalateCatchUp';
 import { batchedWritesFloorMs, copyTables } from './escalateFloor';
 import { measureServerLoad } from './serverLoad';
@@ -32,8 +32,8 @@ export async function benchEscalation(
   const now = new Date('2024-03-20T12:00:00Z');
   const INSTALLED = new Date('2024-03-01T00:00:00Z');
   const server = await throwawayServer();
-  const bench = await benchDatabase('escalate', server);
-  const copy = await benchDatabase('escalate_floor', server);
+  const bench = await scratchDatabase('escalate', server);
+  const copy = await scratchDatabase('escalate_floor', server);
   try {
     await loadBitrixFixture(bench.db, { zone: FIXTURE.zone });
     // Installed well before: the due points are news, not history recorded at install.

@@ -5,7 +5,7 @@ import { createAgentContext } from '../escalator/agent/context';
 import { runEscalationPass } from '../escalator/agent/pass';
 import { ThrowawayServer } from '../demo/privateServer';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { benchDatabase } from './benchDatabase';
+import { scratchDatabase } from '../demo/scratchDatabase';
 import { fillEscalationTables } from './escalateData';
 import { instantToUtc } from '../core/time';
 import { installForBench } from './installForBench';
@@ -25,7 +25,7 @@ export async function benchInstallCatchUp(
   open: number,
 ): Promise<{ seconds: number; floorSeconds: number; refreshed: number; recorded: number }> {
   const now = new Date('2024-03-20T12:00:00Z');
-  const bench = await benchDatabase('catchup', server);
+  const bench = await scratchDatabase('catchup', server);
   try {
     await loadBitrixFixture(bench.db, { zone: FIXTURE.zone });
     await installForBench(bench.db, bench.target, new Date(now.getTime() - 5 * 60_000));
@@ -59,7 +59,7 @@ export async function benchInstallCatchUp(
  * (nothing read, nothing computed, no deadlines or user fields stored).
  */
 async function recordingFloorSeconds(server: ThrowawayServer, from: string, now: Date): Promise<number> {
-  const copy = await benchDatabase('catchup_floor', server);
+  const copy = await scratchDatabase('catchup_floor', server);
   try {
     for (const table of ['bl_support_ticket', 'bl_support_escalation']) {
       await copy.db.raw(`CREATE TABLE \`${table}\` LIKE \`${from}\`.\`${table}\``);

@@ -4,7 +4,7 @@ import { generateTickets } from '../fixtures/generate';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
 import { Db } from '../core/db';
 import { ThrowawayServer } from '../demo/privateServer';
-import { benchDatabase, BenchDatabase } from './benchDatabase';
+import { scratchDatabase, ScratchDatabase } from '../demo/scratchDatabase';
 import { runMeasuredChild } from './childRun';
 import { installForBench } from './installForBench';
 import { rawRows } from '../core/rawRows';
@@ -18,7 +18,7 @@ export const CLI = path.resolve(__dirname, '..', 'cli', 'main.js');
  * backfilled tickets is marked done by SQL: that is the escalation's benchmark, and what is measured
  * here is a site between changes.
  */
-export interface IdleSite extends BenchDatabase {
+export interface IdleSite extends ScratchDatabase {
   open: number;
   tickets: number;
 }
@@ -34,7 +34,7 @@ export async function idleSite(
     reopenFrom?: IdleSite;
   },
 ): Promise<IdleSite> {
-  const bench = await benchDatabase(options.label, server);
+  const bench = await scratchDatabase(options.label, server);
   await loadBitrixFixture(bench.db, { zone: FIXTURE.zone });
   if (options.reopenFrom) await copyReopened(bench.db, options.reopenFrom, options.open);
   else {

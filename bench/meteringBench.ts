@@ -8,7 +8,7 @@ import { createWorkerPools } from '../daemon/dbLoad/workerPools';
 import { generateTickets } from '../fixtures/generate';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
 import { syncOnce } from '../sync/syncOnce';
-import { benchDatabase } from './benchDatabase';
+import { scratchDatabase } from '../demo/scratchDatabase';
 import { measureServerLoad } from './serverLoad';
 import { installForBench } from './installForBench';
 import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
@@ -27,7 +27,7 @@ export async function benchMetering(
   const tickets = options.tickets ?? Number(process.env.BXSUP_BENCH_METERING_TICKETS ?? 5000);
   const polls = options.polls ?? 100;
   const rounds = options.rounds ?? 3;
-  const bench = await benchDatabase('bench_metering');
+  const bench = await scratchDatabase('bench_metering');
   const plain = openDb(bench.target, { poolMax: 3 });
   const pools = createWorkerPools(bench.target, { readCost: await measureReadCost(bench.db) });
   const metered = pools.open('sync', 3);

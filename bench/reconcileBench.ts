@@ -14,7 +14,7 @@ import { setAsideInRange } from '../store/setAside';
 import { readStateRange } from '../sync/store/ticketStates';
 import { syncOnce } from '../sync/syncOnce';
 import { SyncDeps, SyncPassResult } from '../sync/types';
-import { benchDatabase } from './benchDatabase';
+import { scratchDatabase } from '../demo/scratchDatabase';
 import { measureServerLoad, ServerLoad } from './serverLoad';
 import { installForBench } from './installForBench';
 import { rawRows } from '../core/rawRows';
@@ -35,7 +35,7 @@ export async function benchReconcile(
 ): Promise<Record<string, number | string>> {
   const tickets = options.tickets ?? Number(process.env.BXSUP_BENCH_RECONCILE_TICKETS ?? 200_000);
   const pacedSeconds = options.pacedSeconds ?? Number(process.env.BXSUP_BENCH_RECONCILE_PACED_S ?? 30);
-  const bench = await benchDatabase('reconcile');
+  const bench = await scratchDatabase('reconcile');
   try {
     await loadBitrixFixture(bench.db, { zone: FIXTURE.zone });
     await generateTickets(bench.db, {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Db } from '../core/db';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { benchDatabase } from './benchDatabase';
+import { scratchDatabase } from '../demo/scratchDatabase';
 import { runMeasuredChild } from './childRun';
 import { installForBench } from './installForBench';
 
@@ -30,7 +30,7 @@ export async function benchReport(): Promise<Record<string, number | string>> {
     .map(Number)
     .sort((a, b) => a - b);
   const step = Math.max(1, Math.floor(YEAR_SECONDS / sizes[sizes.length - 1]));
-  const bench = await benchDatabase('bench_report');
+  const bench = await scratchDatabase('bench_report');
   const plainDir = configDir({ site: { timeZone: FIXTURE.zone }, log: { level: 'warn' } });
   const calendarDir = configDir({
     site: { timeZone: FIXTURE.zone },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateTickets } from '../fixtures/generate';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { benchDatabase } from './benchDatabase';
+import { scratchDatabase } from '../demo/scratchDatabase';
 import { ChildRun, runMeasuredChild } from './childRun';
 import { ServerCpu, serverCpuClock } from './serverCpu';
 import { installForBench } from './installForBench';
@@ -20,7 +20,7 @@ export async function benchSync(
   options: { tickets?: number } = {},
 ): Promise<Record<string, number | string>> {
   const tickets = options.tickets ?? Number(process.env.BXSUP_BENCH_SYNC_TICKETS ?? 100_000);
-  const bench = await benchDatabase('bench_sync');
+  const bench = await scratchDatabase('bench_sync');
   try {
     await loadBitrixFixture(bench.db, { zone: FIXTURE.zone });
     await generateTickets(bench.db, {

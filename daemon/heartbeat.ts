@@ -4,13 +4,17 @@ import { Clock } from '../core/clock';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
 import { VERSION } from '../core/version';
-import { forgetDaemons, forgetSilentDaemons, otherDaemonsOfHost, writeHeartbeat } from '../store/daemons';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  forgetDaemons,
+  forgetSilentDaemons,
+  otherDaemonsOfHost,
+  writeHeartbeat,
+} from '../store/daemons';
 import { RecentLoad } from './dbLoad/loadWindow';
 import { PeriodicTask } from './periodicTask';
 import { DaemonWorker } from './worker';
 import { WorkerHealth } from './workerHealth';
-
-export const HEARTBEAT_INTERVAL_MS = 10_000;
 
 /** Whether a process of this host runs under `pid` (one of another user counts: it exists). */
 function processAlive(pid: number): boolean {

@@ -7,7 +7,7 @@ import { formatDbUrl, redactDbUrl } from '../core/dbUrl';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
 import { runInstall } from '../schema/install';
 import { executingRunner } from '../core/sqlRunner';
-import { benchDatabase } from '../bench/benchDatabase';
+import { scratchDatabase } from './scratchDatabase';
 import { countOutboxRows, outboxRecord, outboxRecordsFrom } from '../store/outbox/records';
 import { demoScenario } from './scenario';
 import { describeTicket, describeMail } from './show';
@@ -19,7 +19,7 @@ const CLI = path.resolve(__dirname, '..', 'cli', 'main.js');
  * a few tickets and replies written the way Bitrix writes them while it runs, and what the bridge did.
  */
 export async function runDemo(print: (line?: string) => void): Promise<void> {
-  const site = await benchDatabase('demo');
+  const site = await scratchDatabase('demo');
   const work = mkdtempSync(path.join(tmpdir(), 'bxsup-demo-'));
   let daemon: ChildProcess | null = null;
   try {

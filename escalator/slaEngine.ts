@@ -63,7 +63,6 @@ export function computeSla(events: readonly SlaEvent[], policy: SlaPolicy | SlaP
     closed: h.closed,
     resolvedAt: toDate(h.resolvedAt),
     reopenCount: h.reopenCount,
-    episode: h.episode,
     nextDueAt: null,
   };
   state.nextDueAt = earliest(dueInstants(state));

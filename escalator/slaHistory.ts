@@ -36,7 +36,6 @@ export interface TicketHistory {
   closed: boolean;
   resolvedAt: number | null;
   reopenCount: number;
-  episode: number;
 }
 
 export interface PauseRules {
@@ -76,7 +75,6 @@ export function foldHistory(events: readonly SlaEvent[], rules: PauseRules): Tic
     closed: false,
     resolvedAt: null,
     reopenCount: 0,
-    episode: 0,
   };
   const clocks = { firstReply: new Stopwatch(), resolution: new Stopwatch(), pause: new Stopwatch() };
   let statusPause = false; // lifted by a customer message even if the status is not changed back
@@ -109,7 +107,6 @@ export function foldHistory(events: readonly SlaEvent[], rules: PauseRules): Tic
         break;
       case 'staff_reply':
         staffSpokeLast = true;
-        h.episode += 1;
         h.firstReplyAt ??= at;
         break;
       case 'status':
@@ -123,7 +120,6 @@ export function foldHistory(events: readonly SlaEvent[], rules: PauseRules): Tic
         if (h.closed) {
           [h.closed, h.resolvedAt, statusPause, staffSpokeLast] = [false, null, false, false];
           h.reopenCount += 1;
-          h.episode += 1;
         }
         break;
     }

@@ -58,8 +58,6 @@ export interface SlaState {
   closed: boolean;
   resolvedAt: Date | null;
   reopenCount: number;
-  /** +1 on each staff reply and each reopen. Not the escalations' key: they fire once per reopen cycle. */
-  episode: number;
   /** The earliest warning or deadline of a running clock (possibly past): the escalator's index. */
   nextDueAt: Date | null;
 }

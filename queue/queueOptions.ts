@@ -9,7 +9,10 @@ import {
 } from '../core/ticketVocabulary';
 import { QueueFilter } from './queueTypes';
 
-/** The queue's command-line options as commander hands them over (strings, flags). */
+/**
+ * The queue's command-line options as commander hands them over: strings and flags, and the numbers
+ * commander already parsed and range-checked (argParser, cli/commands/queue.ts).
+ */
 export interface QueueCliOptions {
   status?: string;
   category?: string;
@@ -17,8 +20,9 @@ export interface QueueCliOptions {
   priority?: string;
   overdue?: boolean;
   site?: string;
-  limit?: string;
-  me?: string;
+  limit?: number;
+  /** The operator's b_user ID for `--assignee me`. */
+  me?: number;
 }
 
 export const DEFAULT_QUEUE_LIMIT = 50;
@@ -29,20 +33,13 @@ export const DEFAULT_QUEUE_LIMIT = 50;
  * (so an operator sets it once in their shell profile); neither is a usage error that says so.
  */
 export function parseQueueFilter(opts: QueueCliOptions, env: NodeJS.ProcessEnv = process.env): QueueFilter {
-  const filter: QueueFilter = { limit: parseLimit(opts.limit) };
+  const filter: QueueFilter = { limit: opts.limit ?? DEFAULT_QUEUE_LIMIT };
   if (opts.status) filter.statuses = list(opts.status).map(parseStatus);
   if (opts.category) filter.categories = list(opts.category);
   if (opts.priority) filter.priorities = list(opts.priority).map(parsePriority);
   if (opts.site) filter.siteIds = list(opts.site);
   if (opts.overdue) filter.overdue = true;
-  if (opts.assignee) {
-    const me = opts.me
-      ? { id: opts.me, from: '--me' }
-      : env.BXSUP_OPERATOR_ID
-        ? { id: env.BXSUP_OPERATOR_ID, from: 'BXSUP_OPERATOR_ID' }
-        : null;
-    filter.assignee = parseAssignee(opts.assignee, me);
-  }
+  if (opts.assignee) filter.assignee = parseAssignee(opts.assignee, opts.me, env.BXSUP_OPERATOR_ID);
   return filter;
 }
 
@@ -64,13 +61,16 @@ function parsePriority(value: string): Priority {
   throw usage(`--priority ${value}: use 1-4 or ${PRIORITY_NAMES.join(', ')}`);
 }
 
-function parseAssignee(value: string, me: { id: string; from: string } | null): QueueFilter['assignee'] {
+function parseAssignee(
+  value: string,
+  me: number | undefined,
+  operatorId: string | undefined,
+): QueueFilter['assignee'] {
   if (value === 'none') return { kind: 'none' };
   if (value === 'me') {
-    if (!me) {
-      throw usage('--assignee me: say who you are with --me <b_user ID> or BXSUP_OPERATOR_ID=<b_user ID>');
-    }
-    return { kind: 'user', id: userId(me.id, me.from) };
+    if (me !== undefined) return { kind: 'user', id: me };
+    if (operatorId) return { kind: 'user', id: userId(operatorId, 'BXSUP_OPERATOR_ID') };
+    throw usage('--assignee me: say who you are with --me <b_user ID> or BXSUP_OPERATOR_ID=<b_user ID>');
   }
   return { kind: 'user', id: userId(value, '--assignee') };
 }
@@ -79,13 +79,6 @@ function userId(value: string, what: string): number {
   const n = Number(value);
   if (/^\d+$/.test(value) && Number.isSafeInteger(n) && n > 0) return n;
   throw usage(`${what} ${value}: give a b_user ID (a positive number), 'me' or 'none'`);
-}
-
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_QUEUE_LIMIT;
-  const n = Number(value);
-  if (/^\d+$/.test(value) && n >= 1 && n <= 100_000) return n;
-  throw usage(`--limit ${value}: give a number of tickets from 1 to 100000`);
 }
 
 function usage(message: string): BxsupError {

@@ -9,6 +9,9 @@ import { instantToUtc, utcToInstant } from '../core/time';
  */
 export const DAEMON_TABLE = 'bl_support_daemon';
 
+/** How often a daemon rewrites its row: readers allow for it before they call a daemon silent. */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+
 export interface Heartbeat {
   instanceId: string;
   host: string;

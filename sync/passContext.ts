@@ -6,7 +6,7 @@ import { createRowBudget, RowBudget } from '../core/rowBudget';
 import { detectSyncCapabilities } from './capabilitiesCache';
 import { instantToNative } from '../core/time';
 import { buildCategoryResolver, CategoryResolver } from './mapping/category';
-import { buildPriorityResolver, PriorityResolver } from './mapping/priority';
+import { buildPriorityResolver, PriorityResolver } from '../core/ticketVocabulary';
 import { buildStatusResolver, StatusResolver } from './mapping/status';
 import { createNativeTimeReader, NativeTimeReader } from './nativeTime';
 import { HistoryBaseline } from './preflight';

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { BxsupError } from '../../core/errors';
 import { collectQueue } from '../../queue/collectQueue';
 import { formatQueue, queueSummary } from '../../queue/formatQueue';
-import { parseQueueFilter, QueueCliOptions } from '../../queue/queueOptions';
+import { DEFAULT_QUEUE_LIMIT, parseQueueFilter, QueueCliOptions } from '../../queue/queueOptions';
 import { colourEnabled } from '../../queue/terminalText';
 import { watch } from '../../queue/watch';
 import { createCliContext, openSiteDb, READING } from '../context';
@@ -22,11 +22,24 @@ export function queueCommand(): Command {
     .option('--status <status>', 'open, in_progress, awaiting_reply, resolved, closed (comma-separated)')
     .option('--category <code>', 'category code as mirrored (comma-separated)')
     .option('--assignee <who>', "a b_user ID, 'me' (see --me) or 'none' for unassigned")
-    .option('--me <id>', 'your b_user ID for --assignee me (default: BXSUP_OPERATOR_ID)')
+    .addOption(
+      numberOption('--me <id>', 'your b_user ID for --assignee me (default: BXSUP_OPERATOR_ID)', {
+        min: 1,
+        whole: true,
+        fix: 'give a b_user ID (a positive number)',
+      }),
+    )
     .option('--priority <p>', '1-4 or low, normal, high, critical (comma-separated)')
     .option('--overdue', 'only tickets whose next deadline has passed')
     .option('--site <id>', 'Bitrix site ID (comma-separated)')
-    .option('--limit <n>', 'at most this many tickets', '50')
+    .addOption(
+      numberOption('--limit <n>', 'at most this many tickets', {
+        min: 1,
+        max: 100_000,
+        whole: true,
+        fix: 'give a number of tickets from 1 to 100000',
+      }).default(DEFAULT_QUEUE_LIMIT),
+    )
     .option('--json', 'print the tickets as JSON')
     .option('--watch', 'refresh in place until Ctrl-C')
     .addOption(

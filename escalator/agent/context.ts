@@ -6,7 +6,7 @@ import { Db } from '../../core/db';
 import { DbTarget } from '../../core/dbUrl';
 import { Logger } from '../../core/logger';
 import { BASELINE_CURSORS, readCursor } from '../../store/cursors';
-import { buildPriorityResolver, PriorityResolver } from '../../sync/mapping/priority';
+import { buildPriorityResolver, PriorityResolver } from '../../core/ticketVocabulary';
 import { EscalationConfig } from '../escalationConfig';
 import { SlaPolicy } from '../slaMatrix';
 import { createSlaRefreshDeps } from '../state/refreshDeps';

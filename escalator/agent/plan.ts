@@ -6,9 +6,9 @@ import { FiredEscalation } from '../../store/escalations';
  * What the agent should do for one ticket at `now`: pure, from the SLA state, the configured levels and
  * the escalations already recorded.
  *
- * The "once" key is ticket + target + level + cycle, where cycle = the ticket's reopen count. Not the
- * engine's `episode` (it grows with every staff reply: a breached resolution target would fire again
- * after each operator message) and not the deadline (a raised priority moves it, and the breach would
+ * The "once" key is ticket + target + level + cycle, where cycle = the ticket's reopen count. Not a
+ * count that grows with every staff reply (a breached resolution target would fire again after each
+ * operator message) and not the deadline (a raised priority moves it, and the breach would
  * cascade into a second raise). A reopen starts a new cycle: the customer is back, every level re-arms.
  *
  * - A point is the warning instant (on: warning) or the deadline plus afterMinutes (on: breach). Once a

@@ -1,5 +1,5 @@
 import { Db } from '../../core/db';
-import { HEARTBEAT_INTERVAL_MS } from '../../daemon/heartbeat';
+import { HEARTBEAT_INTERVAL_MS } from '../../store/daemons';
 import { freeStaleClaims } from '../../store/outbox/reap';
 
 export interface ReapOptions {

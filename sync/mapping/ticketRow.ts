@@ -1,10 +1,9 @@
 import { NativeTicket, nativeState } from '../../bridge/nativeTickets';
 import { localDayKey } from '../../core/time';
 import { NativeTimeReader } from '../nativeTime';
-import { Priority, TicketStatus } from '../../core/ticketVocabulary';
+import { Priority, PriorityResolver, TicketStatus } from '../../core/ticketVocabulary';
 import { computeSlaDeadlines } from '../slaDeadlines';
 import { CategoryResolver } from './category';
-import { PriorityResolver } from './priority';
 import { resolveStatus, StatusResolver } from './status';
 
 /**

@@ -51,6 +51,9 @@ describe('the options commands share', () => {
   it.each([
     [['queue', '--interval', 'soon'], 'bxsup: --interval soon: give seconds from 1 to 3600'],
     [['queue', '--watch', '--interval', '3601'], 'bxsup: --interval 3601: give seconds from 1 to 3600'],
+    [['queue', '--limit', '0'], 'bxsup: --limit 0: give a number of tickets from 1 to 100000'],
+    [['queue', '--limit', '100001'], 'bxsup: --limit 100001: give a number of tickets from 1 to 100000'],
+    [['queue', '--assignee', 'me', '--me', 'x'], 'bxsup: --me x: give a b_user ID (a positive number)'],
     [['mail', 'retry-dead', '--id', '7', 'x7'], 'bxsup: --id x7: give outbox IDs (whole numbers)'],
     [['mail', '--retry-dead', '--id', '0'], 'bxsup: --id 0: give outbox IDs (whole numbers)'],
     [['templates', 'render', 'greeting', '--ticket', '1.5'], 'bxsup: --ticket 1.5: give a whole number'],

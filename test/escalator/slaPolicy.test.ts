@@ -77,7 +77,6 @@ describe('computeSla', () => {
         nextDueAt: '2024-03-12T13:54:00Z',
         paused: false,
         pausedMinutes: 0,
-        episode: 0,
         reopenCount: 0,
         closed: false,
       },
@@ -95,7 +94,6 @@ describe('computeSla', () => {
         firstReplyElapsedMinutes: 120,
         resolutionDeadline: '2024-03-14T07:30:00Z',
         nextDueAt: '2024-03-13T21:54:00Z',
-        episode: 1,
       },
     ],
     [
@@ -195,12 +193,11 @@ describe('computeSla', () => {
         paused: false,
         resolutionDeadline: '2024-03-19T12:30:00Z',
         resolutionWarningAt: '2024-03-18T11:54:00Z',
-        episode: 1,
       },
     ],
     [
       // Closed after 180 min, reopened a day later: 2880 − 180 = 2700 min (45 h) from the reopen →
-      // 03-15 07:30Z; warning 2304 − 180 = 2124 min (35 h 24) → 03-14 21:54Z. Episodes: reply + reopen.
+      // 03-15 07:30Z; warning 2304 − 180 = 2124 min (35 h 24) → 03-14 21:54Z.
       'reopen keeps the time used before the close',
       policy(),
       [
@@ -214,7 +211,6 @@ describe('computeSla', () => {
         closed: false,
         resolvedAt: null,
         reopenCount: 1,
-        episode: 2,
         resolutionElapsedMinutes: 180,
         resolutionDeadline: '2024-03-15T07:30:00Z',
         resolutionWarningAt: '2024-03-14T21:54:00Z',

@@ -24,7 +24,6 @@ function state(over: Partial<SlaState>): SlaState {
     closed: false,
     resolvedAt: null,
     reopenCount: 0,
-    episode: 0,
     nextDueAt: at('09:48'),
     ...over,
   } as SlaState;

@@ -80,14 +80,14 @@ describe('collectQueue: open tickets by their next SLA deadline', () => {
   it('filters by assignee: an ID, none, and me from --me or BXSUP_OPERATOR_ID', async () => {
     expect(await ids({ assignee: String(FIXTURE.users.operatorOlga) })).toEqual([101, 104]);
     expect(await ids({ assignee: 'none' })).toEqual([103]);
-    expect(await ids({ assignee: 'me', me: String(FIXTURE.users.operatorIvan) })).toEqual([105, 102]);
+    expect(await ids({ assignee: 'me', me: FIXTURE.users.operatorIvan })).toEqual([105, 102]);
     expect(await ids({ assignee: 'me' }, { BXSUP_OPERATOR_ID: String(FIXTURE.users.operatorIvan) })).toEqual([
       105, 102,
     ]);
     // --me wins over the environment.
-    expect(
-      await ids({ assignee: 'me', me: String(FIXTURE.users.operatorOlga) }, { BXSUP_OPERATOR_ID: '3' }),
-    ).toEqual([101, 104]);
+    expect(await ids({ assignee: 'me', me: FIXTURE.users.operatorOlga }, { BXSUP_OPERATOR_ID: '3' })).toEqual(
+      [101, 104],
+    );
   });
 
   it('filters by priority, as numbers or names', async () => {
@@ -103,7 +103,7 @@ describe('collectQueue: open tickets by their next SLA deadline', () => {
 
   it('filters by site and limits the count', async () => {
     expect(await ids({ site: 's2' })).toEqual([102]);
-    expect(await ids({ site: 's1', limit: '2' })).toEqual([105, 101]);
+    expect(await ids({ site: 's1', limit: 2 })).toEqual([105, 101]);
   });
 
   it('combines filters with AND', async () => {

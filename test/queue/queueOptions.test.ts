@@ -6,14 +6,24 @@ describe('parseQueueFilter', () => {
     expect(parseQueueFilter({}, {})).toEqual({ limit: 50 });
   });
 
+  it('takes the numbers commander parsed: the limit, and --me before BXSUP_OPERATOR_ID', () => {
+    expect(parseQueueFilter({ limit: 2 }, {})).toEqual({ limit: 2 });
+    expect(parseQueueFilter({ assignee: 'me', me: 7 }, { BXSUP_OPERATOR_ID: '3' })).toEqual({
+      limit: 50,
+      assignee: { kind: 'user', id: 7 },
+    });
+    expect(parseQueueFilter({ assignee: 'me' }, { BXSUP_OPERATOR_ID: '3' })).toEqual({
+      limit: 50,
+      assignee: { kind: 'user', id: 3 },
+    });
+  });
+
   it.each([
     [{ status: 'pending' }, /--status pending: use one of open, in_progress/],
     [{ priority: 'urgent' }, /--priority urgent: use 1-4 or low, normal, high, critical/],
     [{ priority: '5' }, /--priority 5/],
     [{ assignee: 'olga' }, /--assignee olga: give a b_user ID/],
     [{ assignee: 'me' }, /--assignee me: say who you are with --me <b_user ID> or BXSUP_OPERATOR_ID/],
-    [{ assignee: 'me', me: 'x' }, /--me x: give a b_user ID/],
-    [{ limit: '0' }, /--limit 0: give a number of tickets from 1 to 100000/],
   ])('rejects %j as a usage error (exit 2)', (opts, message) => {
     let error: unknown;
     try {

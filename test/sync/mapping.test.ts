@@ -2,7 +2,7 @@ import { DictionaryEntry } from '../../bridge/dictionaries';
 import { nativeToInstant } from '../../core/time';
 import { buildCategoryResolver } from '../../sync/mapping/category';
 import { extractOrderMentions } from '../../sync/mapping/orderMentions';
-import { buildPriorityResolver, priorityFromPosition } from '../../sync/mapping/priority';
+import { buildPriorityResolver, priorityFromPosition } from '../../core/ticketVocabulary';
 import { buildStatusResolver, resolveStatus } from '../../sync/mapping/status';
 import { assignNumbers, formatTicketNumber } from '../../sync/mapping/ticketNumber';
 import { createNativeTimeReader } from '../../sync/nativeTime';

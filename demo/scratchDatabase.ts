@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Db, openDb } from '../core/db';
 import { DbTarget, formatDbUrl, parseDbUrl } from '../core/dbUrl';
-import { throwawayServer, ThrowawayServer } from '../demo/privateServer';
+import { throwawayServer, ThrowawayServer } from './privateServer';
 
-/** A scratch database for one benchmark, on the throwaway server, dropped by `close()`. */
-export interface BenchDatabase {
+/** A scratch database for the demo or one benchmark, on the throwaway server, dropped by `close()`. */
+export interface ScratchDatabase {
   db: Db;
   target: DbTarget;
   url: string;
   close(): Promise<void>;
 }
 
-export async function benchDatabase(label: string, server?: ThrowawayServer): Promise<BenchDatabase> {
+export async function scratchDatabase(label: string, server?: ThrowawayServer): Promise<ScratchDatabase> {
   const own = server ?? (await throwawayServer());
   const target = { ...parseDbUrl(own.url), database: `bxsup_${label}_${randomBytes(4).toString('hex')}` };
   const admin = openDb({ ...target, database: '' }, { poolMax: 1 });
