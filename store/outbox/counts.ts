@@ -5,7 +5,7 @@ import { rawRows } from '../../core/rawRows';
 
 /**
  * What the outbox holds, for `bxsup status` (status/outboxSection.ts) and the metrics
- * (service/dbGauges.ts). Read-only; each a single statement.
+ * (daemon/metrics/dbGauges.ts). Read-only; each a single statement.
  */
 type Reader = Knex | Knex.Transaction;
 
