@@ -8,7 +8,7 @@ import { Priority } from '../../core/ticketVocabulary';
 import { chooseAssignee } from './assignee';
 import { AgentContext } from './context';
 import { noticeText, reasonText } from './noticeText';
-import { queueNotice, queueWebhooks } from './notices';
+import { OutboxNotice, queueNotice, queueWebhooks } from './notices';
 import { PassCache } from './passCache';
 import { EscalationPoint } from './plan';
 import { resolveRecipients } from './recipients';
@@ -114,28 +114,7 @@ export async function actOnPoint(
   out.recipients = resolveRecipients(level.notify, assignee, cache.people);
   out.actions.notified = out.recipients;
   if (out.recipients.length > 0) {
-    await queueNotice(
-      trx,
-      {
-        eventKey: escalationEventKey(ticket.id, point),
-        eventType: level.on === 'breach' ? 'SUPPORT_SLA_BREACH' : 'SUPPORT_SLA_WARNING',
-        ticketId: ticket.id,
-        payload: {
-          recipients: out.recipients,
-          target: point.target,
-          level: level.name,
-          on: level.on,
-          dueAt: (point.deadline ?? point.at).toISOString(),
-          reachedAt: point.at.toISOString(),
-          reason,
-          cycle: point.cycle,
-          number: ticket.number,
-          raisedTo: out.actions.raisedTo ?? null,
-          reassignedTo: out.actions.reassignedTo ?? null,
-        },
-      },
-      now,
-    );
+    await queueNotice(trx, slaNotice(ticket, point, out.recipients, out.actions, reason), now);
   }
   out.text = noticeText({
     language,
@@ -160,6 +139,38 @@ async function criticalityName(cache: PassCache, native: LockedTicket): Promise<
 /** One key per escalation (ticket, target, level, cycle): its outbox notice and its native intent. */
 export function escalationEventKey(ticketId: number, point: EscalationPoint): string {
   return `sla:${ticketId}:${point.target}:${point.level.name}:${point.cycle}`;
+}
+
+/**
+ * The outbox notice of one escalation, the same for the one-ticket path and the batch (batchPlan.ts):
+ * the mail templates read this payload, so there is one definition of it.
+ */
+export function slaNotice(
+  ticket: { id: number; number: string | null },
+  point: EscalationPoint,
+  recipients: number[],
+  actions: Record<string, unknown>,
+  reason: string,
+): OutboxNotice {
+  const { level } = point;
+  return {
+    eventKey: escalationEventKey(ticket.id, point),
+    eventType: level.on === 'breach' ? 'SUPPORT_SLA_BREACH' : 'SUPPORT_SLA_WARNING',
+    ticketId: ticket.id,
+    payload: {
+      recipients,
+      target: point.target,
+      level: level.name,
+      on: level.on,
+      dueAt: (point.deadline ?? point.at).toISOString(),
+      reachedAt: point.at.toISOString(),
+      reason,
+      cycle: point.cycle,
+      number: ticket.number,
+      raisedTo: actions.raisedTo ?? null,
+      reassignedTo: actions.reassignedTo ?? null,
+    },
+  };
 }
 
 /** What the level will change in b_ticket, decided from the ticket as it is now, and recorded. */

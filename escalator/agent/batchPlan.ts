@@ -8,7 +8,7 @@ import { SlaEvent } from '../slaTypes';
 import { deadlinesInForce } from '../state/deadlinesInForce';
 import { TicketComputation } from '../state/computeState';
 import { pendingDueAt, StoreExtra } from '../state/storeState';
-import { escalationEventKey } from './actOnPoint';
+import { escalationEventKey, slaNotice } from './actOnPoint';
 import { AgentContext } from './context';
 import { AppliedLevel, TicketEscalation } from './passResult';
 import { EscalationRow, FiredEscalation } from '../../store/escalations';
@@ -194,24 +194,7 @@ export async function planTicket(
       const recipients = resolveRecipients(level.notify, assignee, cache.people);
       actions.notified = recipients;
       if (recipients.length > 0) {
-        out.notices.push({
-          eventKey: escalationEventKey(c.ticket.id, point),
-          eventType: level.on === 'breach' ? 'SUPPORT_SLA_BREACH' : 'SUPPORT_SLA_WARNING',
-          ticketId: c.ticket.id,
-          payload: {
-            recipients,
-            target: point.target,
-            level: level.name,
-            on: level.on,
-            dueAt: (point.deadline ?? point.at).toISOString(),
-            reachedAt: point.at.toISOString(),
-            reason,
-            cycle: point.cycle,
-            number: c.ticket.number,
-            raisedTo: actions.raisedTo ?? null,
-            reassignedTo: actions.reassignedTo ?? null,
-          },
-        });
+        out.notices.push(slaNotice(c.ticket, point, recipients, actions, reason));
       }
       const text = noticeText({
         language,
