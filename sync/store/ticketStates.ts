@@ -24,34 +24,22 @@ export interface MirrorState {
   ufState: string | null;
 }
 
-export async function readStateRange(
-  db: Reader,
-  fromId: number,
-  toId: number,
-): Promise<Array<MirrorState & { deleted: boolean }>> {
-  const rows = await db('bl_support_ticket')
-    .whereBetween('id', [fromId, toId])
-    .select<
-      Array<{ id: number; native_state: string | null; uf_state: string | null; deleted_at: string | null }>
-    >('id', 'native_state', 'uf_state', 'deleted_at');
-  return rows.map((r) => ({
-    id: Number(r.id),
-    nativeState: r.native_state,
-    ufState: r.uf_state,
-    deleted: r.deleted_at !== null,
-  }));
+export type StoredState = MirrorState & { deleted: boolean };
+
+export async function readStateRange(db: Reader, fromId: number, toId: number): Promise<StoredState[]> {
+  return readStates(db('bl_support_ticket').whereBetween('id', [fromId, toId]));
 }
 
-export async function readStatesByIds(
-  db: Reader,
-  ids: readonly number[],
-): Promise<Array<MirrorState & { deleted: boolean }>> {
+export async function readStatesByIds(db: Reader, ids: readonly number[]): Promise<StoredState[]> {
   if (ids.length === 0) return [];
-  const rows = await db('bl_support_ticket')
-    .whereRaw(`id IN (${idList(ids)})`)
-    .select<
-      Array<{ id: number; native_state: string | null; uf_state: string | null; deleted_at: string | null }>
-    >('id', 'native_state', 'uf_state', 'deleted_at');
+  return readStates(db('bl_support_ticket').whereRaw(`id IN (${idList(ids)})`));
+}
+
+/** The stored signatures of the rows `query` picks (one shape for the range and the ID list). */
+async function readStates(query: Knex.QueryBuilder): Promise<StoredState[]> {
+  const rows = await query.select<
+    Array<{ id: number; native_state: string | null; uf_state: string | null; deleted_at: string | null }>
+  >('id', 'native_state', 'uf_state', 'deleted_at');
   return rows.map((r) => ({
     id: Number(r.id),
     nativeState: r.native_state,
