@@ -1,6 +1,6 @@
 import { Db } from '../core/db';
 import { DbTarget } from '../core/dbUrl';
-import { runInstall } from '../schema/install';
+import { runInstall } from '../install/install';
 import { executingRunner } from '../core/sqlRunner';
 
 /**

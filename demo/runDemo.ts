@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Db } from '../core/db';
 import { formatDbUrl, redactDbUrl } from '../core/dbUrl';
 import { FIXTURE, loadBitrixFixture } from '../fixtures/seed';
-import { runInstall } from '../schema/install';
+import { runInstall } from '../install/install';
 import { executingRunner } from '../core/sqlRunner';
 import { scratchDatabase } from './scratchDatabase';
 import { countOutboxRows, outboxRecord, outboxRecordsFrom } from '../store/outbox/records';

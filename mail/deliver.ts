@@ -178,7 +178,7 @@ async function settleSendFailure(
   }
   if (err instanceof NoAddressError) {
     await markNoAddress(deps.db, row, reason);
-    log.warn(`not mailed: ${reason} (bxsup mail --retry-dead sends it once the address exists)`);
+    log.warn(`not mailed: ${reason} (bxsup mail retry-dead queues it again once the address exists)`);
     deps.events?.emit('mail:no-address', { outboxId: row.id, eventKey: row.eventKey, reason });
     return 'noAddress';
   }
@@ -195,7 +195,7 @@ async function settleSendFailure(
   if (decision.kind === 'give_up') {
     const final = permanent ? reason : `gave up after ${row.attempts} attempts: ${reason}`;
     await markDead(deps.db, row, final);
-    log.error(`mail dead: ${final} (bxsup mail --retry-dead sends it again)`);
+    log.error(`mail dead: ${final} (bxsup mail retry-dead queues it again)`);
     deps.events?.emit('mail:dead', { outboxId: row.id, eventKey: row.eventKey, reason: final });
     return 'dead';
   }

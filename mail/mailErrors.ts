@@ -14,7 +14,7 @@ export class PermanentMailError extends Error {
 
 /**
  * The recipient has no e-mail address (a customer who never gave one, staff without one). Not a failure
- * of the mail system: the row waits in state 'no_address' until `bxsup mail --retry-dead` once the
+ * of the mail system: the row waits in state 'no_address' until `bxsup mail retry-dead` once the
  * address exists.
  */
 export class NoAddressError extends PermanentMailError {

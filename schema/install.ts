@@ -4,7 +4,6 @@ import { BxsupError } from '../core/errors';
 import { assertBitrixSupportDatabase } from '../bridge/bitrixTables';
 import { assertPrivileges } from '../bridge/privileges';
 import { assertSupportedServer, readServerInfo } from '../bridge/serverInfo';
-import { MAIL_INSTALL_STEPS } from '../mail/install/mailInstallSteps';
 import { seedDictionaries } from './dictionaries';
 import { migrate, tableExists } from './migrator';
 import { BASELINE_CURSORS, CURSOR_TABLE, readCursor, recordHistoryBaseline } from '../store/cursors';
@@ -22,14 +21,18 @@ import {
   UTS_TABLE,
 } from './userFields';
 import { INSTALLED_USER_FIELDS } from './ticketUserFields';
-import { ORDER_PICKER_STEP } from '../sitefiles/orderPickerStep';
 
 export interface InstallReport {
   changed: boolean;
   warnings: string[];
 }
 
-const STEPS: InstallStep[] = [
+/**
+ * The schema's own install steps: our tables, the ticket user fields, the history baseline, the
+ * dictionaries. The steps other capabilities own (mail/install/, sitefiles/) come after them; the
+ * install's composition root (install/install.ts) puts the whole list together.
+ */
+export const SCHEMA_INSTALL_STEPS: InstallStep[] = [
   {
     title: 'our tables',
     async run({ db, runner, now }) {
@@ -117,19 +120,22 @@ const STEPS: InstallStep[] = [
       return { result: `${runner.dryRun ? 'would add' : 'added'} ${added} entries`, changed: true };
     },
   },
-  ...MAIL_INSTALL_STEPS,
-  ORDER_PICKER_STEP,
 ];
 
-export async function runInstall(deps: InstallDeps, options: InstallOptions): Promise<InstallReport> {
-  const total = STEPS.length + 1;
+/** Runs `steps` in order under the install lock, after checking the database and every step first. */
+export async function runInstallSteps(
+  steps: InstallStep[],
+  deps: InstallDeps,
+  options: InstallOptions,
+): Promise<InstallReport> {
+  const total = steps.length + 1;
   const warnings = await verifyDatabase(deps.db);
   deps.onStep(1, total, 'checking the database', warnings.length ? `ok (${warnings.join('; ')})` : 'ok');
   // Two installers at once: the second waits here, then finds everything in place.
   const locked = await withNamedLock(deps.target, 'install', 120, async () => {
-    for (const step of STEPS) await step.check?.(deps, options);
+    for (const step of steps) await step.check?.(deps, options);
     let changed = false;
-    for (const [i, step] of STEPS.entries()) {
+    for (const [i, step] of steps.entries()) {
       const outcome = await step.run(deps, options);
       changed ||= outcome.changed;
       warnings.push(...(outcome.warnings ?? []));
@@ -146,15 +152,18 @@ export async function runInstall(deps: InstallDeps, options: InstallOptions): Pr
   return { changed: locked.value, warnings };
 }
 
-/** What an interrupted or damaged install left out, step by step (empty when complete). */
 /** Whether an earlier install recorded the history baseline (a database before install has no cursors). */
 async function historyBaselineRecorded(db: Db): Promise<boolean> {
   return (await tableExists(db, CURSOR_TABLE)) && (await readCursor(db, BASELINE_CURSORS.ticket)) !== null;
 }
 
-export async function missingInstallParts(db: Db): Promise<Array<{ step: string; missing: string[] }>> {
+/** What an interrupted or damaged install left out of `steps`, step by step (empty when complete). */
+export async function missingStepParts(
+  steps: InstallStep[],
+  db: Db,
+): Promise<Array<{ step: string; missing: string[] }>> {
   const out: Array<{ step: string; missing: string[] }> = [];
-  for (const step of STEPS) {
+  for (const step of steps) {
     const missing = step.verify ? await step.verify(db) : [];
     if (missing.length) out.push({ step: step.title, missing });
   }

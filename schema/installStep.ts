@@ -4,8 +4,9 @@ import { SqlRunner } from '../core/sqlRunner';
 
 /**
  * One step of `bxsup install` and what it is given. The steps live with the capability whose work
- * they do (mail/install/, sitefiles/); schema/install.ts runs them in order. A file of its own so that
- * a step can name these types without importing the installer that imports the step.
+ * they do (schema/install.ts, mail/install/, sitefiles/); install/install.ts lists them in order and
+ * schema/install.ts runs the list. A file of its own so that a step can name these types without
+ * importing the installer.
  */
 export interface InstallOptions {
   dryRun: boolean;

@@ -1,11 +1,6 @@
 import { Db } from '../core/db';
 import { withNamedLock } from '../core/dbLock';
 import { BxsupError } from '../core/errors';
-import {
-  reverseEventMessage,
-  reverseEventType,
-  reverseNativeTemplateOff,
-} from '../mail/install/mailReversers';
 import { dictionaryEntryUsage, findSeededDictionaryId } from './dictionaries';
 import { OUR_TABLE_PREFIX } from './migration';
 import { tableExists } from './migrator';
@@ -15,11 +10,10 @@ import {
   forgetNativeChange,
   listNativeChanges,
   NativeChange,
-  NativeChangeKind,
   NATIVE_CHANGE_TABLE,
   updateNativeChange,
 } from '../store/nativeChanges';
-import { UninstallDeps } from './uninstallDeps';
+import { Reverser, Reversers, UninstallDeps, UninstallOptions } from './uninstallDeps';
 import {
   dropUserFieldColumn,
   removeUserFieldDefinition,
@@ -28,11 +22,6 @@ import {
   UTS_TABLE,
   utsTableIsEmptyOfFields,
 } from './userFields';
-import { reverseSiteDir, reverseSiteFile } from '../sitefiles/reverseSiteFiles';
-
-export interface UninstallOptions {
-  purge: boolean;
-}
 
 export interface UninstallReport {
   removed: string[];
@@ -40,17 +29,11 @@ export interface UninstallReport {
 }
 
 /**
- * How to undo each kind of native change. A reverser either undoes it and returns what it removed, or
- * keeps it (customer data, or something Bitrix rows now depend on) and returns why. Later capabilities
- * register their own kinds here.
+ * How the schema undoes the native changes it made (user fields, their tables, dictionary entries).
+ * The kinds other capabilities own have their reversers with them (mail/install/, sitefiles/); the
+ * install's composition root (install/uninstall.ts) puts the whole table together.
  */
-type Reverser = (
-  deps: UninstallDeps,
-  change: NativeChange,
-  options: UninstallOptions,
-) => Promise<{ removed?: string; kept?: string; pending?: boolean }>;
-
-export const REVERSERS: Partial<Record<NativeChangeKind, Reverser>> = {
+export const SCHEMA_REVERSERS = {
   user_field: reverseUserField,
   async utm_table({ db, runner }, _change, { purge }) {
     if (!(await tableExists(db, UTM_TABLE))) return { removed: `table ${UTM_TABLE} (already gone)` };
@@ -81,15 +64,15 @@ export const REVERSERS: Partial<Record<NativeChangeKind, Reverser>> = {
     await runner.run('DELETE FROM b_ticket_dictionary WHERE ID = ?', [id]);
     return { removed: `dictionary entry ${change.target}` };
   },
-  event_type: reverseEventType,
-  event_message: reverseEventMessage,
-  native_template_off: reverseNativeTemplateOff,
-  site_file: reverseSiteFile,
-  site_dir: reverseSiteDir,
-};
+} satisfies Reversers;
 
-export async function runUninstall(deps: UninstallDeps, options: UninstallOptions): Promise<UninstallReport> {
-  const locked = await withNamedLock(deps.target, 'install', 120, () => reverseAll(deps, options));
+/** Undoes every journaled native change with `reversers`, under the install lock. */
+export async function runReversers(
+  reversers: Reversers,
+  deps: UninstallDeps,
+  options: UninstallOptions,
+): Promise<UninstallReport> {
+  const locked = await withNamedLock(deps.target, 'install', 120, () => reverseAll(reversers, deps, options));
   if (!locked.acquired) {
     throw new BxsupError(
       'WORK_FAILED',
@@ -99,13 +82,17 @@ export async function runUninstall(deps: UninstallDeps, options: UninstallOption
   return locked.value;
 }
 
-async function reverseAll(deps: UninstallDeps, options: UninstallOptions): Promise<UninstallReport> {
+async function reverseAll(
+  reversers: Reversers,
+  deps: UninstallDeps,
+  options: UninstallOptions,
+): Promise<UninstallReport> {
   const report: UninstallReport = { removed: [], kept: [] };
   const done: NativeChange[] = [];
   let waiting = false;
   // Newest first: b_uts_support is dropped only after the fields in it are gone.
   for (const change of await listNativeChanges(deps.db)) {
-    const reverser = REVERSERS[change.kind];
+    const reverser = reversers[change.kind];
     if (!reverser) {
       report.kept.push(
         `${change.kind} ${change.target}: this bxsup does not know how to reverse it (run the newer bxsup's uninstall)`,

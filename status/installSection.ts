@@ -1,6 +1,6 @@
 import { nonTransactionalTables, nonTransactionalWarning } from '../bridge/nativeEngines';
 import { isBxsupError } from '../core/errors';
-import { missingInstallParts } from '../schema/install';
+import { missingInstallParts } from '../install/install';
 import { installedSchemaVersion } from '../schema/migrator';
 import { StatusCollector } from './section';
 

@@ -50,12 +50,12 @@ export const outboxSection: StatusCollector = async ({ db, config, now }) => {
   }
   if (lastDead) {
     problems.push(
-      `${n('dead')} mail(s) dead, last ${lastDead.event_key}: ${lastDead.last_error ?? 'no reason recorded'}; fix the cause, then run bxsup mail --retry-dead`,
+      `${n('dead')} mail(s) dead, last ${lastDead.event_key}: ${lastDead.last_error ?? 'no reason recorded'}; fix the cause, then run bxsup mail retry-dead`,
     );
   }
   if (waitingMinutes >= mail.backlogAlertMinutes) {
     problems.push(
-      `${n('due')} mail(s) due, the oldest for ${waitingMinutes} min: is the daemon (bxsup run) or the mail server down? (bxsup mail --once sends them now)`,
+      `${n('due')} mail(s) due, the oldest for ${waitingMinutes} min: is the daemon (bxsup run) or the mail server down? (bxsup mail send mails them now)`,
     );
   }
   if (n('stale'))
@@ -92,7 +92,7 @@ export const outboxSection: StatusCollector = async ({ db, config, now }) => {
       [
         'no address',
         data.noAddress
-          ? `${data.noAddress} mail(s) wait for the recipient's e-mail address (bxsup mail --retry-dead once it is set)`
+          ? `${data.noAddress} mail(s) wait for the recipient's e-mail address (bxsup mail retry-dead once it is set)`
           : 'none',
       ],
     ],

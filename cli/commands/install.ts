@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { redactDbUrl } from '../../core/dbUrl';
-import { runInstall } from '../../schema/install';
+import { runInstall } from '../../install/install';
 import { executingRunner, recordingRunner } from '../../core/sqlRunner';
 import { confirm } from '../confirm';
 import { createCliContext, openSiteDb } from '../context';

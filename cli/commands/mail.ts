@@ -66,11 +66,12 @@ function outboxIdsOption(description: string): Option {
 /** `bxsup mail --once | --retry-dead [--id …] | --watch`, as before the subcommands; they may be combined. */
 async function runAliasFlags(opts: AliasFlags): Promise<void> {
   if (!opts.once && !opts.retryDead && !opts.watch)
-    throw new BxsupError('USAGE', 'say what to do: bxsup mail --once, --retry-dead or --watch');
+    throw new BxsupError('USAGE', 'say what to do: bxsup mail send, retry-dead or watch');
   if (opts.watch && opts.json)
     throw new BxsupError('USAGE', '--watch and --json do not go together: pick one');
   const ids = opts.id ?? [];
-  if (ids.length && !opts.retryDead) throw new BxsupError('USAGE', '--id goes with --retry-dead');
+  if (ids.length && !opts.retryDead)
+    throw new BxsupError('USAGE', '--id goes with retry-dead: bxsup mail retry-dead --id ID…');
   await withMailSession(opts, async (session) => {
     const result: Record<string, unknown> = {};
     if (opts.retryDead) result.requeued = await requeue(session, ids);

@@ -3,7 +3,7 @@ import { redactDbUrl } from '../../core/dbUrl';
 import { assertBitrixSupportDatabase } from '../../bridge/bitrixTables';
 import { assertPrivileges } from '../../bridge/privileges';
 import { bitrixCacheOf } from '../../bridge/bitrixCache';
-import { runUninstall } from '../../schema/uninstall';
+import { runUninstall } from '../../install/uninstall';
 import { executingRunner, recordingRunner } from '../../core/sqlRunner';
 import { BxsupError } from '../../core/errors';
 import { DAEMON_TABLE, liveDaemons } from '../../store/daemons';

@@ -3,7 +3,7 @@ import type { InstallStep } from '../../schema/installStep';
 import { missingMailEvents, registerMailEvents } from './registerMailEvents';
 import { takeOverCustomerMail } from './takeOverCustomerMail';
 
-/** The installer's mail steps (schema/install.ts runs them after our tables exist). */
+/** The installer's mail steps (install/install.ts lists them after the schema's, which create our tables). */
 export const MAIL_INSTALL_STEPS: InstallStep[] = [
   {
     title: 'mail event types',

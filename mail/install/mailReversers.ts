@@ -3,7 +3,7 @@ import type { UninstallDeps } from '../../schema/uninstallDeps';
 import { removeMailEventMessages, removeMailEventType } from './registerMailEvents';
 import { restoreNativeTemplate } from './takeOverCustomerMail';
 
-/** How uninstall reverses the installer's mail changes (registered in schema/uninstall.ts REVERSERS). */
+/** How uninstall reverses the installer's mail changes (listed in install/uninstall.ts). */
 type Outcome = Promise<{ removed?: string; kept?: string }>;
 
 export async function reverseEventType({ runner }: UninstallDeps, change: NativeChange): Outcome {

@@ -17,7 +17,7 @@ export interface ReapOptions {
  * - its lease lapsed: nobody renewed claimed_at for mail.claimTimeoutMs (a live sender renews every
  *   quarter of that, also while its mail waits behind a slow server or its mark waits for the database);
  * - its holder's daemon has no heartbeat in bl_support_daemon for as long (or two heartbeat intervals,
- *   whichever is longer). A `bxsup mail --once` has no heartbeat row: its lease alone speaks for it.
+ *   whichever is longer). A `bxsup mail send` has no heartbeat row: its lease alone speaks for it.
  * The token's part before '#' is the holder's instance ID (store/outbox/claim.ts).
  */
 export async function reapStaleClaims(db: Db, options: ReapOptions): Promise<number> {

@@ -81,7 +81,7 @@ export async function markDead(db: Conn, row: HeldRow, reason: string): Promise<
 
 /**
  * The recipient has no e-mail address: not a failure of the mail system, and not final either —
- * `bxsup mail --retry-dead` sends it once the address exists.
+ * `bxsup mail retry-dead` requeues it once the address exists.
  */
 export async function markNoAddress(db: Conn, row: HeldRow, reason: string): Promise<boolean> {
   return release(db, row, { state: 'no_address', last_error: reason });

@@ -3,7 +3,7 @@ import { instantToUtc } from '../../core/time';
 import { OUTBOX_TABLE } from './outboxRow';
 
 /**
- * `bxsup mail --retry-dead`: dead mails, and those that waited for an address, go back to 'pending',
+ * `bxsup mail retry-dead`: dead mails, and those that waited for an address, go back to 'pending',
  * due now, with a fresh attempt count; last_error keeps the old reason until the next outcome replaces
  * it (a recipient still without an address is back in 'no_address' after the next pass). Optionally
  * only some rows.

@@ -4,9 +4,11 @@ import { openDb } from '../../core/db';
 import { parseDbUrl } from '../../core/dbUrl';
 import { PrivateServer, startPrivateServer } from '../../demo/privateServer';
 import { addMessage, closeTicket, createTicket } from '../../fixtures/nativeWriter';
-import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
+import { FIXTURE } from '../../fixtures/seed';
 import { runCli } from '../helpers/cli';
+import { TestDatabase } from '../helpers/db';
 import { configDir, eventually, startBxsup } from '../helpers/daemonProcess';
+import { installedSite } from '../helpers/installedSite';
 
 const ZONE = FIXTURE.zone;
 
@@ -16,19 +18,16 @@ const ZONE = FIXTURE.zone;
  */
 describe('bxsup run (the daemon)', () => {
   let server: PrivateServer;
+  let site: TestDatabase;
   let url: string;
+  /** The site's connection; the restart test opens a new one after the server comes back. */
   let db: ReturnType<typeof openDb>;
 
   beforeAll(async () => {
     server = await startPrivateServer();
-    const admin = openDb({ ...parseDbUrl(server.url), database: '' }, { poolMax: 1 });
-    await admin.raw('CREATE DATABASE site CHARACTER SET utf8 COLLATE utf8_unicode_ci');
-    await admin.destroy();
-    url = `${server.url}/site`;
-    db = openDb(parseDbUrl(url));
-    await loadBitrixFixture(db);
-    const installed = await runCli(['install', '--db', url, '--yes']);
-    expect(installed.code).toBe(0);
+    site = await installedSite({ server: parseDbUrl(server.url), installer: 'cli' });
+    url = site.url;
+    db = site.db;
   }, 120000);
 
   afterAll(async () => {
@@ -130,7 +129,7 @@ describe('bxsup run (the daemon)', () => {
   }, 180000);
 
   it('refuses to start with a config file others can read when it holds a password', async () => {
-    const cwd = configDir({ db: { url: `${server.url.replace('root@', 'root:Secret-1@')}/site` } });
+    const cwd = configDir({ db: { url: `${server.url.replace('root@', 'root:Secret-1@')}/${site.name}` } });
     const { chmodSync } = await import('node:fs');
     chmodSync(path.join(cwd, 'bxsup.config.json'), 0o644);
     const result = await runCli(['run'], { cwd });

@@ -1,10 +1,11 @@
 import { validateConfig } from '../../config/config';
 import { instantToUtc } from '../../core/time';
-import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
+import { FIXTURE } from '../../fixtures/seed';
 import { collectStatus } from '../../status/collectStatus';
 import { runCli } from '../helpers/cli';
-import { createTestDatabase, TestDatabase } from '../helpers/db';
+import { TestDatabase } from '../helpers/db';
 import { BxsupProcess, configDir, eventually, startBxsup } from '../helpers/daemonProcess';
+import { installedSite } from '../helpers/installedSite';
 import { freePort, sample, scrapeMetrics } from '../helpers/metrics';
 
 const ZONE = FIXTURE.zone;
@@ -19,9 +20,7 @@ describe('bxsup run: the database load it causes', () => {
   let t: TestDatabase;
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    await loadBitrixFixture(t.db);
-    expect((await runCli(['install', '--db', t.url, '--yes'])).code).toBe(0);
+    t = await installedSite({ installer: 'cli' });
   }, 60000);
 
   afterAll(async () => {

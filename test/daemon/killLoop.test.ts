@@ -1,10 +1,11 @@
 import { Db } from '../../core/db';
 import { generateTickets } from '../../fixtures/generate';
 import { addMessage, closeTicket, createTicket } from '../../fixtures/nativeWriter';
-import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
+import { FIXTURE } from '../../fixtures/seed';
 import { runCli } from '../helpers/cli';
-import { createTestDatabase, TestDatabase } from '../helpers/db';
+import { TestDatabase } from '../helpers/db';
 import { configDir, startBxsup } from '../helpers/daemonProcess';
+import { installedSite } from '../helpers/installedSite';
 import { seededRandom } from '../helpers/seededRandom';
 
 const ZONE = FIXTURE.zone;
@@ -45,16 +46,19 @@ async function mirrorSnapshot(db: Db): Promise<string> {
   return JSON.stringify({ tickets, messages, outbox });
 }
 
-async function prepare(t: TestDatabase): Promise<void> {
-  await loadBitrixFixture(t.db);
-  await generateTickets(t.db, {
-    tickets: HISTORY_TICKETS,
-    messagesPerTicket: 4,
-    zone: ZONE,
-    startAt: new Date('2024-01-01T06:00:00Z'),
+/** A site installed by the CLI after the fixture got HISTORY_TICKETS more tickets of history. */
+function historySite(): Promise<TestDatabase> {
+  return installedSite({
+    installer: 'cli',
+    beforeInstall: async (t) => {
+      await generateTickets(t.db, {
+        tickets: HISTORY_TICKETS,
+        messagesPerTicket: 4,
+        zone: ZONE,
+        startAt: new Date('2024-01-01T06:00:00Z'),
+      });
+    },
   });
-  const installed = await runCli(['install', '--db', t.url, '--yes']);
-  expect(installed.code).toBe(0);
 }
 
 /** A delay in [min, max) ms drawn from the scenario's seeded sequence (the seed is printed). */
@@ -71,8 +75,7 @@ describe('a daemon killed mid-write loses nothing and doubles nothing', () => {
   let cwd: string;
 
   beforeAll(async () => {
-    [victim, reference] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    await Promise.all([prepare(victim), prepare(reference)]);
+    [victim, reference] = await Promise.all([historySite(), historySite()]);
     cwd = configDir({
       site: { timeZone: ZONE },
       sync: { pollIntervalMs: 100, batchSize: 100 },

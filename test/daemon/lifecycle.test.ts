@@ -4,11 +4,12 @@ import { AddressInfo } from 'node:net';
 import axios from 'axios';
 import { formatDbUrl } from '../../core/dbUrl';
 import { createTicket } from '../../fixtures/nativeWriter';
-import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
+import { FIXTURE } from '../../fixtures/seed';
 import { BASELINE_CURSORS } from '../../store/cursors';
 import { runCli } from '../helpers/cli';
-import { createTestDatabase, serverTarget, TestDatabase } from '../helpers/db';
+import { serverTarget, TestDatabase } from '../helpers/db';
 import { configDir, eventually, startBxsup } from '../helpers/daemonProcess';
+import { installedSite } from '../helpers/installedSite';
 import { rawRows } from '../../core/rawRows';
 
 const ZONE = FIXTURE.zone;
@@ -34,9 +35,7 @@ describe('bxsup run: start, stop and what it counts', () => {
   let t: TestDatabase;
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    await loadBitrixFixture(t.db);
-    expect((await runCli(['install', '--db', t.url, '--yes'])).code).toBe(0);
+    t = await installedSite({ installer: 'cli' });
   }, 60000);
 
   afterAll(async () => {
@@ -116,10 +115,8 @@ describe('bxsup run: start, stop and what it counts', () => {
   }, 60000);
 
   it('at start it escalates after its first sync pass, so the catch-up sees what Bitrix holds', async () => {
-    const fresh = await createTestDatabase();
+    const fresh = await installedSite({ installer: 'cli' });
     try {
-      await loadBitrixFixture(fresh.db);
-      expect((await runCli(['install', '--db', fresh.url, '--yes'])).code).toBe(0);
       // Nothing mirrored yet: a catch-up pass run before the sync would find no ticket at all.
       expect(await fresh.db('bl_support_ticket').count({ n: '*' })).toEqual([{ n: 0 }]);
       const daemon = startBxsup(['run', '--db', fresh.url], { cwd: configDir(baseConfig()) });

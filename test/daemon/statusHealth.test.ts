@@ -7,6 +7,7 @@ import { collectStatus } from '../../status/collectStatus';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { configDir, eventually, startBxsup } from '../helpers/daemonProcess';
+import { installedSite } from '../helpers/installedSite';
 
 const ZONE = FIXTURE.zone;
 const config = validateConfig({ site: { timeZone: ZONE } });
@@ -20,9 +21,7 @@ describe('status: health that tells the truth', () => {
   let t: TestDatabase;
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    await loadBitrixFixture(t.db);
-    expect((await runCli(['install', '--db', t.url, '--yes'])).code).toBe(0);
+    t = await installedSite({ installer: 'cli' });
     expect((await runCli(['sync', '--once', '--db', t.url])).code).toBe(0);
   }, 60000);
 

@@ -1,8 +1,8 @@
 import { addMessage, closeTicket, createTicket } from '../../fixtures/nativeWriter';
-import { FIXTURE, loadBitrixFixture } from '../../fixtures/seed';
-import { runCli } from '../helpers/cli';
-import { createTestDatabase, TestDatabase } from '../helpers/db';
+import { FIXTURE } from '../../fixtures/seed';
+import { TestDatabase } from '../helpers/db';
 import { configDir, eventually, startBxsup } from '../helpers/daemonProcess';
+import { installedSite } from '../helpers/installedSite';
 import { freePort, wholePassesSince } from '../helpers/metrics';
 import { SmtpSink, startSink } from '../mail/helpers/smtpSink';
 
@@ -17,9 +17,7 @@ describe('two daemons side by side', () => {
   let sink: SmtpSink;
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    await loadBitrixFixture(t.db);
-    expect((await runCli(['install', '--db', t.url, '--yes'])).code).toBe(0);
+    t = await installedSite({ installer: 'cli' });
     sink = await startSink();
   }, 60000);
 

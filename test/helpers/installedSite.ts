@@ -4,7 +4,7 @@ import { Config, validateConfig } from '../../config/config';
 import { DbTarget } from '../../core/dbUrl';
 import { silentLogger } from '../../core/logger';
 import { FIXTURE_SHAPES, FixtureShape, loadBitrixFixture } from '../../fixtures/seed';
-import { runInstall } from '../../schema/install';
+import { runInstall } from '../../install/install';
 import { executingRunner } from '../../core/sqlRunner';
 import { syncOnce } from '../../sync/syncOnce';
 import { runCli } from './cli';

@@ -1,7 +1,7 @@
 import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { loadBitrixFixture } from '../../fixtures/seed';
 import { executingRunner } from '../../core/sqlRunner';
-import { runUninstall } from '../../schema/uninstall';
+import { runUninstall } from '../../install/uninstall';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { dumpDatabase } from '../helpers/dump';

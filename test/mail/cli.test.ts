@@ -38,7 +38,7 @@ describe('bxsup mail and bxsup templates', () => {
   it('bxsup mail needs to be told what to do', async () => {
     const result = await runCli(['mail'], { env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('bxsup: say what to do: bxsup mail --once, --retry-dead or --watch\n');
+    expect(result.stderr).toBe('bxsup: say what to do: bxsup mail send, retry-dead or watch\n');
   });
 
   it('bxsup mail --once writes each due mail as an .eml file and reports counts', async () => {
@@ -82,7 +82,7 @@ describe('bxsup mail and bxsup templates', () => {
     expect(status.problems.join('\n')).not.toMatch(/address/);
     const text = await runCli(['status'], { env });
     expect(text.stdout).toMatch(
-      /no address +1 mail\(s\) wait for the recipient's e-mail address \(bxsup mail --retry-dead once it is set\)/,
+      /no address +1 mail\(s\) wait for the recipient's e-mail address \(bxsup mail retry-dead once it is set\)/,
     );
   });
 

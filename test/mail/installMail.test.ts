@@ -1,8 +1,8 @@
 import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { loadBitrixFixture } from '../../fixtures/seed';
-import { runInstall } from '../../schema/install';
+import { runInstall } from '../../install/install';
 import { executingRunner, recordingRunner } from '../../core/sqlRunner';
-import { runUninstall } from '../../schema/uninstall';
+import { runUninstall } from '../../install/uninstall';
 import { FIXTURE_ZONE, referenceClock } from '../helpers/clock';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 

@@ -2,7 +2,7 @@ import { bitrixCacheOf } from '../../bridge/bitrixCache';
 import { BxsupError } from '../../core/errors';
 import { FIXTURE } from '../../fixtures/seed';
 import { executingRunner } from '../../core/sqlRunner';
-import { runUninstall } from '../../schema/uninstall';
+import { runUninstall } from '../../install/uninstall';
 import { fillPlaceholders } from '../../templates/reply/placeholders';
 import { publishTemplates, unpublishTemplates } from '../../templates/reply/publish';
 import { renderTemplateForTicket } from '../../templates/reply/renderForTicket';

@@ -6,7 +6,7 @@ import { addMessage, createTicket } from '../../fixtures/nativeWriter';
 import { FIXTURE, FIXTURE_SHAPES, FixtureShape, loadBitrixFixture } from '../../fixtures/seed';
 import { mailOnce } from '../../mail/mailOnce';
 import { createMailDeps } from '../../mail/mailSetup';
-import { runInstall } from '../../schema/install';
+import { runInstall } from '../../install/install';
 import { executingRunner } from '../../core/sqlRunner';
 import { syncOnce } from '../../sync/syncOnce';
 import { FIXTURE_ZONE, REFERENCE_TIME } from '../helpers/clock';

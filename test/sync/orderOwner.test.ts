@@ -2,7 +2,7 @@ import { FIXTURE } from '../../fixtures/seed';
 import { changeTicket, createTicket } from '../../fixtures/nativeWriter';
 import { loadTicketFacts, ticketFactsSql } from '../../mail/facts/ticketFacts';
 import { syncOnce } from '../../sync/syncOnce';
-import { runInstall } from '../../schema/install';
+import { runInstall } from '../../install/install';
 import { executingRunner } from '../../core/sqlRunner';
 import { FIXTURE_ZONE, referenceClock } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
