@@ -18,11 +18,12 @@ import { allSent, daemonDir, queueMails, startDaemon, stopAll, verdict } from '.
  */
 
 /**
- * How long the database stays down at least (README, "Reliability": halted for 3 s): the outage is the
- * fault, so this is time let pass on purpose, for failed marks to be retried with backoff and the
- * leases to age, once the events the test awaits have happened.
+ * The database stays down at least this long (README, "Reliability": halted for 3 s). Time let pass on
+ * purpose, after the events the test awaits: the outage is the fault, and a longer one has the failed
+ * marks retried more often and the leases aged more.
  */
 const OUTAGE_MS = 3000;
+
 describe('fault: the database restarts while mails are in flight', () => {
   let server: PrivateServer;
   let t: TestDatabase;

@@ -108,7 +108,7 @@ export class DelayedSmtp {
    * then on an answer held for it counts as abandoned, not accepted.
    */
   async clientsGone(timeoutMs = 10000): Promise<void> {
-    await eventually(async () => this.open.size === 0, timeoutMs, 'every SMTP client gone', 20);
+    await eventually(async () => this.open.size === 0, timeoutMs, "every SMTP client's session closed", 20);
   }
 
   /** DATA the server has answered, to a client still there (accepted) or gone (abandoned). */
