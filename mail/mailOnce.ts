@@ -121,7 +121,7 @@ export async function mailOnce(deps: MailDeps, options: MailPassOptions = {}): P
   const slots = createSendSlots(deps.transport.transactional ? workerCount : mail.concurrency);
   const marks: Array<Promise<void>> = [];
   const unsent: ClaimedRow[] = [];
-  const stopping = (): boolean => marker.failing || Boolean(options.signal?.aborted);
+  const stopping = (): boolean => marker.failed || Boolean(options.signal?.aborted);
   try {
     let workError: unknown = null;
     await workers(workerCount, async () => {

@@ -11,15 +11,19 @@ import { HeldRow } from '../../store/outbox/leases';
  * waiting for a batch to fill); only commits are shared, because on a real server each commit is a
  * log flush and one per mail would cost more than the SMTP send itself.
  *
- * A mark that fails is not dropped: a mail that went out must be recorded, or it is sent again. While
- * marks fail the marker says so (`failing`: the sender takes no new rows) and retries them with short
- * backoff until they land — after a lost connection for as long as `giveUpAfterMs` allows (the daemon:
- * until it stops), after any other error three times. Only then does a mark reject.
+ * A mark that fails is not dropped: a mail that went out must be recorded, or it is sent again. From the
+ * first failed mark on the marker says so (`failed`: the pass takes no new rows) and retries the marks
+ * with short backoff until they land — after a lost connection for as long as `giveUpAfterMs` allows
+ * (the daemon: until it stops), after any other error three times. Only then does a mark reject.
  */
 export interface SentMarker {
   mark(row: HeldRow): Promise<void>;
-  /** True from a failed mark until marks land again. */
-  readonly failing: boolean;
+  /**
+   * True from the first failed mark on, also once the marks have landed again: the pass then ends (it
+   * gives back what it has not sent; the next pass starts afresh). Were it to clear when the marks land,
+   * workers that finished a send after that would go on taking rows and others, stopped, would not.
+   */
+  readonly failed: boolean;
   /** Marks recorded for rows whose claim had lapsed (see complete.ts markSent). */
   readonly late: number;
 }
@@ -39,7 +43,7 @@ export const MARK_RETRY_MAX_MS = 2000;
 export function createSentMarker(db: Db, options: SentMarkerOptions): SentMarker {
   let waiting: Array<{ row: HeldRow; resolve: () => void; reject: (err: unknown) => void }> = [];
   let flushing: Promise<void> | null = null;
-  let failing = false;
+  let failed = false;
   let late = 0;
   const giveUpAfterMs = options.giveUpAfterMs ?? 60_000;
 
@@ -56,11 +60,10 @@ export function createSentMarker(db: Db, options: SentMarkerOptions): SentMarker
           options.now(),
         );
         late += marks.late;
-        failing = false;
         failures = 0;
         group.forEach((g) => g.resolve());
       } catch (err) {
-        failing = true;
+        failed = true;
         failures++;
         failingSince ||= Date.now();
         const giveUp =
@@ -89,8 +92,8 @@ export function createSentMarker(db: Db, options: SentMarkerOptions): SentMarker
         flushing ??= flush();
       });
     },
-    get failing() {
-      return failing;
+    get failed() {
+      return failed;
     },
     get late() {
       return late;

@@ -70,6 +70,7 @@ describe('two daemons side by side', () => {
           });
           expected.push(`closed:${ticketId}`);
         }
+        // Paced on purpose, like live traffic: the daemons' polls find the tickets a few at a time.
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
       await eventually(

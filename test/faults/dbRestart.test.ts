@@ -2,6 +2,7 @@ import { parseDbUrl } from '../../core/dbUrl';
 import { PrivateServer, startPrivateServer } from '../../demo/privateServer';
 import { TestDatabase } from '../helpers/db';
 import { BxsupProcess, eventually } from '../helpers/daemonProcess';
+import { freePort, wholePassesSince } from '../helpers/metrics';
 import { DelayedSmtp } from './delayedSmtp';
 import { installedSite } from '../helpers/installedSite';
 import { allSent, daemonDir, queueMails, startDaemon, stopAll, verdict } from './faultHarness';
@@ -15,6 +16,14 @@ import { allSent, daemonDir, queueMails, startDaemon, stopAll, verdict } from '.
  * The restart is of a private mariadbd started for this test from the system binaries
  * (demo/privateServer.ts), never of the shared server the other tests use.
  */
+
+/**
+ * The database stays down at least this long (README, "Reliability": halted for 3 s). Time let pass on
+ * purpose, after the events the test awaits: the outage is the fault, and a longer one has the failed
+ * marks retried more often and the leases aged more.
+ */
+const OUTAGE_MS = 3000;
+
 describe('fault: the database restarts while mails are in flight', () => {
   let server: PrivateServer;
   let t: TestDatabase;
@@ -34,21 +43,39 @@ describe('fault: the database restarts while mails are in flight', () => {
   });
 
   it('sends each of 30 mails exactly once across the restart, with two daemons', async () => {
-    const cwd = daemonDir({ smtpUrl: smtp.url, concurrency: 3, claimTimeoutMs: 10000 });
+    // Each daemon serves /metrics on a port of its own: the test reads there when its mail passes ran.
+    const ports = [await freePort(), await freePort()];
     const keys = await queueMails(t, 30, 'f2');
     let daemons: BxsupProcess[] = [];
     let acceptedBeforeRestart = 0;
     try {
-      daemons = await Promise.all([startDaemon(t.url, cwd), startDaemon(t.url, cwd)]);
+      daemons = await Promise.all(
+        ports.map((metricsPort) =>
+          startDaemon(
+            t.url,
+            daemonDir({ smtpUrl: smtp.url, concurrency: 3, claimTimeoutMs: 10000, metricsPort }),
+          ),
+        ),
+      );
       await eventually(async () => smtp.accepted.length >= 6, 30000, 'the first mails accepted');
+      const haltedAt = Date.now();
       await server.halt();
       acceptedBeforeRestart = smtp.accepted.length;
-      // The mails that were at the mail server when the database went are accepted meanwhile.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // The mails that were at the mail server when the database went are answered meanwhile (their
+      // marks wait for the database), and both daemons find the database gone.
+      const atServer = smtp.read.length;
+      await eventually(
+        async () => smtp.answered >= atServer,
+        30000,
+        `the mail server answering the ${atServer} mails it had read when the database went`,
+      );
+      await Promise.all(daemons.map((d) => d.waitForOutput(/database unreachable/, 30000)));
+      await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - haltedAt)));
       await server.resume();
       await allSent(t, keys, 90000);
-      // Whatever was still in flight lands; nothing more may come.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // Then each daemon runs a whole mail pass: whatever was still in flight has landed, and nothing
+      // more is sent.
+      await Promise.all(ports.map((port) => wholePassesSince(port, ['mail'])));
     } finally {
       expect(await stopAll(daemons)).toEqual([0, 0]);
     }

@@ -1,5 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { eventually } from '../helpers/daemonProcess';
 
 /** One mail the server accepted: its Message-ID and when the 250 went out. */
 export interface AcceptedMail {
@@ -31,6 +32,8 @@ export class DelayedSmtp {
   onAccept: ((mail: AcceptedMail) => void) | null = null;
   port = 0;
   private server: SMTPServer | null = null;
+  /** Sessions whose client is still connected, and those whose client has gone. */
+  private readonly open = new Set<string>();
   private readonly closed = new Set<string>();
   private held: Array<() => void> | null = null;
 
@@ -47,7 +50,12 @@ export class DelayedSmtp {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onConnect: (session, callback) => {
+        this.open.add(session.id);
+        callback();
+      },
       onClose: (session) => {
+        this.open.delete(session.id);
         this.closed.add(session.id);
       },
       onData: (stream, session, callback) => {
@@ -95,17 +103,17 @@ export class DelayedSmtp {
     for (const answer of held) answer();
   }
 
-  /** Resolves once no client is connected (a killed client's sockets are seen closed). */
+  /**
+   * Resolves once every client's session is closed (a killed client's sockets are seen closed): from
+   * then on an answer held for it counts as abandoned, not accepted.
+   */
   async clientsGone(timeoutMs = 10000): Promise<void> {
-    const open = (): number =>
-      (this.server as unknown as { connections: Set<unknown> } | null)?.connections.size ?? 0;
-    const deadline = Date.now() + timeoutMs;
-    while (open() > 0) {
-      if (Date.now() > deadline) throw new Error(`${open()} SMTP client(s) still connected`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    // onClose runs on the next turn of the loop after the connection is dropped.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(async () => this.open.size === 0, timeoutMs, "every SMTP client's session closed", 20);
+  }
+
+  /** DATA the server has answered, to a client still there (accepted) or gone (abandoned). */
+  get answered(): number {
+    return this.accepted.length + this.abandoned;
   }
 
   /** How often each Message-ID was accepted. */

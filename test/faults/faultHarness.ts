@@ -36,6 +36,8 @@ export interface FaultConfig {
   concurrency: number;
   claimTimeoutMs: number;
   batchSize?: number;
+  /** Serves /metrics there, for test/helpers/metrics.ts wholePassesSince (one port per daemon). */
+  metricsPort?: number;
 }
 
 /** A working directory whose bxsup.config.json runs the daemon fast and logs JSON lines. */
@@ -54,6 +56,7 @@ export function daemonDir(c: FaultConfig): string {
     },
     escalation: { enabled: false },
     log: { level: 'info', format: 'json' },
+    ...(c.metricsPort ? { metrics: { port: c.metricsPort } } : {}),
   });
 }
 

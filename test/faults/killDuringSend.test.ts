@@ -2,6 +2,7 @@ import { TestDatabase } from '../helpers/db';
 import { installedSite } from '../helpers/installedSite';
 import { seededRandom } from '../helpers/seededRandom';
 import { BxsupProcess, eventually } from '../helpers/daemonProcess';
+import { freePort, wholePassesSince } from '../helpers/metrics';
 import { DelayedSmtp } from './delayedSmtp';
 import {
   allSent,
@@ -14,7 +15,8 @@ import {
   verdict,
 } from './faultHarness';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Lets the daemon send for a while on purpose: the seeded random moment of a kill. */
+const sendFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** From each daemon's JSON log: when each mail's 'sent' mark had committed (the line follows it). */
 function markTimes(daemons: BxsupProcess[]): Map<string, number> {
@@ -71,7 +73,7 @@ describe('fault: kill -9 while a slow mail server answers', () => {
       const daemon = await startDaemon(t.url, cwd);
       daemons.push(daemon);
       await eventually(async () => smtp.accepted.length > before, 15000, 'this daemon sending');
-      await sleep(100 + Math.floor(random() * 500));
+      await sendFor(100 + Math.floor(random() * 500));
       smtp.hold();
       // Every mail the server accepted is marked sent: the kill cannot fall between a 250 and its mark.
       await eventually(
@@ -91,15 +93,17 @@ describe('fault: kill -9 while a slow mail server answers', () => {
       smtp.release();
     }
     // The rest by one daemon with more connections (the suite stays short).
+    const lastPort = await freePort();
     const last = await startDaemon(
       t.url,
-      daemonDir({ smtpUrl: smtp.url, concurrency: 10, claimTimeoutMs: 5000 }),
+      daemonDir({ smtpUrl: smtp.url, concurrency: 10, claimTimeoutMs: 5000, metricsPort: lastPort }),
     );
     daemons.push(last);
     try {
-      // The killed daemons' claims are freed once their leases and heartbeats have lapsed.
+      // The killed daemons' claims are freed once their leases and heartbeats have lapsed. Then a whole
+      // mail pass: whatever was still in flight has landed, and nothing more is sent.
       await allSent(t, keys, 90000);
-      await sleep(1000);
+      await wholePassesSince(lastPort, ['mail']);
     } finally {
       expect(await stopAll([last])).toEqual([0]);
     }
@@ -145,10 +149,15 @@ describe('fault: kill -9 while a slow mail server answers', () => {
     const killedKey = eventKeyOf(killedAfter!);
     // The kill beat the mark: the row still says 'sending', so it will be sent again.
     expect((await outboxStates(t, [killedKey])).get(killedKey)).toBe('sending');
-    const next = await startDaemon(t.url, cwd);
+    const nextPort = await freePort();
+    const next = await startDaemon(
+      t.url,
+      daemonDir({ smtpUrl: smtp.url, concurrency: 1, claimTimeoutMs: 5000, metricsPort: nextPort }),
+    );
     try {
+      // Then a whole mail pass: whatever was still in flight has landed, and nothing more is sent.
       await allSent(t, keys, 60000);
-      await sleep(1000);
+      await wholePassesSince(nextPort, ['mail']);
     } finally {
       expect(await stopAll([next])).toEqual([0]);
     }

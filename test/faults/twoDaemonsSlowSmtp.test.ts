@@ -1,5 +1,6 @@
 import { TestDatabase } from '../helpers/db';
 import { BxsupProcess } from '../helpers/daemonProcess';
+import { freePort, wholePassesSince } from '../helpers/metrics';
 import { DelayedSmtp } from './delayedSmtp';
 import { installedSite } from '../helpers/installedSite';
 import { allSent, daemonDir, queueMails, startDaemon, stopAll, verdict } from './faultHarness';
@@ -26,15 +27,30 @@ describe('fault: two daemons, slow SMTP', () => {
   });
 
   it('sends each of 40 mails exactly once, both daemons taking part', async () => {
-    const claimTimeoutMs = 10000;
-    const cwd = daemonDir({ smtpUrl: smtp.url, concurrency: 2, claimTimeoutMs, batchSize: 50 });
+    // Each daemon serves /metrics on a port of its own: the test reads there when its mail passes ran.
+    const ports = [await freePort(), await freePort()];
     const keys = await queueMails(t, 40, 'f1');
     let daemons: BxsupProcess[] = [];
     try {
-      daemons = await Promise.all([startDaemon(t.url, cwd), startDaemon(t.url, cwd)]);
+      daemons = await Promise.all(
+        ports.map((metricsPort) =>
+          startDaemon(
+            t.url,
+            daemonDir({
+              smtpUrl: smtp.url,
+              concurrency: 2,
+              claimTimeoutMs: 10000,
+              batchSize: 50,
+              metricsPort,
+            }),
+          ),
+        ),
+      );
+      // A reaper that took a live claim would have it resent while the mails go out; once all are
+      // marked there is no claim left to reap (it frees 'sending' rows only). Each daemon then runs a
+      // whole mail pass: a second copy still in flight has landed, and nothing more is sent.
       await allSent(t, keys, 60000);
-      // Past a whole claim timeout more: a reaper that took a live claim would resend now.
-      await new Promise((resolve) => setTimeout(resolve, claimTimeoutMs + 2000));
+      await Promise.all(ports.map((port) => wholePassesSince(port, ['mail'])));
     } finally {
       expect(await stopAll(daemons)).toEqual([0, 0]);
     }

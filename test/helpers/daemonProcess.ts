@@ -69,16 +69,20 @@ export function startBxsup(
   };
 }
 
-/** Polls `probe` until it returns true (the database is the source of truth, not the logs). */
+/**
+ * Polls `probe` every `pollMs` until it returns true (the database is the source of truth, not the
+ * logs); past `timeoutMs` it fails saying what did not happen (`what`).
+ */
 export async function eventually(
   probe: () => Promise<boolean>,
   timeoutMs = 30000,
   what = 'condition',
+  pollMs = 200,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await probe().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }

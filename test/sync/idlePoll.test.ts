@@ -41,8 +41,11 @@ describe('an idle poll', () => {
       expect(result).toMatchObject({ tickets: 0, messages: 0, events: 0, changedTickets: 0 });
       const statements = sent.map((q) => q.sql.trim().split(/\s+/)[0].toLowerCase());
       expect(statements.every((s) => s === 'select')).toBe(true);
-      // Schema check (2), cursors (1), MAX(ID) of tickets and messages (2), the open set in chunks of
-      // sync.batchSize (1,000): 3 chunks of our index + 3 primary-key reads of b_ticket, capabilities (1).
+      // Five today: the cursors with the schema version (1), MAX(ID) of tickets and messages (1), the
+      // capabilities (1), the open set in windows of sync.batchSize (1,000; the 900 open tickets are
+      // one) each compared in the server, one aggregate row back and no b_ticket row sent
+      // (sync/store/openStates.ts openWindowDifferences, the signatures in stateSignatures.ts), and the
+      // SLA refresh's look for stale tickets (1).
       expect(sent.length).toBeLessThanOrEqual(15);
 
       const problems: string[] = [];
