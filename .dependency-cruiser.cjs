@@ -7,8 +7,8 @@
  * for a reader. Exceptions are listed last, each with why and who removes it.
  */
 
-/** The rooms every feature room may use: the foundations below the pipeline. */
-const BASE = ['core/', 'config/', 'bridge/', 'store/', 'schema/'];
+/** The rooms every feature room may use: the foundations below the pipeline, and the SLA's words and time. */
+const BASE = ['core/', 'config/', 'bridge/', 'store/', 'schema/', 'sla/'];
 /** Node built-ins and npm packages. */
 const PACKAGES = { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg'] };
 
@@ -36,7 +36,7 @@ module.exports = {
     {
       from: { path: '^config/' },
       to: {
-        path: '^(config/|core/|(mail|escalator|sync|service)/[A-Za-z]*Config\\.ts$|escalator/slaSchema\\.ts$)',
+        path: '^(config/|core/|(mail|escalator|sync|service)/[A-Za-z]*Config\\.ts$|sla/slaSchema\\.ts$)',
       },
       comment: 'config/ composes the section each feature owns (its *Config.ts schema) into one Config',
     },
@@ -49,6 +49,11 @@ module.exports = {
     room('bridge', ['core/', 'config/'], 'bridge/ reads the native Bitrix tables; it knows no feature'),
     room('store', ['core/'], 'store/: one module per shared table of ours; it imports only core/'),
     room('schema', ['core/', 'config/', 'bridge/', 'store/'], 'schema/: migrations, install, uninstall'),
+    room(
+      'sla',
+      ['core/', 'bridge/'],
+      "sla/: the SLA's policy, calendars and deadline arithmetic, shared by the sync, the escalator and the report; it reads the native SLA schedules",
+    ),
     room('sync', BASE, 'sync/ mirrors Bitrix into our tables'),
     room('escalator', [...BASE, 'sync/store/'], 'escalator/ reads the mirror through its owner, sync/store/'),
     room(
@@ -106,20 +111,6 @@ module.exports = {
       from: { path: '^schema/(install|uninstall)\\.ts$' },
       to: { path: '^(mail/install|sitefiles)/' },
       comment: 'the installer runs the install steps and reversers each capability owns: a root of its own',
-    },
-    {
-      from: { path: '^sync/' },
-      to: {
-        path: '^escalator/(slaEngine|slaMatrix|slaTypes|history/(syncHistory|ticketEvents))\\.ts$',
-      },
-      comment:
-        'the sync computes deadlines with the SLA engine and writes history rows through the escalator: moves to store/ticketEvents and the SLA files of the domain-words part of #14',
-    },
-    {
-      from: { path: '^(queue|report)/' },
-      to: { path: '^escalator/(slaTypes|calendar|loadPolicy)\\.ts$' },
-      comment:
-        'the report and queue count business time with the SLA calendar: the domain-words part of #14 names it',
     },
   ],
   options: {
