@@ -4,11 +4,11 @@
  *
  * Every import must match one `allowed` rule (anything else is an error), and no import circle may
  * exist at all. Type-only imports count (tsPreCompilationDeps): a type imported back is still a circle
- * for a reader. Exceptions are listed last, each with why and who removes it.
+ * for a reader.
  */
 
-/** The rooms every feature room may use: the foundations below the pipeline. */
-const BASE = ['core/', 'config/', 'bridge/', 'store/', 'schema/'];
+/** The rooms every feature room may use: the foundations below the pipeline, and the SLA's words and time. */
+const BASE = ['core/', 'config/', 'bridge/', 'store/', 'schema/', 'sla/'];
 /** Node built-ins and npm packages. */
 const PACKAGES = { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg'] };
 
@@ -36,7 +36,7 @@ module.exports = {
     {
       from: { path: '^config/' },
       to: {
-        path: '^(config/|core/|(mail|escalator|sync|service)/[A-Za-z]*Config\\.ts$|escalator/slaSchema\\.ts$)',
+        path: '^(config/|core/|(mail|escalator|sync|service)/[A-Za-z]*Config\\.ts$|sla/slaSchema\\.ts$)',
       },
       comment: 'config/ composes the section each feature owns (its *Config.ts schema) into one Config',
     },
@@ -52,6 +52,11 @@ module.exports = {
       'schema',
       ['core/', 'config/', 'bridge/', 'store/'],
       "schema/: migrations and the installer's own steps; it knows no feature",
+    ),
+    room(
+      'sla',
+      ['core/', 'bridge/'],
+      "sla/: the SLA's policy, calendars and deadline arithmetic, shared by the sync, the escalator and the report; it reads the native SLA schedules",
     ),
     room('sync', BASE, 'sync/ mirrors Bitrix into our tables'),
     room('escalator', [...BASE, 'sync/store/'], 'escalator/ reads the mirror through its owner, sync/store/'),
@@ -110,22 +115,6 @@ module.exports = {
       comment: 'tools and tests may use any room; nothing imports the CLI',
     },
     { from: { path: '^test/' }, to: { path: '^(test|cli)/' }, comment: 'tests drive the CLI too' },
-
-    // Exceptions: each one is a debt with an owner (issue #14), not a rule.
-    {
-      from: { path: '^sync/' },
-      to: {
-        path: '^escalator/(slaEngine|slaMatrix|slaTypes|history/(syncHistory|ticketEvents))\\.ts$',
-      },
-      comment:
-        'the sync computes deadlines with the SLA engine and writes history rows through the escalator: moves to store/ticketEvents and the SLA files of the domain-words part of #14',
-    },
-    {
-      from: { path: '^(queue|report)/' },
-      to: { path: '^escalator/(slaTypes|calendar|loadPolicy)\\.ts$' },
-      comment:
-        'the report and queue count business time with the SLA calendar: the domain-words part of #14 names it',
-    },
   ],
   options: {
     tsPreCompilationDeps: true,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BxsupError } from '../core/errors';
 import { TICKET_STATUSES } from '../core/ticketVocabulary';
 import { mailConfigSchema } from '../mail/mailConfig';
-import { slaConfigSchema } from '../escalator/slaSchema';
+import { slaConfigSchema } from '../sla/slaSchema';
 import { escalationConfigSchema } from '../escalator/escalationConfig';
 import { metricsConfigSchema } from '../service/metricsConfig';
 import { syncConfigSchema } from '../sync/syncConfig';

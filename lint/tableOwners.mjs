@@ -12,6 +12,7 @@ export const TABLE_OWNERS = {
   bl_support_outbox: ['store/outbox/'],
   bl_support_cursor: ['store/cursors.ts'],
   bl_support_escalation: ['store/escalations.ts'],
+  // The SLA history: the sync's appends (sync/store/ticketHistory.ts) and the agent's go through it.
   bl_support_ticket_event: ['store/ticketEvents.ts'],
   bl_support_webhook_delivery: ['store/webhookDeliveries.ts'],
   bl_support_native_change: ['store/nativeChanges.ts'],
@@ -42,9 +43,10 @@ export const OWNED_LITERALS = {
 /**
  * Columns of bl_support_ticket only one module may write (the table itself is the sync's mirror): the
  * SLA columns, written by store/slaColumns.ts alone. Reading them is free; what fails is naming one in
- * an UPDATE or INSERT statement's text, or as a key of a knex `.update()`/`.insert()`/`.merge()`
- * object, outside the owner. (The sync's first insert of a new ticket writes its initial deadlines
- * through a column list, sync/store/ticketUpsert.ts, which this rule does not see.)
+ * an UPDATE or INSERT statement's text or in what its placeholders hold (a column list kept in a
+ * constant and joined into the statement), or as a key of an object a knex
+ * `.update()`/`.insert()`/`.merge()` is given, outside the owner. The sync's insert of a new ticket
+ * takes its SLA column names from the owner (sync/store/ticketUpsert.ts).
  */
 export const OWNED_WRITES = {
   'store/slaColumns.ts': [

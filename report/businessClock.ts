@@ -1,4 +1,4 @@
-import { BusinessCalendar } from '../escalator/calendar';
+import { BusinessCalendar } from '../sla/calendar';
 
 const HOUR_MS = 3_600_000;
 

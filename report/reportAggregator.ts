@@ -1,4 +1,4 @@
-import { BusinessCalendar } from '../escalator/calendar';
+import { BusinessCalendar } from '../sla/calendar';
 import { BusinessClock } from './businessClock';
 import { Priority, priorityName } from '../core/ticketVocabulary';
 import { GroupAccumulator, TicketNumbers } from './groupAccumulator';

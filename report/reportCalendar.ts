@@ -1,7 +1,7 @@
 import { Db } from '../core/db';
 import { Config } from '../config/config';
-import { BusinessCalendar } from '../escalator/calendar';
-import { slaPolicyConfig } from '../escalator/loadPolicy';
+import { BusinessCalendar } from '../sla/calendar';
+import { slaPolicyConfig } from '../sla/loadPolicy';
 
 export interface ReportCalendar {
   calendar: BusinessCalendar;

@@ -22,6 +22,15 @@ export function slaStaleAssignments(alias?: string): string {
   return `${c}sla_stale = 1, ${c}sla_version = ${c}sla_version + 1`;
 }
 
+/**
+ * The SLA columns the sync's insert of a mirror row writes (sync/store/ticketUpsert.ts, one statement per
+ * batch), named here so that this file alone spells an SLA column in a write (lint/tableOwners.mjs).
+ * FIRST_DEADLINES: the row's first deadlines, which the sync computes from the policy as it maps the
+ * ticket (sync/slaDeadlines.ts); each row's VALUES holds them in this order, where the column list has
+ * them. On a row that exists already the statement leaves them to the SLA refresh.
+ */
+export const FIRST_DEADLINES = ['first_reply_deadline', 'sla_deadline'] as const;
+
 /** A ticket inserted for the first time: stale at version 1, what markSlaStale leaves on a new row. */
 export const NEW_TICKET_SLA = { columns: ['sla_stale', 'sla_version'], values: '1, 1' } as const;
 

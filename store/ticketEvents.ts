@@ -1,10 +1,12 @@
 import { Knex } from 'knex';
 import { instantToUtc } from '../core/time';
+import { markSlaStale } from './slaColumns';
 
 /**
  * bl_support_ticket_event: the ticket history the SLA is computed from. The sync appends what it sees
- * change in b_ticket (escalator/history/syncHistory.ts, ticketEvents.ts), the agent its own native
- * writes; messages are not repeated here (they are read from bl_support_message).
+ * change in b_ticket (sync/store/ticketHistory.ts), the agent its own native writes; messages are not
+ * repeated here (they are read from bl_support_message). The escalator reads it
+ * (escalator/history/readHistory.ts).
  */
 type Conn = Knex | Knex.Transaction;
 
@@ -23,8 +25,32 @@ export interface TicketEvent {
 /** Where a change came from: the mirror, or the agent's own native write (not operator activity). */
 export type EventSource = 'sync' | 'bxsup';
 
+/**
+ * Appends history and marks the tickets' SLA stale in the same transaction, so that a computation that
+ * read the history before this write never lands (see store/slaColumns.ts, the sla_version guard).
+ */
+export async function appendTicketEvents(
+  trx: Conn,
+  events: readonly TicketEvent[],
+  now: Date,
+  source: EventSource = 'sync',
+): Promise<void> {
+  if (events.length === 0) return;
+  await insertTicketEvents(trx, events, now, source);
+  await markSlaStale(trx, [...new Set(events.map((e) => e.ticketId))]);
+}
+
+/**
+ * The agent's own changes (source 'bxsup'), appended in the transaction that stores the SLA computed
+ * with them: that store moves sla_version past them itself (AgentColumns.versionBump in store/slaColumns.ts), so the tickets are
+ * not marked stale here.
+ */
+export async function appendOwnEvents(trx: Conn, events: readonly TicketEvent[], now: Date): Promise<void> {
+  await insertTicketEvents(trx, events, now, 'bxsup');
+}
+
 /** One INSERT for all the events (the caller decides whether the tickets' SLA becomes stale). */
-export async function insertTicketEvents(
+async function insertTicketEvents(
   trx: Conn,
   events: readonly TicketEvent[],
   now: Date,

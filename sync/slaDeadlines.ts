@@ -1,5 +1,5 @@
-import { computeSla } from '../escalator/slaEngine';
-import { DEFAULT_SLA_POLICY, SlaPolicy } from '../escalator/slaMatrix';
+import { computeSla } from '../sla/slaEngine';
+import { DEFAULT_SLA_POLICY, SlaPolicy } from '../sla/slaMatrix';
 import type { Priority } from '../core/ticketVocabulary';
 
 export interface SlaInput {

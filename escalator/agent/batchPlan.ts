@@ -3,8 +3,8 @@ import { highestCriticalityNote, LogItem, logText, plainText } from '../../bridg
 import { LockedForBatch, TicketUpdate } from '../../bridge/ticketBatchWrites';
 import { LockedTicket, LogLine } from '../../bridge/ticketWrites';
 import { TicketEvent } from '../../store/ticketEvents';
-import { computeSla } from '../slaEngine';
-import { SlaEvent } from '../slaTypes';
+import { computeSla } from '../../sla/slaEngine';
+import { SlaEvent } from '../../sla/slaTypes';
 import { deadlinesInForce } from '../state/deadlinesInForce';
 import { TicketComputation } from '../state/computeState';
 import { pendingDueAt, StoreExtra } from '../state/storeState';

@@ -8,7 +8,7 @@ import { Logger } from '../../core/logger';
 import { BASELINE_CURSORS, readCursor } from '../../store/cursors';
 import { buildPriorityResolver, PriorityResolver } from '../../core/ticketVocabulary';
 import { EscalationConfig } from '../escalationConfig';
-import { SlaPolicy } from '../slaMatrix';
+import { SlaPolicy } from '../../sla/slaMatrix';
 import { createSlaRefreshDeps } from '../state/refreshDeps';
 import { SlaRefreshDeps } from '../state/refreshSla';
 import { HttpPost, axiosPost } from '../webhooks/http';

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { insertLogLines, lockTickets, updateTickets } from '../../bridge/ticketBatchWrites';
 import { instantToNative } from '../../core/time';
-import { appendOwnEvents } from '../history/ticketEvents';
+import { appendOwnEvents } from '../../store/ticketEvents';
 import { TicketComputation } from '../state/computeState';
 import { writeComputations } from '../state/storeState';
 import { PlannedEscalation, PlannedTicket, planTicket } from './batchPlan';

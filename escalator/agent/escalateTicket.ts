@@ -1,7 +1,7 @@
 import { lockTicket } from '../../bridge/ticketWrites';
-import { appendOwnEvents } from '../history/ticketEvents';
-import { computeSla } from '../slaEngine';
-import { SlaEvent } from '../slaTypes';
+import { appendOwnEvents } from '../../store/ticketEvents';
+import { computeSla } from '../../sla/slaEngine';
+import { SlaEvent } from '../../sla/slaTypes';
 import { deadlinesInForce } from '../state/deadlinesInForce';
 import { TicketComputation } from '../state/computeState';
 import { pendingDueAt, writeComputation } from '../state/storeState';

@@ -1,5 +1,5 @@
 import { EscalationLevel, EscalationTarget } from '../escalationConfig';
-import { SlaState } from '../slaTypes';
+import { SlaState } from '../../sla/slaTypes';
 import { FiredEscalation } from '../../store/escalations';
 
 /**

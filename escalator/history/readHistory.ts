@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { utcToInstant } from '../../core/time';
 import { Priority } from '../../core/ticketVocabulary';
 import { readTicketEvents } from '../../store/ticketEvents';
-import { SlaEvent } from '../slaTypes';
+import { SlaEvent } from '../../sla/slaTypes';
 
 /**
  * Reads tickets' SLA history from our tables: the mirror row, the ticket events, and the visible

@@ -3,9 +3,9 @@ import { EscalationLevel } from '../escalationConfig';
 import { EscalationPlan, planEscalations } from '../agent/plan';
 import { FiredEscalation, readFired } from '../../store/escalations';
 import { readHistoriesOf, readTicketRows, TicketSlaRow } from '../history/readHistory';
-import { SlaPolicy } from '../slaMatrix';
-import { computeSla } from '../slaEngine';
-import { SlaEvent, SlaState } from '../slaTypes';
+import { SlaPolicy } from '../../sla/slaMatrix';
+import { computeSla } from '../../sla/slaEngine';
+import { SlaEvent, SlaState } from '../../sla/slaTypes';
 import { deadlinesInForce, StoredDeadlines } from './deadlinesInForce';
 
 /** What the engine says about one ticket at `now`, with what was already done about it. */

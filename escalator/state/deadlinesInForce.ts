@@ -1,6 +1,6 @@
-import { SlaPolicy } from '../slaMatrix';
-import { computeSla } from '../slaEngine';
-import { SlaEvent, SlaState } from '../slaTypes';
+import { SlaPolicy } from '../../sla/slaMatrix';
+import { computeSla } from '../../sla/slaEngine';
+import { SlaEvent, SlaState } from '../../sla/slaTypes';
 
 /**
  * The deadlines to store on the mirror (first_reply_deadline, sla_deadline) for queues and reports.

@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { existingUserFieldColumns } from '../../bridge/userFieldValues';
 import { Config } from '../../config/config';
 import { COMPUTED_USER_FIELDS } from '../../schema/ticketUserFields';
-import { loadSlaPolicy } from '../loadPolicy';
+import { loadSlaPolicy } from '../../sla/loadPolicy';
 import { enumValueIds } from '../../schema/userFields';
 import { UF_SLA_STATE } from '../../schema/slaUserFields';
 import { BASELINE_CURSORS, readCursor } from '../../store/cursors';

@@ -1,4 +1,4 @@
-import { SlaState } from '../slaTypes';
+import { SlaState } from '../../sla/slaTypes';
 import { StoredDeadlines } from './deadlinesInForce';
 
 /**

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { NativeTicket } from '../../bridge/nativeTickets';
-import { recordNewTickets } from '../../escalator/history/syncHistory';
+import { recordNewTickets } from '../store/ticketHistory';
 import { supportGroupsOf } from '../../bridge/staff';
 import { assignNumbers, countByDay } from '../mapping/ticketNumber';
 import { isClosedValue, mapTicket, MirrorTicket, someId, TicketMappers } from '../mapping/ticketRow';

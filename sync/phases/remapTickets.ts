@@ -1,9 +1,9 @@
 import { Knex } from 'knex';
 import { nativeState, readTicketsByIds } from '../../bridge/nativeTickets';
-import { readTicketFacts, recordTicketChanges } from '../../escalator/history/syncHistory';
+import { readTicketFacts, recordTicketChanges } from '../store/ticketHistory';
 import { isClosedValue, mapTicket, someId } from '../mapping/ticketRow';
 import { LogTransition, reopensFrom } from '../mapping/logTransitions';
-import { appendTicketEvents } from '../../escalator/history/ticketEvents';
+import { appendTicketEvents } from '../../store/ticketEvents';
 import { linkOrders, saveOrderLinks, ufValueAfter } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';

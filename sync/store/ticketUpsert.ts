@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { MirrorTicket } from '../mapping/ticketRow';
 import { sqlNumber, sqlText, sqlTime } from './sqlValues';
-import { NEW_TICKET_SLA, slaStaleAssignments } from '../../store/slaColumns';
+import { FIRST_DEADLINES, NEW_TICKET_SLA, slaStaleAssignments } from '../../store/slaColumns';
 
 /**
  * The columns of bl_support_ticket that the ticket mapping owns, written as one multi-row statement per
@@ -27,8 +27,7 @@ const COLUMNS = [
   'status',
   'assigned_to',
   'group_id',
-  'first_reply_deadline',
-  'sla_deadline',
+  ...FIRST_DEADLINES,
   'resolved_at',
   'reopen_count',
   'is_open',
@@ -39,8 +38,9 @@ const COLUMNS = [
   'deleted_at',
 ];
 
-// The deadlines are written on insert only: on an existing row they belong to the SLA engine, which
-// recomputes them from the ticket's history (escalator/state/refreshSla.ts) after this batch.
+// The deadlines (store/slaColumns.ts names them) are written on insert only: on an existing row they
+// belong to the SLA engine, which recomputes them from the ticket's history (escalator/state/refreshSla.ts)
+// after this batch.
 const ON_DUPLICATE = `
   site_id = VALUES(site_id), user_id = VALUES(user_id), guest_email = VALUES(guest_email),
   subject = VALUES(subject), category = VALUES(category), priority = VALUES(priority), status = VALUES(status),

@@ -2,9 +2,9 @@ import { DEFAULT_LEVELS, EscalationLevel } from '../../escalator/escalationConfi
 import { EscalationPlan, planEscalations } from '../../escalator/agent/plan';
 import { FiredEscalation } from '../../store/escalations';
 import { deadlinesInForce } from '../../escalator/state/deadlinesInForce';
-import { computeSla } from '../../escalator/slaEngine';
-import { DEFAULT_SLA_POLICY, SlaPolicy } from '../../escalator/slaMatrix';
-import { SlaEvent, SlaEventBody, SlaPolicyConfig } from '../../escalator/slaTypes';
+import { computeSla } from '../../sla/slaEngine';
+import { DEFAULT_SLA_POLICY, SlaPolicy } from '../../sla/slaMatrix';
+import { SlaEvent, SlaEventBody, SlaPolicyConfig } from '../../sla/slaTypes';
 import { REFERENCE_TIME } from '../helpers/clock';
 
 /**

@@ -1,5 +1,5 @@
 import { validateConfig } from '../../config/config';
-import { slaPolicyConfig } from '../../escalator/loadPolicy';
+import { slaPolicyConfig } from '../../sla/loadPolicy';
 import { FIXTURE } from '../../fixtures/seed';
 import { addMessage, createTicket } from '../../fixtures/nativeWriter';
 import { FIXTURE_ZONE, REFERENCE_TIME } from '../helpers/clock';

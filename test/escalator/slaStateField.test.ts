@@ -1,5 +1,5 @@
 import { nextSlaStateChange, slaStateAt } from '../../escalator/state/slaStateField';
-import { SlaState } from '../../escalator/slaTypes';
+import { SlaState } from '../../sla/slaTypes';
 
 /** UF_SLA_STATE at an instant, and when it changes next, table-driven. */
 const at = (hhmm: string) => new Date(`2024-03-12T${hhmm}:00Z`);

@@ -65,4 +65,48 @@ describe('the table-ownership lint rule (lint/tableOwners.mjs)', () => {
     const read = "export const q = 'SELECT id, next_due_at FROM bl_support_ticket WHERE sla_stale = 1';\n";
     expect(await ruleHits('status/notTheOwner.ts', read)).toEqual([]);
   });
+
+  it('fails a write of the ticket history outside store/ticketEvents.ts, and passes it there', async () => {
+    const append =
+      "import { Knex } from 'knex';\ndeclare const trx: Knex.Transaction;\n" +
+      "export const w = () => trx('bl_support_ticket_event').insert({ ticket_id: 1, kind: 'created' });\n";
+    const hits = await ruleHits('sync/store/ticketHistory.ts', append);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatch(
+      /^bxsup\/table-owner: bl_support_ticket_event belongs to store\/ticketEvents\.ts/,
+    );
+    expect(await ruleHits('escalator/agent/notTheOwner.ts', append)).toHaveLength(1);
+    expect(await ruleHits('store/ticketEvents.ts', append)).toEqual([]);
+  });
+
+  it('fails an SLA column in an INSERT column list kept in a constant, and passes the names the owner gives', async () => {
+    const columnList =
+      "const COLUMNS = ['id', 'subject', 'sla_deadline'];\n" +
+      'export const q = (fresh: boolean, values: string) => {\n' +
+      "  const columns = fresh ? [...COLUMNS, 'sla_stale'] : COLUMNS;\n" +
+      "  return `INSERT INTO bl_support_ticket (${columns.join(', ')}) VALUES ${values}`;\n" +
+      '};\n';
+    const hits = await ruleHits('sync/store/notTheOwner.ts', columnList);
+    expect(hits).toHaveLength(2);
+    expect(hits[0]).toMatch(/^bxsup\/table-owner: sla_deadline is written only by store\/slaColumns\.ts/);
+    expect(hits[1]).toMatch(/^bxsup\/table-owner: sla_stale is written only by store\/slaColumns\.ts/);
+    expect(await ruleHits('store/slaColumns.ts', columnList)).toEqual([]);
+
+    const concatenated =
+      "const COLUMNS = ['id', 'next_due_at'];\n" +
+      "export const q = (v: string) => 'INSERT INTO bl_support_ticket (' + COLUMNS.join(', ') + ') VALUES ' + v;\n";
+    expect(await ruleHits('sync/store/notTheOwner.ts', concatenated)).toHaveLength(1);
+    const patch =
+      "import { Knex } from 'knex';\ndeclare const db: Knex;\nconst patch = { sla_stale: 1 };\n" +
+      "export const w = () => db('bl_support_ticket').where({ id: 1 }).update(patch);\n";
+    expect(await ruleHits('sync/notTheOwner.ts', patch)).toHaveLength(1);
+
+    const read =
+      "const COLUMNS = ['id', 'sla_deadline'];\nexport const q = `SELECT ${COLUMNS.join(', ')} FROM bl_support_ticket`;\n";
+    expect(await ruleHits('status/notTheOwner.ts', read)).toEqual([]);
+    const fromOwner =
+      "import { FIRST_DEADLINES } from '../../store/slaColumns';\nconst COLUMNS = ['id', ...FIRST_DEADLINES];\n" +
+      "export const q = `INSERT INTO bl_support_ticket (${COLUMNS.join(', ')}) VALUES (1, NULL, NULL)`;\n";
+    expect(await ruleHits('sync/store/notTheOwner.ts', fromOwner)).toEqual([]);
+  });
 });

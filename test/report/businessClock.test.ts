@@ -1,4 +1,4 @@
-import { BusinessCalendar } from '../../escalator/calendar';
+import { BusinessCalendar } from '../../sla/calendar';
 import { BusinessClock } from '../../report/businessClock';
 
 /** The report's hour cache must give exactly the calendar's numbers, whatever the calendar. */

@@ -24,7 +24,7 @@
  *   (so resolutionDeadline is null while paused or closed, unless the target was already missed).
  *   A target is missed once its time is used up: a reply at the deadline instant is late.
  * - Episode: +1 on each staff reply and each reopen (the escalator does not key on it: it fires once
- *   per reopen cycle, see agent/plan.ts).
+ *   per reopen cycle, see escalator/agent/plan.ts).
  * - nextDueAt is the earliest warning or deadline of a running clock, even a past one (a raised
  *   priority can create a past deadline that must still fire); the agent's plan decides what is due.
  */

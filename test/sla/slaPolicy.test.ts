@@ -1,9 +1,9 @@
 import { validateConfig } from '../../config/config';
 import { BxsupError } from '../../core/errors';
-import { CalendarConfig } from '../../escalator/calendar';
-import { computeSla } from '../../escalator/slaEngine';
-import { DEFAULT_SLA_POLICY, SlaPolicy } from '../../escalator/slaMatrix';
-import { SlaEvent, SlaEventBody, SlaPolicyConfig, SlaState } from '../../escalator/slaTypes';
+import { CalendarConfig } from '../../sla/calendar';
+import { computeSla } from '../../sla/slaEngine';
+import { DEFAULT_SLA_POLICY, SlaPolicy } from '../../sla/slaMatrix';
+import { SlaEvent, SlaEventBody, SlaPolicyConfig, SlaState } from '../../sla/slaTypes';
 import { REFERENCE_TIME } from '../helpers/clock';
 
 /**
@@ -335,7 +335,7 @@ describe('computeSla', () => {
 });
 
 describe('a bad sla section names the key the user wrote', () => {
-  // Checked once, by the config schema (escalator/slaSchema.ts): priorities by name, not the numbers
+  // Checked once, by the config schema (sla/slaSchema.ts): priorities by name, not the numbers
   // SlaPolicy holds them by.
   const rows: Array<[string, unknown, RegExp]> = [
     ['warning percent 0', { warningPercent: 0 }, /sla\.warningPercent: number must be greater than 0/],

@@ -1,36 +1,11 @@
-import { Knex } from 'knex';
-import { markSlaStale } from '../../store/slaColumns';
-import { EventSource, insertTicketEvents, TicketEvent } from '../../store/ticketEvents';
+import { TicketEvent } from '../../store/ticketEvents';
 
 /**
- * The ticket history the SLA is computed from (store/ticketEvents.ts). The sync appends what it sees
- * change in b_ticket; messages are not repeated here: they are read from bl_support_message. Whoever
- * appends also marks the ticket's SLA stale, in the same transaction, so that a computation that read
- * the history before this write never lands (see store/slaColumns.ts, the sla_version guard).
+ * What a change of a mirrored ticket means as SLA history: the events the sync appends
+ * (sync/store/ticketHistory.ts) when it mirrors a ticket for the first time or sees it change.
+ * Pure: the facts before and after are passed in. TicketFacts: the mirrored facts whose changes make
+ * history.
  */
-type Writer = Knex | Knex.Transaction;
-
-export async function appendTicketEvents(
-  trx: Writer,
-  events: readonly TicketEvent[],
-  now: Date,
-  source: EventSource = 'sync',
-): Promise<void> {
-  if (events.length === 0) return;
-  await insertTicketEvents(trx, events, now, source);
-  await markSlaStale(trx, [...new Set(events.map((e) => e.ticketId))]);
-}
-
-/**
- * The agent's own changes (source 'bxsup'), appended in the transaction that stores the SLA computed
- * with them: that store moves sla_version past them itself (StoreExtra.versionBump), so the tickets are
- * not marked stale here.
- */
-export async function appendOwnEvents(trx: Writer, events: readonly TicketEvent[], now: Date): Promise<void> {
-  await insertTicketEvents(trx, events, now, 'bxsup');
-}
-
-/** The mirrored facts whose changes make history. */
 export interface TicketFacts {
   priority: number;
   category: string | null;

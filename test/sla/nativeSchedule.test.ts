@@ -3,7 +3,7 @@ import {
   NativeHolidayRow,
   NativeScheduleRow,
   calendarFromNativeSchedule,
-} from '../../escalator/calendar';
+} from '../../sla/calendar';
 
 /** Rows shaped like b_ticket_sla_shedule / b_ticket_holidays as mysql2 returns them. */
 const custom = (weekday: number, from: number | null, till: number | null): NativeScheduleRow => ({

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
-import { IdSpan, idsSql } from '../../sync/store/idSpan';
-import { insertOpeningHistory, TicketEvent } from '../../store/ticketEvents';
-import { appendTicketEvents, diffTicketEvents, TicketFacts } from './ticketEvents';
+import { IdSpan, idsSql } from './idSpan';
+import { appendTicketEvents, insertOpeningHistory, TicketEvent } from '../../store/ticketEvents';
+import { diffTicketEvents, TicketFacts } from '../mapping/historyEvents';
 
 /**
  * The sync's side of the SLA history, in its batch transactions: tickets mirrored for the first time

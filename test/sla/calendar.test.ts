@@ -1,5 +1,5 @@
 import { BxsupError } from '../../core/errors';
-import { BusinessCalendar, CalendarConfig, TimeRange } from '../../escalator/calendar';
+import { BusinessCalendar, CalendarConfig, TimeRange } from '../../sla/calendar';
 
 /**
  * Every expected instant below is worked out by hand from the wall clock (CET = UTC+1, CEST = UTC+2,
