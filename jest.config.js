@@ -7,6 +7,7 @@
  */
 const UNIT_TESTS = [
   'cli/lazyCommands',
+  'core/instantToNative',
   'core/lockConflicts',
   'core/maskSecrets',
   'core/maxRowsPerSecond',

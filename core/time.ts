@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, Info, Zone } from 'luxon';
 
 /**
  * Native Bitrix DATETIMEs are the web server's wall-clock time with no zone; our tables hold UTC.
@@ -12,8 +12,33 @@ export function nativeToInstant(value: string | null | undefined, zone: string):
   return dt.toJSDate();
 }
 
+/**
+ * The wall time is what luxon's DateTime computes (the instant moved by the zone's offset at it, read
+ * as UTC), without building a DateTime and parsing the format string for every value: an escalation
+ * batch writes a native datetime per ticket, and that was most of its time in luxon. The zone is
+ * resolved once per name; anything unusual (an invalid zone, a year outside 1000…9999) still goes
+ * through luxon.
+ */
 export function instantToNative(instant: Date, zone: string): string {
+  const offset = resolvedZone(zone)?.offset(instant.getTime());
+  if (offset !== undefined && Number.isFinite(offset)) {
+    const wall = new Date(instant.getTime() + offset * 60_000);
+    const year = wall.getUTCFullYear();
+    if (year >= 1000 && year <= 9999) return wall.toISOString().slice(0, 19).replace('T', ' ');
+  }
   return DateTime.fromJSDate(instant, { zone }).toFormat('yyyy-MM-dd HH:mm:ss');
+}
+
+const ZONES = new Map<string, Zone | null>();
+
+function resolvedZone(name: string): Zone | null {
+  let zone = ZONES.get(name);
+  if (zone === undefined) {
+    const found = Info.normalizeZone(name);
+    zone = found.isValid ? found : null;
+    ZONES.set(name, zone);
+  }
+  return zone;
 }
 
 /**

@@ -34,6 +34,7 @@ export interface PlannedEscalation {
   row: EscalationRow;
   /** Index in `logLines` of the line this point wrote (its ID goes into actions.logMessageId). */
   logLine: number | null;
+  /** What its webhook deliveries carry; null for a point only recorded, or with no webhooks configured. */
   webhook: { levelName: string; recipients: number[]; text: string } | null;
 }
 
@@ -196,23 +197,31 @@ export async function planTicket(
       if (recipients.length > 0) {
         out.notices.push(slaNotice(c.ticket, point, recipients, actions, reason));
       }
-      const text = noticeText({
-        language,
-        ticketNumber: c.ticket.number,
-        ticketId: c.ticket.id,
-        subject: c.ticket.subject,
-        target: point.target,
-        on: level.on,
-        level: level.name,
-        deadline: point.deadline,
-        zone: ctx.zone,
-        changes: plainText(language, items),
-      });
       columns.escalation_level = level.name;
       out.escalations.push({
         row: { ...row, outcome: 'applied', actions },
         logLine,
-        webhook: { levelName: level.name, recipients, text },
+        // The chat text is for the webhooks alone: not written (its zone formatting is a good part of
+        // a ticket's planning) where none are configured.
+        webhook:
+          ctx.escalation.webhooks.length > 0
+            ? {
+                levelName: level.name,
+                recipients,
+                text: noticeText({
+                  language,
+                  ticketNumber: c.ticket.number,
+                  ticketId: c.ticket.id,
+                  subject: c.ticket.subject,
+                  target: point.target,
+                  on: level.on,
+                  level: level.name,
+                  deadline: point.deadline,
+                  zone: ctx.zone,
+                  changes: plainText(language, items),
+                }),
+              }
+            : null,
       });
       out.done.applied++;
       out.done.fired.push({ level: level.name, target: point.target } satisfies AppliedLevel);
