@@ -88,10 +88,9 @@ export async function mirrorMessages(
   // A span that held no mirrored message now holds exactly this batch's.
   const emptySpan = span && !(await anyMirroredMessageIn(trx, span)) ? span : null;
   await copyMessages(trx, mirrored, skipped ? null : emptySpan);
-  const written = emptySpan ?? mirrored.map((m) => m.id);
   const facts = ticketFacts(mirrored, tickets);
   // Also marks the tickets' SLA stale: messages are SLA history (replies, customer answers).
-  await applyMessageFacts(trx, written);
+  await applyMessageFacts(trx, mirrored);
   await linkFromOpeningMessages(trx, ctx, mirrored, tickets, facts);
 
   const events: OutboxEvent[] = [];

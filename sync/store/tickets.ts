@@ -3,6 +3,8 @@ import { utcText } from '../nativeTime';
 import { idList } from '../../core/sqlIdList';
 import { updateJoined } from '../../core/joinedUpdate';
 import { IdSpan, idsSql } from './idSpan';
+import { MirrorMessage } from '../mapping/messageRow';
+import { sqlNumber, sqlTime } from './sqlValues';
 import { slaStaleAssignments } from '../../store/slaColumns';
 
 /**
@@ -72,30 +74,64 @@ export async function mirroredTicketIdsIn(db: Reader, span: IdSpan): Promise<num
 /**
  * After a batch of messages is mirrored: the opening message is the lowest visible message ID (kept
  * when already known), the first reply the earliest visible staff message (the earlier of ours and the
- * batch's). Computed by the server from the rows just written (their IDs, or the span they fill: see
- * IdSpan), in one statement. Messages are SLA history, so the same statement marks the tickets' SLA
- * stale and moves their version on, as store/slaColumns.ts markSlaStale does: every
- * ticket with a message in the batch has a row in the grouped table, so these are the tickets
- * markSlaStale would be given.
+ * batch's). Node has the batch's messages at hand, so it folds them per ticket and sends one row per
+ * ticket: the server used to group the rows it had just written, and reading them back (bodies and all,
+ * in the clustered index) cost it more than the update. The literals are what the message copy stored
+ * (messages.ts: created_at is DATE_CREATE minus the offset Node computed, is_staff Node's decision).
+ * Messages are SLA history, so the same statement marks the tickets' SLA stale and moves their version
+ * on, as store/slaColumns.ts markSlaStale does: every ticket with a message in the batch has a row in
+ * the derived table, so these are the tickets markSlaStale would be given.
  */
 export async function applyMessageFacts(
   trx: Knex.Transaction,
-  messages: readonly number[] | IdSpan,
+  messages: readonly MirrorMessage[],
 ): Promise<void> {
-  if (Array.isArray(messages) && messages.length === 0) return;
+  const facts = foldMessageFacts(messages);
+  if (facts.length === 0) return;
+  // UNION ALL SELECT rather than VALUES rows, which MySQL and MariaDB spell differently (as
+  // core/joinedUpdate.ts), written out as literals: a batch has a row per ticket, thousands of values.
+  const derived = facts
+    .map((f, i) =>
+      i === 0
+        ? `SELECT CAST(${sqlNumber(f.ticketId)} AS SIGNED) AS ticket_id, ` +
+          `CAST(${sqlNumber(f.firstMessageId)} AS SIGNED) AS fm, CAST(${sqlTime(f.firstReplyAt)} AS DATETIME) AS fr`
+        : `SELECT ${sqlNumber(f.ticketId)}, ${sqlNumber(f.firstMessageId)}, ${sqlTime(f.firstReplyAt)}`,
+    )
+    .join(' UNION ALL ');
   await trx.raw(
     `UPDATE bl_support_ticket t
-       JOIN (SELECT ticket_id,
-                    MIN(CASE WHEN is_internal = 0 THEN id END) AS fm,
-                    MIN(CASE WHEN is_internal = 0 AND is_staff = 1 THEN created_at END) AS fr
-               FROM bl_support_message WHERE ${idsSql('id', messages)} GROUP BY ticket_id) v
-         ON v.ticket_id = t.id
+       JOIN (${derived}) v ON v.ticket_id = t.id
         SET t.first_message_id = COALESCE(t.first_message_id, v.fm),
             t.first_reply_at = CASE WHEN v.fr IS NULL THEN t.first_reply_at
                                     WHEN t.first_reply_at IS NULL OR t.first_reply_at > v.fr THEN v.fr
                                     ELSE t.first_reply_at END,
             ${slaStaleAssignments('t')}`,
   );
+}
+
+interface MessageFacts {
+  ticketId: number;
+  /** The lowest visible message ID of the batch. */
+  firstMessageId: number | null;
+  /** The earliest visible staff message of the batch. */
+  firstReplyAt: Date | null;
+}
+
+/** Per ticket of the batch (every one, for the stale mark), what its messages tell; by ticket ID. */
+function foldMessageFacts(messages: readonly MirrorMessage[]): MessageFacts[] {
+  const byTicket = new Map<number, MessageFacts>();
+  for (const m of messages) {
+    let f = byTicket.get(m.ticketId);
+    if (!f) {
+      f = { ticketId: m.ticketId, firstMessageId: null, firstReplyAt: null };
+      byTicket.set(m.ticketId, f);
+    }
+    if (m.isInternal) continue;
+    if (f.firstMessageId === null || m.id < f.firstMessageId) f.firstMessageId = m.id;
+    if (m.isStaff && (f.firstReplyAt === null || m.createdAt.getTime() < f.firstReplyAt.getTime()))
+      f.firstReplyAt = m.createdAt;
+  }
+  return [...byTicket.values()].sort((a, b) => a.ticketId - b.ticketId);
 }
 
 /** `nativeState`, when given, replaces the stored signature (after a UF write-back). */
