@@ -1,4 +1,5 @@
 import { Config } from '../config/config';
+import { RowBudget } from '../core/rowBudget';
 
 /**
  * The daemon's pace for the reconciliation: a cycle spread over sync.reconcileCycleMinutes, whatever the
@@ -58,4 +59,31 @@ export function creditCap(rowsPerSecond: number, minimumRangeRows: number): numb
 export function creditNow(credit: PaceCredit, rowsPerSecond: number, nowMs: number, cap: number): number {
   const seconds = Math.max(0, nowMs - credit.atMs) / 1000;
   return Math.min(cap, credit.rows + seconds * rowsPerSecond);
+}
+
+/**
+ * The row budget of a paced pass: what the process's budget allows and the pace's credit allows, both
+ * spent by each range. `credit()` is what is left, to be stored.
+ */
+export function pacedBudget(
+  shared: RowBudget,
+  pace: ReconcilePace,
+  at: { estimatedRows: number; minimumRangeRows: number; credit: PaceCredit; nowMs: number },
+): { budget: RowBudget; credit: () => number } {
+  const rowsPerSecond = pacedRowsPerSecond(pace, at.estimatedRows);
+  // Whole rows: a full credit must read as full (rangeSize), not a fraction short of it.
+  const cap = Math.ceil(creditCap(rowsPerSecond, at.minimumRangeRows));
+  let credit = creditNow(at.credit, rowsPerSecond, at.nowMs, cap);
+  return {
+    credit: () => credit,
+    budget: {
+      rowsPerSecond: Math.min(shared.rowsPerSecond, rowsPerSecond),
+      capacity: Math.min(shared.capacity, cap),
+      available: () => Math.max(0, Math.min(shared.available(), Math.floor(credit))),
+      spend(rows) {
+        shared.spend(rows);
+        credit -= Math.max(0, rows);
+      },
+    },
+  };
 }

@@ -9,14 +9,7 @@ import { fieldsOverwritten, remapInBatches, restoreOverwrittenFields } from './c
 import { clearSetAside, setAsideInRange } from '../../store/setAside';
 import { reconcileMessages } from './reconcileMessages';
 import { mirrorMissingTickets } from './ticketPhase';
-import {
-  creditCap,
-  creditNow,
-  estimatedCycleRows,
-  PaceCredit,
-  pacedRowsPerSecond,
-  ReconcilePace,
-} from '../reconcilePace';
+import { estimatedCycleRows, pacedBudget } from '../reconcilePace';
 
 /**
  * The slow sweep for what the cheap checks cannot see: closed tickets reopened, tickets deleted,
@@ -100,23 +93,10 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
     more.forEach((value, name) => cursors.set(name, value));
     readCycle();
   }
-  /** The cursors a range moves: the position, and in 'auto' the cycle's rows and the pace's credit. */
-  const progress = (at: number, more: Array<[string, number]> = []) =>
-    new Map<string, number>([
-      [reconcilePosition, at],
-      ...(counted
-        ? ([
-            [R.startedAt, at === 0 ? 0 : cycle.startedAt],
-            [R.cycleRows, at === 0 ? 0 : cycle.rows],
-          ] as Array<[string, number]>)
-        : []),
-      ...(paced
-        ? ([
-            [R.credit, Math.round(paced.credit())],
-            [R.creditAt, nowMs],
-          ] as Array<[string, number]>)
-        : []),
-      ...more,
+  const progress = (at: number, finished: Array<[string, number]> = []) =>
+    new Map([
+      ...cycleCursors(at, counted ? cycle : null, paced && { credit: paced.credit(), nowMs }),
+      ...finished,
     ]);
   const messageCursor = ctx.cursor(SYNC_CURSORS.message);
   const uf = await ctx.ufColumns(true);
@@ -157,30 +137,21 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
 }
 
 /**
- * The row budget of a paced pass: what the process's budget allows and the pace's credit allows, both
- * spent by each range. `credit()` is what is left, to be stored.
+ * The cursors a range moves: the position, and in 'auto' the cycle's start and rows (reset when it
+ * ends), and in a paced pass the credit left now.
  */
-function pacedBudget(
-  shared: RowBudget,
-  pace: ReconcilePace,
-  at: { estimatedRows: number; minimumRangeRows: number; credit: PaceCredit; nowMs: number },
-): { budget: RowBudget; credit: () => number } {
-  const rowsPerSecond = pacedRowsPerSecond(pace, at.estimatedRows);
-  // Whole rows: a full credit must read as full (rangeSize), not a fraction short of it.
-  const cap = Math.ceil(creditCap(rowsPerSecond, at.minimumRangeRows));
-  let credit = creditNow(at.credit, rowsPerSecond, at.nowMs, cap);
-  return {
-    credit: () => credit,
-    budget: {
-      rowsPerSecond: Math.min(shared.rowsPerSecond, rowsPerSecond),
-      capacity: Math.min(shared.capacity, cap),
-      available: () => Math.max(0, Math.min(shared.available(), Math.floor(credit))),
-      spend(rows) {
-        shared.spend(rows);
-        credit -= Math.max(0, rows);
-      },
-    },
-  };
+function cycleCursors(
+  position: number,
+  cycle: { startedAt: number; rows: number } | null,
+  credit: { credit: number; nowMs: number } | null,
+): Array<[string, number]> {
+  const values: Array<[string, number]> = [[SYNC_CURSORS.reconcilePosition, position]];
+  if (cycle) {
+    values.push([R.startedAt, position === 0 ? 0 : cycle.startedAt]);
+    values.push([R.cycleRows, position === 0 ? 0 : cycle.rows]);
+  }
+  if (credit) values.push([R.credit, Math.round(credit.credit)], [R.creditAt, credit.nowMs]);
+  return values;
 }
 
 /**
