@@ -14,6 +14,7 @@ import { setAsideInRange } from '../store/setAside';
 import { readStateRange } from '../sync/store/ticketStates';
 import { syncOnce } from '../sync/syncOnce';
 import { SyncDeps, SyncPassResult } from '../sync/types';
+import { reconcilePaceFor } from '../sync/reconcilePace';
 import { scratchDatabase } from '../demo/scratchDatabase';
 import { measureServerLoad, ServerLoad } from './serverLoad';
 import { installForBench } from './installForBench';
@@ -27,8 +28,10 @@ import { refreshAfterSync } from '../escalator/state/refreshAfterSync';
  * - the old design's reads of the same cycle, as the reference floor: per range of sync.batchSize the
  *   same ticket reads, and every non-log message ID of the range's tickets read into Node with the
  *   mirror's IDs (what bridge/nativeMessages.ts nonLogMessageIds sent before the digests);
- * - the paced sweep ('auto', daemon-like passes every poll interval with one budget) for a while: the
- *   rows per second it made the server examine, against db.maxRowsPerSecond.
+ * - the paced sweep ('auto', daemon-like passes every poll interval with one budget and the daemon's
+ *   pace, sync/reconcilePace.ts) for a while after its first pass (which spends the credit a cycle may
+ *   start with): the rows per second it made the server examine, against the pace (the cycle's rows over
+ *   sync.reconcileCycleMinutes) and db.maxRowsPerSecond, and the cycle length that rate projects.
  */
 export async function benchReconcile(
   options: { tickets?: number; pacedSeconds?: number } = {},
@@ -80,6 +83,9 @@ export async function benchReconcile(
     const sweep = minusIdle(cycle, idle, 1);
     const paced = await pacedSweep(bench.db, deps, pacedSeconds);
     const budget = config.db.maxRowsPerSecond;
+    const cycleSeconds = config.sync.reconcileCycleMinutes * 60;
+    // What the pace aims at once it knows the cycle's rows: the cycle's rows over its length.
+    const pace = Math.min(budget, sweep.rowsExamined / cycleSeconds);
     return {
       tickets: Number(counts[0].t),
       'message rows': Number(counts[0].m),
@@ -94,17 +100,17 @@ export async function benchReconcile(
       'rows ratio to old': round(sweep.rowsExamined / old.rowsExamined, 2),
       'bytes ratio to old': round(sweep.bytesSent / old.bytesSent, 3),
       'db.maxRowsPerSecond': budget,
+      'sync.reconcileCycleMinutes': config.sync.reconcileCycleMinutes,
+      'pace: cycle rows / cycle length (rows/s)': round(pace, 1),
       'paced: seconds measured': round(paced.seconds, 1),
       'paced: passes': paced.passes,
-      'paced: rows/s examined by the sweep': Math.round(paced.rowsPerSecond),
-      'paced: ratio to budget': round(paced.rowsPerSecond / budget, 2),
-      // What the budget allows over the window: the rate for its length plus one full bucket at its start.
-      'paced: ratio to rate × (T + burst)': round(
-        (paced.rowsPerSecond * paced.seconds) / (budget * (paced.seconds + BURST_SECONDS)),
-        2,
-      ),
-      'paced: tickets per second': Math.round(paced.ticketsPerSecond),
-      'expected cycle at the budget (min)': round(sweep.rowsExamined / budget / 60, 1),
+      'paced: rows in the first pass (the credit a cycle starts with)': paced.firstPassRows,
+      'paced: rows/s examined by the sweep after it': round(paced.rowsPerSecond, 1),
+      'paced: ratio to the pace': round(paced.rowsPerSecond / pace, 2),
+      'paced: ratio to budget': round(paced.rowsPerSecond / budget, 3),
+      'paced: tickets per second': round(paced.ticketsPerSecond, 1),
+      'projected cycle at the paced rate (h)': round(sweep.rowsExamined / paced.rowsPerSecond / 3600, 2),
+      'shortest cycle the budget allows (min)': round(sweep.rowsExamined / budget / 60, 1),
     };
   } finally {
     await bench.close();
@@ -137,15 +143,16 @@ async function oldCycleReads(db: Db, batchSize: number): Promise<void> {
 }
 
 /**
- * Daemon-like passes every poll interval, one budget across them, for `seconds`; the sweep's rows are
- * the passes' rows less as many idle passes'.
+ * Daemon-like passes every poll interval, one budget and the daemon's pace across them, for `seconds`
+ * after a first pass; the sweep's rows are the passes' rows less as many idle passes'.
  */
 async function pacedSweep(db: Db, deps: SyncDeps, seconds: number) {
   const idle = await measureServerLoad(db, () => syncOnce(deps, { reconcile: 'off' }));
   const rowBudget = createRowBudget(deps.config.db.maxRowsPerSecond);
-  const paced = { ...deps, rowBudget };
+  const paced: SyncDeps = { ...deps, rowBudget, reconcilePace: reconcilePaceFor(deps.config) };
   // A new cycle is due (reconcileIntervalMs is 1 s here).
   await sleep(1100);
+  const first = await measureServerLoad(db, () => syncOnce(paced, { reconcile: 'auto' }));
   let passes = 0;
   const startPosition = await position(db);
   let cycles = 0;
@@ -161,6 +168,7 @@ async function pacedSweep(db: Db, deps: SyncDeps, seconds: number) {
   const moved = cycles > 0 ? NaN : (await position(db)) - startPosition;
   const sweep = minusIdle(load, idle, passes);
   return {
+    firstPassRows: minusIdle(first, idle, 1).rowsExamined,
     seconds: load.ms / 1000,
     passes,
     rowsPerSecond: sweep.rowsExamined / (load.ms / 1000),
@@ -173,9 +181,6 @@ async function position(db: Db): Promise<number> {
     (await db('bl_support_cursor').where('name', 'reconcile_position').first('value'))?.value ?? 0,
   );
 }
-
-/** createRowBudget's default burst. */
-const BURST_SECONDS = 5;
 
 function minusIdle(load: ServerLoad, idle: ServerLoad, passes: number): ServerLoad {
   return {

@@ -6,6 +6,7 @@ import { Logger } from '../core/logger';
 import { createRowBudget } from '../core/rowBudget';
 import { createCapabilitiesCache } from '../sync/capabilitiesCache';
 import { openSweepFor } from '../sync/openSweep';
+import { reconcilePaceFor } from '../sync/reconcilePace';
 import { syncOnce } from '../sync/syncOnce';
 import { SyncEventMap, SyncPassResult } from '../sync/types';
 import { PeriodicTask } from './periodicTask';
@@ -39,6 +40,8 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
   let fatal: ((err: unknown) => void) | undefined;
   // One budget for the life of the worker: the reconciliation's pace carries from pass to pass.
   const rowBudget = createRowBudget(deps.config.db.maxRowsPerSecond);
+  // A reconciliation cycle spread over sync.reconcileCycleMinutes, within that budget.
+  const reconcilePace = reconcilePaceFor(deps.config);
   // Kept across passes: where the rotating comparison of the open set stands, and the capabilities.
   const openSweep = openSweepFor(deps.config.sync);
   const capabilities = createCapabilitiesCache(deps.db, deps.clock);
@@ -64,6 +67,7 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
           capabilities,
           events,
           rowBudget,
+          reconcilePace,
         },
         { signal: abort.signal },
       );

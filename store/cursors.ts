@@ -30,6 +30,24 @@ export const SYNC_CURSORS = {
 } as const;
 
 /**
+ * What the reconciliation keeps about its running cycle beside its position (sync/phases/reconcilePhase.ts):
+ * read only by the passes that sweep, not by every poll; a row is created when first written.
+ */
+export const RECONCILE_CURSORS = {
+  /** When the running cycle started, ms since epoch (0 between cycles). */
+  startedAt: 'reconcile_started_ms',
+  /** Rows the server examined for the running cycle so far, and for the last whole one. */
+  cycleRows: 'reconcile_cycle_rows',
+  lastCycleRows: 'reconcile_last_cycle_rows',
+  /**
+   * The daemon's paced sweep (sync/reconcilePace.ts): rows it may still examine (negative: a range cost
+   * more than its estimate) as counted at reconcile_credit_ms, by the clock.
+   */
+  credit: 'reconcile_credit_rows',
+  creditAt: 'reconcile_credit_ms',
+} as const;
+
+/**
  * History is never mailed: the installer records, once, the newest native ticket and message IDs and
  * the install time (ms since epoch). The sync mirrors everything up to these silently; only what comes
  * after them produces outbox events.
@@ -91,6 +109,14 @@ export async function setCursor(db: Reader, name: string, value: number, now: Da
   await db(CURSOR_TABLE)
     .where('name', name)
     .update({ value, updated_at: instantToUtc(now) });
+}
+
+/** Several cursors in one statement (rows that do not exist yet are created). */
+export async function setCursors(db: Reader, values: ReadonlyMap<string, number>, now: Date): Promise<void> {
+  if (values.size === 0) return;
+  const stamp = instantToUtc(now);
+  const rows = [...values].map(([name, value]) => ({ name, value, updated_at: stamp }));
+  await db(CURSOR_TABLE).insert(rows).onConflict('name').merge(['value', 'updated_at']);
 }
 
 /**

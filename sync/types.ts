@@ -6,6 +6,7 @@ import { Logger } from '../core/logger';
 import { RowBudget } from '../core/rowBudget';
 import { CapabilitiesCache } from './capabilitiesCache';
 import { OpenSweep } from './openSweep';
+import { ReconcilePace } from './reconcilePace';
 import { OutboxEvent } from './store/outbox';
 
 /** What a sync pass needs; the daemon and the CLI each build it once (no module singletons). */
@@ -23,6 +24,12 @@ export interface SyncDeps {
    * by across passes; the daemon makes one. Without it each pass starts from a full bucket of its own.
    */
   rowBudget?: RowBudget;
+  /**
+   * The daemon's pace for the reconciliation in 'auto' (reconcilePace.ts, from sync.reconcileCycleMinutes):
+   * a cycle spread over hours, by the clock. Without it (`bxsup sync --once`, tests) the sweep is paced
+   * by the row budget alone.
+   */
+  reconcilePace?: ReconcilePace;
   /**
    * The daemon's rotating window over the open set (openSweep.ts): each poll compares a share of the
    * open tickets. Without it (`bxsup sync --once`, tests) a pass compares every open ticket.
@@ -65,7 +72,8 @@ export interface BatchInfo {
 export interface SyncOptions {
   /**
    * 'auto' (default): run or continue the slow reconciliation when sync.reconcileIntervalMs has passed
-   * since the last cycle ended; 'full': run a whole cycle now; 'off': skip it.
+   * since the last cycle ended, at the pace deps.reconcilePace and the row budget allow; 'full': run a
+   * whole cycle now, unpaced; 'off': skip it.
    */
   reconcile?: 'auto' | 'full' | 'off';
   /** Overrides sync.batchSize. */

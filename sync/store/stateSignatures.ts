@@ -48,6 +48,8 @@ export interface DifferingIds {
   rows: number;
   lastId: number;
   differing: number[];
+  /** Rows for which the query's `counted` condition holds (only when it has one). */
+  counted?: number;
 }
 
 /**
@@ -56,12 +58,26 @@ export interface DifferingIds {
  */
 export async function differingIds(
   db: Reader,
-  q: { from: string; where: string; binds: readonly number[]; id: string; differs: string },
+  q: {
+    from: string;
+    where: string;
+    binds: readonly number[];
+    id: string;
+    differs: string;
+    counted?: string;
+  },
 ): Promise<DifferingIds> {
-  const rows = await rawRows<{ n: number; last: number; d: number | string; ids: string | null }>(
+  const rows = await rawRows<{
+    n: number;
+    last: number;
+    d: number | string;
+    ids: string | null;
+    c?: number | string;
+  }>(
     db,
     `SELECT COUNT(*) AS n, COALESCE(MAX(${q.id}), 0) AS last, COALESCE(SUM(${q.differs}), 0) AS d,
             GROUP_CONCAT(IF(${q.differs}, ${q.id}, NULL)) AS ids
+            ${q.counted ? `, COALESCE(SUM(${q.counted}), 0) AS c` : ''}
        FROM ${q.from} WHERE ${q.where}`,
     [...q.binds],
   );
@@ -75,5 +91,6 @@ export async function differingIds(
     );
     differing = all.map((r) => Number(r.id));
   }
-  return { rows: Number(rows[0].n), lastId: Number(rows[0].last), differing };
+  const found = { rows: Number(rows[0].n), lastId: Number(rows[0].last), differing };
+  return q.counted ? { ...found, counted: Number(rows[0].c) } : found;
 }

@@ -68,7 +68,11 @@ export interface RangeSignatures extends StateSignatures {
 /**
  * The reconciliation's comparison of a range of tickets, done by the server: b_ticket (with its UF row)
  * against bl_support_ticket by primary key, each side's signature computed in SQL, and only the IDs that
- * differ sent back. Two statements: the native side's tickets, and the mirror's tickets Bitrix lacks.
+ * differ sent back. Then the mirror's side alone (our table, no native row): its live tickets counted and
+ * the IDs it marked deleted. Only when the mirror has more live tickets in the range than the native
+ * side matched does the server look for the ones Bitrix lacks (a probe of b_ticket per mirror row):
+ * a ticket deleted since the last cycle. Otherwise the mirror's tickets missing natively are exactly
+ * those it marked deleted that the native side did not find.
  */
 export async function differencesInRange(
   db: Reader,
@@ -84,18 +88,36 @@ export async function differencesInRange(
     binds: [fromId, toId],
     id: 't.ID',
     differs: `IF(m.id IS NULL, t.ID <= ${idList([sql.ticketCursor])}, ${changed})`,
+    counted: 'm.id IS NOT NULL AND m.deleted_at IS NULL',
   });
+  const mirror = await differingIds(db, {
+    from: 'bl_support_ticket m',
+    where: 'm.id BETWEEN ? AND ?',
+    binds: [fromId, toId],
+    id: 'm.id',
+    differs: 'm.deleted_at IS NOT NULL',
+  });
+  const mirrorLive = mirror.rows - mirror.differing.length;
+  const tickets = native.rows;
+  // Per native ticket its row, its UF row and its mirror row; then each mirror row.
+  const compared = tickets * (sql.joinUf ? 3 : 2) + mirror.rows;
+  if (mirrorLive === native.counted) {
+    const foundNatively = new Set(native.differing);
+    return {
+      differing: native.differing,
+      gone: mirror.differing.filter((id) => !foundNatively.has(id)).map((id) => ({ id, deleted: true })),
+      examined: compared,
+    };
+  }
   const gone = await db('bl_support_ticket as m')
     .leftJoin('b_ticket as t', 't.ID', 'm.id')
     .whereBetween('m.id', [fromId, toId])
     .whereNull('t.ID')
     .select<Array<{ id: number; deleted_at: string | null }>>('m.id', 'm.deleted_at');
-  const tickets = native.rows;
   return {
     differing: native.differing,
     gone: gone.map((g) => ({ id: Number(g.id), deleted: g.deleted_at !== null })),
-    // Per native ticket its row, its UF row and its mirror row; then each mirror row and its probe of
-    // b_ticket (about as many as there are native tickets).
-    examined: tickets * (sql.joinUf ? 3 : 2) + 2 * (tickets + gone.length),
+    // And the probe: each mirror row and its look-up in b_ticket.
+    examined: compared + 2 * mirror.rows,
   };
 }
