@@ -17,6 +17,7 @@ const UNIT_TESTS = [
   'escalator/slaStateField',
   'helpers/seededRandom',
   'lint/tableOwnership',
+  'mail/claimSize',
   'mail/headers',
   'mail/links',
   'mail/retryPolicy',

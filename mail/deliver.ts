@@ -48,7 +48,7 @@ export interface DeliveryContext {
  */
 export async function deliver(row: ClaimedRow, ctx: DeliveryContext): Promise<Delivery> {
   const { deps } = ctx;
-  const log = rowLogger(deps.logger, row);
+  const log = new RowLogger(deps.logger, row);
   let mail: OutgoingMail;
   try {
     mail = await composeMail(row, ctx.compose);
@@ -92,15 +92,24 @@ export async function deliver(row: ClaimedRow, ctx: DeliveryContext): Promise<De
   return { outcome: 'sent', marked: ctx.marker.mark(row).then(done) };
 }
 
-/** Log lines about a row carry its id and event key (no child logger per mail: they are not free). */
-type RowLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
-function rowLogger(logger: Logger, row: ClaimedRow): RowLogger {
-  const meta = { outboxId: row.id, event: row.eventKey };
-  return {
-    info: (message: string, extra?: Record<string, unknown>) => logger.info(message, { ...meta, ...extra }),
-    warn: (message: string) => logger.warn(message, meta),
-    error: (message: string) => logger.error(message, meta),
-  } as RowLogger;
+/**
+ * Log lines about a row carry its id and event key. No child logger per mail, and nothing built for a
+ * line until it is written: every mail makes one of these and most write a single line.
+ */
+class RowLogger {
+  constructor(
+    private readonly logger: Logger,
+    private readonly row: ClaimedRow,
+  ) {}
+  info(message: string, extra?: Record<string, unknown>): void {
+    this.logger.info(message, { outboxId: this.row.id, event: this.row.eventKey, ...extra });
+  }
+  warn(message: string): void {
+    this.logger.warn(message, { outboxId: this.row.id, event: this.row.eventKey });
+  }
+  error(message: string): void {
+    this.logger.error(message, { outboxId: this.row.id, event: this.row.eventKey });
+  }
 }
 
 /** Thrown inside the transaction when the claim is no longer ours: the mail is not written. */

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '../core/backoff';
 import { retryLockConflicts } from '../core/lockConflicts';
@@ -10,6 +11,8 @@ import { createFactsReader } from './facts/factsReader';
 import { claimDue } from '../store/outbox/claim';
 import { ClaimBook, createClaimBook } from './outbox/claimBook';
 import { createClaimFeeder } from './outbox/claimFeeder';
+import { claimHorizonMs, claimShare, wantedClaimSize } from './outbox/claimSize';
+import { HEARTBEAT_INTERVAL_MS, liveDaemons } from '../store/daemons';
 import { ClaimedRow } from '../store/outbox/outboxRow';
 import { reapStaleClaims } from './outbox/reap';
 import { createSentMarker, MARK_RETRY_MAX_MS } from './outbox/sentMarker';
@@ -90,18 +93,39 @@ export async function mailOnce(deps: MailDeps, options: MailPassOptions = {}): P
     zone: deps.zone,
   };
   // More mails in hand than connections: while some are being sent, others are read and rendered. A
-  // claim takes only what the workers are about to need, so rows do not queue up in one sender's hand
-  // while another sender idles.
+  // claim takes what the workers need at once, and with a backlog about a second of this sender's
+  // sending, at most its share of mail.batchSize (outbox/claimSize.ts).
   const workerCount = mail.concurrency * 4;
+  const started = performance.now();
+  let finished = 0;
+  let share: number | null = null;
+  const claimLimit = async (): Promise<number> => {
+    const wanted = wantedClaimSize({
+      finished,
+      elapsedMs: performance.now() - started,
+      smallest: workerCount,
+      batchSize: mail.batchSize,
+      horizonMs: claimHorizonMs(mail.claimTimeoutMs),
+    });
+    if (wanted <= workerCount) return wanted;
+    // Read once per pass, and only when there is a backlog to share.
+    if (share === null) {
+      const live = await liveDaemons(deps.db, now(), 2 * HEARTBEAT_INTERVAL_MS).catch(() => null);
+      if (!live) return workerCount;
+      share = claimShare(mail.batchSize, workerCount, live.length);
+    }
+    return Math.min(wanted, share);
+  };
   const feeder = createClaimFeeder(
     async () => {
+      const limit = await claimLimit();
       // Two senders claiming at once (and a claim meeting the 'sent' marks) can deadlock where the
       // server has no SKIP LOCKED; the victim's claim took nothing, so it is simply claimed again.
       const rows = await retryLockConflicts(
         () =>
           claimDue(deps.db, {
             claimer: deps.instanceId,
-            limit: Math.min(mail.batchSize, workerCount),
+            limit,
             now: now(),
             skipLocked: deps.skipLocked,
             eventTypes: MAIL_EVENT_TYPES,
@@ -133,6 +157,7 @@ export async function mailOnce(deps: MailDeps, options: MailPassOptions = {}): P
           return;
         }
         const { outcome, marked } = await deliver(row, { deps, compose, marker, book, slots });
+        finished++;
         if (outcome === 'unsent') unsent.push(row);
         else counts[outcome as Exclude<Outcome, 'unsent'>]++;
         if (marked) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Db } from '../../core/db';
 import { instantToUtc } from '../../core/time';
 import { ClaimedRow, OUTBOX_COLUMNS, OUTBOX_TABLE, RawOutboxRow, toOutboxRow } from './outboxRow';
-import { rawRows } from '../../core/rawRows';
+import { rawRows, rawWrite } from '../../core/rawRows';
 
 export interface ClaimOptions {
   /** Who claims: this sender's instance ID ("host:pid:…"), the first part of every claim token. */
@@ -55,17 +55,12 @@ async function claimSkipLocked(
       [stamp, ...eventTypes, limit],
     );
     if (due.length === 0) return [];
-    await trx(OUTBOX_TABLE)
-      .whereIn(
-        'id',
-        due.map((r) => r.id),
-      )
-      .update({
-        state: 'sending',
-        claimed_by: token,
-        claimed_at: stamp,
-        attempts: trx.raw('attempts + 1'),
-      });
+    await rawWrite(
+      trx,
+      `UPDATE ${OUTBOX_TABLE} SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1
+        WHERE id IN (${placeholders(due)})`,
+      [token, stamp, ...due.map((r) => r.id)],
+    );
     return due.map((r) => ({
       ...toOutboxRow({ ...r, attempts: Number(r.attempts) + 1 }),
       claimedBy: token,
@@ -107,6 +102,6 @@ export function newClaimToken(claimer: string): string {
   return `${claimer.slice(0, 110)}#${randomBytes(8).toString('hex')}`;
 }
 
-function placeholders(values: readonly string[]): string {
+function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
 }
