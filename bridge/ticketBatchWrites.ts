@@ -80,7 +80,7 @@ export async function updateTickets(
  * The log lines in one INSERT; returns the statement's first new ID (LAST_INSERT_ID()), or null for no
  * lines. Every row of the statement has an ID at least that high, whatever innodb_autoinc_lock_mode or
  * a MyISAM table does with the rest, so (TICKET_ID, C_NUMBER) with ID >= it finds each line again
- * (store/escalations.ts setLogLineIds does that in its UPDATE, with no read of the IDs).
+ * (store/escalations.ts setLogLineIds reads them so, in one SELECT).
  */
 export async function insertLogLines(
   trx: Knex.Transaction,

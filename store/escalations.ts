@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { instantToUtc, utcToInstant } from '../core/time';
-import { rawWrite } from '../core/rawRows';
+import { rawRows, rawWrite } from '../core/rawRows';
 
 /**
  * bl_support_escalation: one row per ticket + target + level + cycle (the unique key). Inserting the row
@@ -117,12 +117,15 @@ export interface RowWithLine {
 
 /**
  * The log lines' IDs into the actions of the rows that wrote them (actions.logMessageId, null when
- * claimed), in one UPDATE joined to b_ticket_message: each line found by its ticket and C_NUMBER among
- * the IDs from `firstLineId` (the lines' INSERT's LAST_INSERT_ID()) up, so the IDs are neither read
- * back nor assumed consecutive (they need not be: innodb_autoinc_lock_mode = 2, a MyISAM table).
- * The ID goes into the JSON text as JSON.stringify would write it: the text is cut at the key's null
- * and joined around the ID (no JSON functions: MySQL 5.7 and MariaDB differ in how they write JSON).
- * A line not found fails the statement's check, and so the caller's transaction.
+ * claimed): each line found by its ticket and C_NUMBER among the IDs from `firstLineId` (the lines'
+ * INSERT's LAST_INSERT_ID()) up, so the IDs are never assumed consecutive (they need not be:
+ * innodb_autoinc_lock_mode = 2, a MyISAM table), then written by one single-table UPDATE whose CASE
+ * holds each row's new actions as a literal. Not one UPDATE joined to b_ticket_message (as before):
+ * a joined UPDATE that writes the TEXT column buffers the new values in an on-disk temporary table
+ * (Created_tmp_disk_tables; 5-20 ms a batch of 100, against about 1 ms for the SELECT and 2 ms for
+ * this UPDATE). The ID goes into the JSON text as JSON.stringify would write it: the text is cut at
+ * the key's null and joined around the ID (no JSON functions: MySQL 5.7 and MariaDB differ in how
+ * they write JSON). A line not found, or found twice, fails the caller's transaction.
  */
 export async function setLogLineIds(
   trx: Knex.Transaction,
@@ -130,30 +133,62 @@ export async function setLogLineIds(
   firstLineId: number,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const first =
-    'SELECT CAST(? AS SIGNED) AS ticket_id, CAST(? AS CHAR) AS target, CAST(? AS CHAR) AS level, CAST(? AS SIGNED) AS cycle, CAST(? AS SIGNED) AS line_number, CAST(? AS CHAR) AS head, CAST(? AS CHAR) AS tail';
-  const derived = [first, ...rows.slice(1).map(() => 'SELECT ?, ?, ?, ?, ?, ?, ?')].join(' UNION ALL ');
+  for (const { row, line } of rows)
+    if (line.ticketId !== row.ticketId) throw new Error('a log line of another ticket');
+  const lineIds = await readLineIds(
+    trx,
+    rows.map((r) => r.line),
+    firstLineId,
+  );
+  const cases: string[] = [];
+  const caseBindings: Knex.RawBinding[] = [];
+  const keys: Knex.RawBinding[] = [];
+  for (const { row, line } of rows) {
+    const lineId = lineIds.get(lineKey(line.ticketId, line.number));
+    if (lineId === undefined) throw new Error(`log line ${line.ticketId}/${line.number} was not written`);
+    const [head, tail, ...more] = JSON.stringify({ ...row.actions, logMessageId: null }).split(LOG_ID_SLOT);
+    if (tail === undefined || more.length > 0) throw new Error('actions.logMessageId not found once');
+    cases.push('WHEN ticket_id = ? AND target = ? AND level = ? AND cycle = ? THEN ?');
+    caseBindings.push(row.ticketId, row.target, row.level, row.cycle, `${head}${LOG_ID_KEY}${lineId}${tail}`);
+    keys.push(row.ticketId, row.target, row.level, row.cycle);
+  }
   const result = await rawWrite(
     trx,
-    `UPDATE ${ESCALATION_TABLE} e
-       JOIN (${derived}) v
-         ON e.ticket_id = v.ticket_id AND e.target = v.target AND e.level = v.level AND e.cycle = v.cycle
-       JOIN b_ticket_message m ON m.TICKET_ID = v.ticket_id AND m.C_NUMBER = v.line_number AND m.ID >= ?
-        SET e.actions = CONCAT(v.head, m.ID, v.tail)`,
-    [
-      ...rows.flatMap(({ row, line }) => {
-        if (line.ticketId !== row.ticketId) throw new Error('a log line of another ticket');
-        const [head, tail, ...more] = JSON.stringify({ ...row.actions, logMessageId: null }).split(
-          LOG_ID_SLOT,
-        );
-        if (tail === undefined || more.length > 0) throw new Error('actions.logMessageId not found once');
-        return [row.ticketId, row.target, row.level, row.cycle, line.number, head + LOG_ID_KEY, tail];
-      }),
-      firstLineId,
-    ],
+    `UPDATE ${ESCALATION_TABLE}
+        SET actions = CASE ${cases.join(' ')} ELSE actions END
+      WHERE (ticket_id, target, level, cycle) IN (${rows.map(() => '(?, ?, ?, ?)').join(', ')})`,
+    [...caseBindings, ...keys],
   );
   if (result.affectedRows !== rows.length)
-    throw new Error(`${rows.length - result.affectedRows} log line(s) of the batch were not written`);
+    throw new Error(`${rows.length - result.affectedRows} escalation row(s) of the batch were not found`);
+}
+
+/** The IDs of the lines (ticket, C_NUMBER) among those from `firstLineId` up; a pair found twice fails. */
+async function readLineIds(
+  trx: Knex.Transaction,
+  lines: ReadonlyArray<{ ticketId: number; number: number }>,
+  firstLineId: number,
+): Promise<Map<string, number>> {
+  const ticketIds = [...new Set(lines.map((l) => l.ticketId))];
+  const found = await rawRows<{ ID: number; TICKET_ID: number; C_NUMBER: number }>(
+    trx,
+    `SELECT ID, TICKET_ID, C_NUMBER FROM b_ticket_message
+      WHERE ID >= ? AND TICKET_ID IN (${ticketIds.map(() => '?').join(', ')})`,
+    [firstLineId, ...ticketIds],
+  );
+  const wanted = new Set(lines.map((l) => lineKey(l.ticketId, l.number)));
+  const ids = new Map<string, number>();
+  for (const f of found) {
+    const key = lineKey(Number(f.TICKET_ID), Number(f.C_NUMBER));
+    if (!wanted.has(key)) continue;
+    if (ids.has(key)) throw new Error(`log line ${key} found twice`);
+    ids.set(key, Number(f.ID));
+  }
+  return ids;
+}
+
+function lineKey(ticketId: number, number: number): string {
+  return `${ticketId}/${Number(number)}`;
 }
 
 const LOG_ID_KEY = '"logMessageId":';
