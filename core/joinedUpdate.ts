@@ -7,9 +7,27 @@ export interface JoinedColumn {
 }
 
 /**
+ * The derived table of (id, values) that a joined UPDATE reads: UNION ALL SELECT rather than VALUES
+ * rows, which MySQL and MariaDB spell differently; the first row's casts fix the columns' types. Each
+ * row is given as its cells' SQL: `?` placeholders, or literals already made safe (sync/store/sqlValues.ts)
+ * where a batch has too many values for knex to rewrite placeholders cheaply.
+ */
+export function derivedRows(
+  columns: readonly JoinedColumn[],
+  rows: ReadonlyArray<readonly string[]>,
+): string {
+  return rows
+    .map(([id, ...cells], i) =>
+      i === 0
+        ? `SELECT CAST(${id} AS SIGNED) AS id, ${columns.map((c, k) => `CAST(${cells[k]} AS ${c.cast}) AS ${c.name}`).join(', ')}`
+        : `SELECT ${id}, ${cells.join(', ')}`,
+    )
+    .join(' UNION ALL ');
+}
+
+/**
  * Column updates for many rows in one statement: a derived table of (id, values) joined on the
- * primary key (alias `t` for the table, `v` for the values). UNION ALL SELECT rather than VALUES rows,
- * which MySQL and MariaDB spell differently.
+ * primary key (alias `t` for the table, `v` for the values).
  */
 export async function updateJoined(
   trx: Knex.Transaction,
@@ -19,8 +37,9 @@ export async function updateJoined(
   set: string,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const first = `SELECT CAST(? AS SIGNED) AS id, ${columns.map((c) => `CAST(? AS ${c.cast}) AS ${c.name}`).join(', ')}`;
-  const rest = `SELECT ?, ${columns.map(() => '?').join(', ')}`;
-  const derived = [first, ...rows.slice(1).map(() => rest)].join(' UNION ALL ');
-  await trx.raw(`UPDATE ${table} t JOIN (${derived}) v ON v.id = t.id SET ${set}`, rows.flat());
+  const placeholders = rows.map((row) => row.map(() => '?'));
+  await trx.raw(
+    `UPDATE ${table} t JOIN (${derivedRows(columns, placeholders)}) v ON v.id = t.id SET ${set}`,
+    rows.flat(),
+  );
 }

@@ -67,8 +67,10 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
   const counted = mode === 'auto';
   const cycle = { rows: 0, lastRows: 0, startedAt: nowMs };
   const readCycle = () => {
-    if (position > 0) cycle.rows = stored(R.cycleRows);
-    if (position > 0) cycle.startedAt = stored(R.startedAt);
+    if (position > 0) {
+      cycle.rows = stored(R.cycleRows);
+      cycle.startedAt = stored(R.startedAt);
+    }
     cycle.lastRows = stored(R.lastCycleRows);
   };
   if (pace) readCycle();

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { utcText } from '../nativeTime';
 import { idList } from '../../core/sqlIdList';
-import { updateJoined } from '../../core/joinedUpdate';
+import { derivedRows, JoinedColumn, updateJoined } from '../../core/joinedUpdate';
 import { IdSpan, idsSql } from './idSpan';
 import { MirrorMessage } from '../mapping/messageRow';
 import { sqlNumber, sqlTime } from './sqlValues';
@@ -88,19 +88,14 @@ export async function applyMessageFacts(
 ): Promise<void> {
   const facts = foldMessageFacts(messages);
   if (facts.length === 0) return;
-  // UNION ALL SELECT rather than VALUES rows, which MySQL and MariaDB spell differently (as
-  // core/joinedUpdate.ts), written out as literals: a batch has a row per ticket, thousands of values.
-  const derived = facts
-    .map((f, i) =>
-      i === 0
-        ? `SELECT CAST(${sqlNumber(f.ticketId)} AS SIGNED) AS ticket_id, ` +
-          `CAST(${sqlNumber(f.firstMessageId)} AS SIGNED) AS fm, CAST(${sqlTime(f.firstReplyAt)} AS DATETIME) AS fr`
-        : `SELECT ${sqlNumber(f.ticketId)}, ${sqlNumber(f.firstMessageId)}, ${sqlTime(f.firstReplyAt)}`,
-    )
-    .join(' UNION ALL ');
+  // Written out as literals (a batch has a row per ticket, thousands of values).
+  const derived = derivedRows(
+    FACT_COLUMNS,
+    facts.map((f) => [sqlNumber(f.ticketId), sqlNumber(f.firstMessageId), sqlTime(f.firstReplyAt)]),
+  );
   await trx.raw(
     `UPDATE bl_support_ticket t
-       JOIN (${derived}) v ON v.ticket_id = t.id
+       JOIN (${derived}) v ON v.id = t.id
         SET t.first_message_id = COALESCE(t.first_message_id, v.fm),
             t.first_reply_at = CASE WHEN v.fr IS NULL THEN t.first_reply_at
                                     WHEN t.first_reply_at IS NULL OR t.first_reply_at > v.fr THEN v.fr
@@ -108,6 +103,11 @@ export async function applyMessageFacts(
             ${slaStaleAssignments('t')}`,
   );
 }
+
+const FACT_COLUMNS: readonly JoinedColumn[] = [
+  { name: 'fm', cast: 'SIGNED' },
+  { name: 'fr', cast: 'DATETIME' },
+];
 
 interface MessageFacts {
   ticketId: number;
