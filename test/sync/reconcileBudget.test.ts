@@ -1,4 +1,5 @@
-import { createRowBudget, RowBudget } from '../../core/rowBudget';
+import { createRowBudget } from '../../core/rowBudget';
+import { countingBudget } from '../helpers/countingBudget';
 import { Db, openDb } from '../../core/db';
 import { generateTickets } from '../../fixtures/generate';
 import { SYNC_CURSORS } from '../../store/cursors';
@@ -21,17 +22,7 @@ describe('the reconciliation keeps to its row budget', () => {
   let db: Db;
   const clock = referenceClock();
   let ms = 0;
-  let spent = 0;
-  const inner = createRowBudget(RATE, { burstSeconds: BURST_SECONDS, elapsedMs: () => ms });
-  const budget: RowBudget = {
-    rowsPerSecond: inner.rowsPerSecond,
-    capacity: inner.capacity,
-    available: () => inner.available(),
-    spend(rows) {
-      spent += rows;
-      inner.spend(rows);
-    },
-  };
+  const budget = countingBudget(createRowBudget(RATE, { burstSeconds: BURST_SECONDS, elapsedMs: () => ms }));
   let lastTicket = 0;
 
   beforeAll(async () => {
@@ -76,7 +67,7 @@ describe('the reconciliation keeps to its row budget', () => {
     expect(first.position).toBeLessThan(lastTicket / 2);
     expect(sweep).toBeLessThanOrEqual(RATE * BURST_SECONDS * 1.1);
     // The budget was charged what the server really did, not a fraction of it.
-    expect(spent).toBeGreaterThanOrEqual(sweep * 0.8);
+    expect(budget.spent).toBeGreaterThanOrEqual(sweep * 0.8);
   });
 
   it('with no time passed, the next pass leaves the sweep where it is', async () => {
@@ -88,7 +79,7 @@ describe('the reconciliation keeps to its row budget', () => {
 
   it('as time passes it goes on from there, and the whole cycle keeps to the rate', async () => {
     const start = ms;
-    const spentBefore = spent;
+    const spentBefore = budget.spent;
     let passes = 0;
     let reconciled = false;
     let position = (await pass('off')).position;
@@ -103,6 +94,6 @@ describe('the reconciliation keeps to its row budget', () => {
     expect(reconciled).toBe(true);
     expect(passes).toBeGreaterThan(2);
     const seconds = (ms - start) / 1000;
-    expect(spent - spentBefore).toBeLessThanOrEqual(RATE * (seconds + BURST_SECONDS));
+    expect(budget.spent - spentBefore).toBeLessThanOrEqual(RATE * (seconds + BURST_SECONDS));
   });
 });

@@ -1,4 +1,5 @@
-import { createRowBudget, RowBudget } from '../../core/rowBudget';
+import { createRowBudget } from '../../core/rowBudget';
+import { countingBudget } from '../helpers/countingBudget';
 import { validateConfig } from '../../config/config';
 import { generateTickets } from '../../fixtures/generate';
 import { readCursors, RECONCILE_CURSORS, SYNC_CURSORS } from '../../store/cursors';
@@ -52,18 +53,8 @@ describe('the reconciliation pace', () => {
   describe('on a site of 600 tickets', () => {
     let t: TestDatabase;
     const clock = referenceClock();
-    let spent = 0;
     // The process's budget is generous here (and its time never moves): only the pace limits.
-    const inner = createRowBudget(1_000_000, { elapsedMs: () => 0 });
-    const shared: RowBudget = {
-      rowsPerSecond: inner.rowsPerSecond,
-      capacity: inner.capacity,
-      available: () => inner.available(),
-      spend(rows) {
-        spent += rows;
-        inner.spend(rows);
-      },
-    };
+    const shared = countingBudget(createRowBudget(1_000_000, { elapsedMs: () => 0 }));
 
     beforeAll(async () => {
       t = await installedSite();
@@ -93,14 +84,14 @@ describe('the reconciliation pace', () => {
       clock.advance(syncDeps(t).config.sync.reconcileIntervalMs + 1000);
       const deps = { ...syncDeps(t, { clock }), rowBudget: shared, reconcilePace: pace };
       const startedMs = clock.now().getTime();
-      const spentBefore = spent;
+      const spentBefore = shared.spent;
       let passes = 0;
       let mostInOnePass = 0;
       let positions = 0;
       for (let reconciled = false; !reconciled && passes < 2000; passes++) {
-        const before = spent;
+        const before = shared.spent;
         reconciled = (await syncOnce(deps, { reconcile: 'auto' })).reconciled;
-        mostInOnePass = Math.max(mostInOnePass, spent - before);
+        mostInOnePass = Math.max(mostInOnePass, shared.spent - before);
         const position = (await cursors())(SYNC_CURSORS.reconcilePosition);
         if (position > 0) positions++;
         if (!reconciled) clock.advance(stepSeconds * 1000);
@@ -108,7 +99,7 @@ describe('the reconciliation pace', () => {
       const stored = await cursors();
       return {
         minutes: (clock.now().getTime() - startedMs) / 60_000,
-        rows: spent - spentBefore,
+        rows: shared.spent - spentBefore,
         lastCycleRows: stored(RECONCILE_CURSORS.lastCycleRows),
         passes,
         positions,
@@ -142,10 +133,10 @@ describe('the reconciliation pace', () => {
       await syncOnce(deps, { reconcile: 'auto' });
       const position = (await cursors())(SYNC_CURSORS.reconcilePosition);
       expect(position).toBeGreaterThan(0);
-      const before = spent;
+      const before = shared.spent;
       await syncOnce(deps, { reconcile: 'auto' });
       expect((await cursors())(SYNC_CURSORS.reconcilePosition)).toBe(position);
-      expect(spent).toBe(before);
+      expect(shared.spent).toBe(before);
       // Finish that cycle for the next test.
       await syncOnce(deps, { reconcile: 'full' });
     });
