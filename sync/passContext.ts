@@ -131,7 +131,10 @@ export function createPassContext(
         ctx.capabilities(),
       ]);
       // ROW_NUMBER() numbers the tickets of a day: MySQL 8, MariaDB 10.2.
-      const windows = server.flavor === 'mysql' ? server.major >= 8 : server.major > 10 || server.minor >= 2;
+      const windows =
+        server.flavor === 'mysql'
+          ? server.major >= 8
+          : server.major > 10 || (server.major === 10 && server.minor >= 2);
       if (!windows) return null;
       const offsets = wallOffsets(deps.zone, 2000, now.getUTCFullYear() + 3);
       if (!offsets) return null;
