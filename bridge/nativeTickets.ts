@@ -179,6 +179,40 @@ export async function readTicketStateRange(
   );
 }
 
+/** What the backfill's server-side copy needs of a ticket in Node (see readTicketHeads). */
+export interface NativeTicketHead {
+  ID: number;
+  TITLE: string;
+  OWNER_USER_ID: number | null;
+  UF_ORDER_ID: number | string | null;
+  /** DATE_CREATE's day, YYYYMMDD. */
+  day: string | null;
+  /** 1 when `accepted` held for the row. */
+  ok: number;
+}
+
+/**
+ * The next tickets after a cursor, only what order linking and numbering need, and whether each passes
+ * `accepted` (SQL over `t`). A locking read: the rows it saw cannot change before the batch's
+ * INSERT … SELECT (a locking read too) copies them, so both see the same values.
+ */
+export async function readTicketHeads(
+  db: Reader,
+  afterId: number,
+  limit: number,
+  uf: UfColumns,
+  accepted: string,
+): Promise<NativeTicketHead[]> {
+  const [rows] = (await db.raw(
+    `SELECT t.ID, t.TITLE, t.OWNER_USER_ID, ${uf.orderId ? 'u.UF_ORDER_ID' : 'NULL AS UF_ORDER_ID'},
+            DATE_FORMAT(t.DATE_CREATE, '%Y%m%d') AS day, COALESCE(${accepted}, 0) AS ok
+       FROM b_ticket t ${uf.orderId ? 'LEFT JOIN b_uts_support u ON u.VALUE_ID = t.ID' : ''}
+      WHERE t.ID > ? ORDER BY t.ID LIMIT ? LOCK IN SHARE MODE`,
+    [afterId, limit],
+  )) as [NativeTicketHead[]];
+  return rows;
+}
+
 /** A real DATE_CREATE, not NULL nor the zero date old rows hold under an empty sql_mode. */
 function hasDate(value: string | null): boolean {
   return value !== null && value !== '' && !value.startsWith('0000-00-00');
@@ -271,7 +305,8 @@ export function nativeStateSql(ufOrderId: 'int' | 'text' | null): string {
   return `CONVERT(CONCAT_WS('|', ${fields.join(', ')}) USING utf8mb4)`;
 }
 
-function sign(value: string | number | null | undefined): string {
+/** One field of nativeState's signature (0 and NULL sign alike: "none"). */
+export function sign(value: string | number | null | undefined): string {
   return value === null || value === undefined || value === 0 ? '' : String(value);
 }
 

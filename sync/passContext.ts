@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
-import { readDictionary } from '../bridge/dictionaries';
+import { DictionaryEntry, readDictionary } from '../bridge/dictionaries';
+import { readServerInfo } from '../bridge/serverInfo';
 import { NativeCapabilities } from '../bridge/nativeCapabilities';
 import { UfColumns } from '../bridge/nativeTickets';
 import { createRowBudget, RowBudget } from '../core/rowBudget';
@@ -9,6 +10,8 @@ import { buildCategoryResolver, CategoryResolver } from './mapping/category';
 import { buildPriorityResolver, PriorityResolver } from '../core/ticketVocabulary';
 import { buildStatusResolver, StatusResolver } from './mapping/status';
 import { createNativeTimeReader, NativeTimeReader } from './nativeTime';
+import { wallOffsets } from './nativeTimeSql';
+import { buildTicketSql, TicketSql } from './mapping/ticketSql';
 import { HistoryBaseline } from './preflight';
 import { SYNC_CURSORS } from '../store/cursors';
 import { setAside as recordSetAside, SetAsideEntry } from '../store/setAside';
@@ -24,6 +27,8 @@ export interface DictionaryMappers {
   priorityOf: PriorityResolver;
   statusOf: StatusResolver;
   categoryOf: CategoryResolver;
+  /** The entries they were built from. */
+  entries: DictionaryEntry[];
 }
 
 export interface PassContext {
@@ -39,6 +44,12 @@ export interface PassContext {
   /** The b_uts_support columns to read with tickets; `computed`: also the computed fields (change checks). */
   ufColumns(computed: boolean): Promise<UfColumns>;
   mappers(): Promise<DictionaryMappers>;
+  /**
+   * The ticket mapping as SQL for the backfill's server-side copy (sync/mapping/ticketSql.ts), or null
+   * where the server cannot compute it as Node does (no window functions, deadlines that are not a fixed
+   * span). Load it before a batch transaction, as `preload`.
+   */
+  ticketSql(): Promise<TicketSql | null>;
   /**
    * Loads both lookups. Phases call it before opening a batch transaction: loading them inside would
    * need a second pooled connection while the transaction holds one.
@@ -110,7 +121,35 @@ export function createPassContext(
         priorityOf: buildPriorityResolver(entries, deps.config.mapping.criticality),
         statusOf: buildStatusResolver(entries, deps.config.mapping.status),
         categoryOf: buildCategoryResolver(entries),
+        entries,
       };
+    }),
+    ticketSql: memo(async () => {
+      const [server, mappers, caps] = await Promise.all([
+        readServerInfo(deps.db),
+        ctx.mappers(),
+        ctx.capabilities(),
+      ]);
+      // ROW_NUMBER() numbers the tickets of a day: MySQL 8, MariaDB 10.2.
+      const windows =
+        server.flavor === 'mysql'
+          ? server.major >= 8
+          : server.major > 10 || (server.major === 10 && server.minor >= 2);
+      if (!windows) return null;
+      const offsets = wallOffsets(deps.zone, 2000, now.getUTCFullYear() + 3);
+      if (!offsets) return null;
+      return buildTicketSql({
+        mappers,
+        entries: mappers.entries,
+        configured: {
+          criticality: Object.keys(deps.config.mapping.criticality),
+          status: Object.keys(deps.config.mapping.status),
+        },
+        offsets,
+        supportGroups: caps.supportGroups,
+        baselineTicketId: baseline.ticketId,
+        installSecond: new Date(Math.floor(baseline.installedAt.getTime() / 1000) * 1000),
+      });
     }),
     async preload() {
       await Promise.all([ctx.capabilities(), ctx.mappers()]);

@@ -50,11 +50,12 @@ function fromEngine(input: SlaInput): SlaDeadlines {
  * a Monday at midnight and a Saturday afternoon with milliseconds; if their spans differ (a default with
  * working hours), the pair goes to the engine every time.
  */
-type Span = { firstReply: number; resolution: number };
+export type Span = { firstReply: number; resolution: number };
 const PROBES = [new Date('2024-01-01T00:00:00Z'), new Date('2024-07-06T13:37:11.123Z')];
 const spans = new Map<Priority, Map<string | null, Span | null>>();
 
-function spanOf(priority: Priority, category: string | null): Span | null {
+/** Null: the pair's deadlines depend on the creation instant (working hours), not a fixed span. */
+export function spanOf(priority: Priority, category: string | null): Span | null {
   const byCategory = spans.get(priority) ?? new Map<string | null, Span | null>();
   spans.set(priority, byCategory);
   if (!byCategory.has(category)) {

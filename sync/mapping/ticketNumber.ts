@@ -6,6 +6,11 @@ export function formatTicketNumber(day: string, seq: number): string {
   return `SUP-${day}-${String(seq).padStart(4, '0')}`;
 }
 
+/** formatTicketNumber as SQL, over a day expression ('YYYYMMDD') and a sequence expression. */
+export function ticketNumberSql(day: string, seq: string): string {
+  return `CONCAT('SUP-', ${day}, '-', LPAD(${seq}, GREATEST(4, CHAR_LENGTH(${seq})), '0'))`;
+}
+
 /**
  * Assigns numbers to new tickets given, per day, the last sequence reserved for this batch: tickets of a
  * day get the reserved range in ID order, so numbers follow creation order within a day.

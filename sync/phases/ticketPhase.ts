@@ -6,6 +6,7 @@ import { PassContext } from '../passContext';
 import { lockCursor, setCursor, SYNC_CURSORS } from '../../store/cursors';
 import { BatchInfo } from '../types';
 import { mirrorNewTickets } from './mirrorTickets';
+import { copyHistoryTickets } from './copyTickets';
 
 /**
  * New tickets, by primary key after the 'ticket' cursor, a batch per transaction. `max` is the probe's
@@ -17,14 +18,24 @@ export async function runTicketPhase(ctx: PassContext, max: number): Promise<voi
   if (max <= start) return;
   await ctx.preload();
   const uf = await ctx.ufColumns(false);
+  // History tickets (a backfill) are copied by the server where it can map them as Node does.
+  const sql = start < ctx.baseline.ticketId ? await ctx.ticketSql() : null;
   while (!ctx.stopped()) {
     const batch = await inBatchTransaction(db, logger, async (trx) => {
       const cursor = await lockCursor(trx, SYNC_CURSORS.ticket);
-      const rows = await readTicketsAfter(trx, cursor, ctx.batchSize, uf);
-      if (rows.length === 0) return null;
-      const last = Number(rows[rows.length - 1].ID);
-      const outcome = await mirrorNewTickets(trx, ctx, rows, { after: cursor, upTo: last });
-      const info: BatchInfo = { phase: 'tickets', rows: rows.length, cursor: last };
+      const copied = sql ? await copyHistoryTickets(trx, ctx, sql, cursor, uf) : null;
+      let outcome: BatchOutcome;
+      let info: BatchInfo;
+      if (copied) {
+        outcome = copied.outcome;
+        info = { phase: 'tickets', rows: copied.rows, cursor: copied.last };
+      } else {
+        const rows = await readTicketsAfter(trx, cursor, ctx.batchSize, uf);
+        if (rows.length === 0) return null;
+        const last = Number(rows[rows.length - 1].ID);
+        outcome = await mirrorNewTickets(trx, ctx, rows, { after: cursor, upTo: last });
+        info = { phase: 'tickets', rows: rows.length, cursor: last };
+      }
       await setCursor(trx, SYNC_CURSORS.ticket, info.cursor, ctx.now);
       await ctx.options.onBatch?.(info);
       return { outcome, info };

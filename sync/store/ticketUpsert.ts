@@ -1,5 +1,9 @@
 import { Knex } from 'knex';
+import { rawWrite } from '../../core/rawRows';
 import { MirrorTicket } from '../mapping/ticketRow';
+import { TicketSql } from '../mapping/ticketSql';
+import { ticketNumberSql } from '../mapping/ticketNumber';
+import { IdSpan, idsSql } from './idSpan';
 import { sqlNumber, sqlText, sqlTime } from './sqlValues';
 import { FIRST_DEADLINES, NEW_TICKET_SLA, slaStaleAssignments } from '../../store/slaColumns';
 
@@ -88,4 +92,79 @@ async function writeTickets(trx: Knex.Transaction, rows: TicketRow[], fresh: boo
     `INSERT INTO bl_support_ticket (${columns.join(', ')}) VALUES ${values.join(', ')}
      ON DUPLICATE KEY UPDATE ${onDuplicate}`,
   );
+}
+
+/** What Node decided for a batch the server copies: per day its first number, per ticket the rest. */
+export interface CopyDecisions {
+  /** Site-local day (YYYYMMDD) → the first sequence number reserved for the batch's tickets of it. */
+  firstSeq: Map<string, number>;
+  orders: Map<number, { orderId: number; orderSource: string | null }>;
+  /** Tickets whose signature's UF_ORDER_ID field is not empty: that field. */
+  ufFields: Map<number, string>;
+}
+
+function caseById(values: Array<[number, string]>, otherwise: string): string {
+  if (values.length === 0) return otherwise;
+  return `CASE x.ID ${values.map(([id, v]) => `WHEN ${sqlNumber(id)} THEN ${v}`).join(' ')} ELSE ${otherwise} END`;
+}
+
+/**
+ * New history tickets copied by the server: the rows of `span` that `sql.ordinary` accepts, mapped by
+ * the SQL of sync/mapping/ticketSql.ts (what insertNewTickets would write for them), inserted stale at
+ * version 1 as insertNewTickets inserts them. Returns how many rows were inserted.
+ */
+export async function copyNewTickets(
+  trx: Knex.Transaction,
+  sql: TicketSql,
+  span: IdSpan,
+  decided: CopyDecisions,
+): Promise<number> {
+  const first = [...decided.firstSeq].map(([day, seq]) => `WHEN ${sqlText(day)} THEN ${sqlNumber(seq)}`);
+  const seq = first.length ? `(CASE x.d ${first.join(' ')} END + x.rn - 1)` : 'NULL';
+  const orders = [...decided.orders];
+  const values = [
+    'x.ID',
+    ticketNumberSql(sql.day, seq),
+    'x.SITE_ID',
+    sql.userId,
+    sql.guestEmail,
+    caseById(
+      orders.map(([id, o]) => [id, sqlNumber(o.orderId)]),
+      'NULL',
+    ),
+    caseById(
+      orders.map(([id, o]) => [id, sqlText(o.orderSource)]),
+      'NULL',
+    ),
+    sql.subject,
+    sql.category,
+    sql.priority,
+    sql.status,
+    sql.assignedTo,
+    sql.groupId,
+    sql.firstReplyDeadline,
+    sql.slaDeadline,
+    sql.resolvedAt,
+    sql.reopenCount,
+    sql.isOpen,
+    sql.nativeTimestampX,
+    sql.nativeState(
+      caseById(
+        [...decided.ufFields].map(([id, f]) => [id, sqlText(f)]),
+        "''",
+      ),
+    ),
+    sql.createdAt,
+    sql.updatedAt,
+    'NULL',
+  ];
+  const result = await rawWrite(
+    trx,
+    `INSERT INTO bl_support_ticket (${[...COLUMNS, ...NEW_TICKET_SLA.columns].join(', ')})
+     SELECT ${values.join(', ')}, ${NEW_TICKET_SLA.values}
+       FROM (SELECT ${sql.inner} FROM b_ticket t ${sql.joins}
+              WHERE ${idsSql('t.ID', span)} AND ${sql.ordinary}) x
+     ON DUPLICATE KEY UPDATE ${ON_DUPLICATE}, ${slaStaleAssignments()}`,
+  );
+  return result.affectedRows;
 }

@@ -88,6 +88,9 @@ export async function applyMessageFacts(
 ): Promise<void> {
   const facts = foldMessageFacts(messages);
   if (facts.length === 0) return;
+  const low = facts[0].ticketId;
+  const high = facts[facts.length - 1].ticketId;
+  if (high - low < 2 * facts.length) return applyFactsByPosition(trx, facts, low, high);
   // Written out as literals (a batch has a row per ticket, thousands of values).
   const derived = derivedRows(
     FACT_COLUMNS,
@@ -101,6 +104,39 @@ export async function applyMessageFacts(
                                     WHEN t.first_reply_at IS NULL OR t.first_reply_at > v.fr THEN v.fr
                                     ELSE t.first_reply_at END,
             ${slaStaleAssignments('t')}`,
+  );
+}
+
+/**
+ * applyMessageFacts for a run of ticket IDs with few gaps (a backfill's batch): each value list is one
+ * ELT() indexed by the ticket's place in the run, read in constant time, where the derived table's
+ * UNION ALL of a thousand SELECTs cost the server about as much again as the update itself. A NULL
+ * place is a ticket of the run without messages in the batch: left alone.
+ */
+async function applyFactsByPosition(
+  trx: Knex.Transaction,
+  facts: readonly MessageFacts[],
+  low: number,
+  high: number,
+): Promise<void> {
+  const fm = new Array<string>(high - low + 1).fill('NULL');
+  const fr = new Array<string>(high - low + 1).fill('NULL');
+  const member = new Array<string>(high - low + 1).fill('NULL');
+  for (const f of facts) {
+    const at = f.ticketId - low;
+    fm[at] = sqlNumber(f.firstMessageId);
+    fr[at] = sqlTime(f.firstReplyAt);
+    member[at] = '1';
+  }
+  const place = `t.id - ${sqlNumber(low - 1)}`;
+  const reply = `CAST(ELT(${place}, ${fr.join(', ')}) AS DATETIME)`;
+  // LEAST is NULL when either side is: then whichever is not NULL (the earlier of the two otherwise).
+  await trx.raw(
+    `UPDATE bl_support_ticket t
+        SET t.first_message_id = COALESCE(t.first_message_id, CAST(ELT(${place}, ${fm.join(', ')}) AS SIGNED)),
+            t.first_reply_at = COALESCE(LEAST(t.first_reply_at, ${reply}), ${reply}, t.first_reply_at),
+            ${slaStaleAssignments('t')}
+      WHERE ${idsSql('t.id', { after: low - 1, upTo: high })} AND ELT(${place}, ${member.join(', ')}) IS NOT NULL`,
   );
 }
 

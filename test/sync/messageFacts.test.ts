@@ -101,4 +101,30 @@ describe('sync: first message and first reply from message batches', () => {
       first_reply_at: '2024-03-12 08:01:00',
     });
   });
+
+  it('tells tickets far apart in one batch the same (the joined values, not the run of places)', async () => {
+    const far = FIXTURE.tickets.foreignOrderInMessage.id;
+    const before = { far: (await facts(far))!, ticket: (await facts(ticketId))! };
+    expect(before.far.first_reply_at).toBeNull();
+    for (const [id, at] of [
+      [far, '2024-03-12 11:30:00'],
+      [ticketId, '2024-03-12 11:31:00'],
+    ] as const)
+      await addMessage(t.db, zone, {
+        ticketId: id,
+        authorUserId: U.operatorOlga,
+        bySupport: true,
+        text: 'Ответ',
+        at: msk(at),
+      });
+    await syncOnce(deps());
+    const after = { far: (await facts(far))!, ticket: (await facts(ticketId))! };
+    expect(after.far).toMatchObject({
+      first_message_id: before.far.first_message_id,
+      first_reply_at: '2024-03-12 08:30:00',
+    });
+    expect(after.ticket).toMatchObject({ first_reply_at: before.ticket.first_reply_at });
+    expect(Number(after.far.sla_version)).toBeGreaterThan(Number(before.far.sla_version));
+    expect(Number(after.ticket.sla_version)).toBeGreaterThan(Number(before.ticket.sla_version));
+  });
 });
