@@ -99,6 +99,7 @@ export async function mailOnce(deps: MailDeps, options: MailPassOptions = {}): P
     templates: deps.templates,
     config: deps.config,
     zone: deps.zone,
+    senders: new Map(),
   };
   // More mails in hand than connections: while some are being sent, others are read and rendered. A
   // claim takes what the workers need at once, and with a backlog about a second of this sender's
