@@ -18,7 +18,9 @@ export function createSendSlots(size: number): SendSlots {
  * pass are not, and the optimised code that inlined the last pass's was thrown away and rebuilt.
  */
 class Slots implements SendSlots {
-  private free: number;
+  // Numbers start as numbers: a field declared without a value starts undefined, and the change of
+  // representation when the number arrives deoptimised the sender's code at the start of every pass.
+  private free = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(size: number) {

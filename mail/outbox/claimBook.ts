@@ -55,8 +55,9 @@ export function createClaimBook(db: Db, options: ClaimBookOptions): ClaimBook {
  */
 class Book implements ClaimBook {
   private readonly held = new Map<number, Held>();
-  private readonly recheckAfterMs: number;
-  private readonly renewEveryMs: number;
+  // Numbers start as numbers (see sendSlots.ts).
+  private readonly recheckAfterMs: number = 0;
+  private readonly renewEveryMs: number = 0;
   private timer: NodeJS.Timeout | null = null;
   private renewing: Promise<void> | null = null;
   private checks: Check[] = [];

@@ -25,11 +25,15 @@ class Feeder implements ClaimFeeder {
   private done = false;
   private failure: unknown = null;
   private inFlight: Promise<void> | null = null;
+  // Numbers start as numbers (see sendSlots.ts).
+  private readonly lowWater: number = 0;
 
   constructor(
     private readonly claim: () => Promise<ClaimedRow[]>,
-    private readonly lowWater: number,
-  ) {}
+    lowWater: number,
+  ) {
+    this.lowWater = lowWater;
+  }
 
   async next(): Promise<ClaimedRow | null> {
     for (;;) {

@@ -61,7 +61,8 @@ class Marker implements SentMarker {
   private flushing: Promise<void> | null = null;
   private failedOnce = false;
   private lateCount = 0;
-  private readonly giveUpAfterMs: number;
+  // Numbers start as numbers (see sendSlots.ts).
+  private readonly giveUpAfterMs: number = 0;
 
   constructor(
     private readonly db: Db,
