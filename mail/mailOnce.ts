@@ -16,9 +16,9 @@ import { HEARTBEAT_INTERVAL_MS, liveDaemons } from '../store/daemons';
 import { ClaimedRow } from '../store/outbox/outboxRow';
 import { reapStaleClaims } from './outbox/reap';
 import { createSentMarker, MARK_RETRY_MAX_MS } from './outbox/sentMarker';
-import { deliver, Outcome } from './deliver';
 import { MailDeps } from './mailDeps';
 import { createSendSlots } from './sendSlots';
+import { PassWork, passWorker } from './passWorker';
 
 export interface MailPassOptions {
   /** Free stale claims of dead senders first (the daemon holds back for a while after a reconnect). */
@@ -83,25 +83,43 @@ export async function mailOnce(deps: MailDeps, options: MailPassOptions = {}): P
     if (counts.reaped) deps.logger.warn(`freed ${counts.reaped} mail claims of a sender that stopped`);
   }
   const settleForMs = options.settleForMs ?? 60_000;
-  const book = createClaimBook(deps.db, { now, claimTimeoutMs: mail.claimTimeoutMs, logger: deps.logger });
-  const marker = createSentMarker(deps.db, { now, giveUpAfterMs: settleForMs, signal: options.signal });
+  const book = createClaimBook(deps.db, {
+    clock: deps.clock,
+    claimTimeoutMs: mail.claimTimeoutMs,
+    logger: deps.logger,
+  });
+  const marker = createSentMarker(deps.db, {
+    clock: deps.clock,
+    giveUpAfterMs: settleForMs,
+    signal: options.signal,
+  });
   const compose: ComposeDeps = {
     db: deps.db,
     reader: createFactsReader(deps.db),
     templates: deps.templates,
     config: deps.config,
     zone: deps.zone,
+    senders: new Map(),
   };
   // More mails in hand than connections: while some are being sent, others are read and rendered. A
   // claim takes what the workers need at once, and with a backlog about a second of this sender's
   // sending, at most its share of mail.batchSize (outbox/claimSize.ts).
   const workerCount = mail.concurrency * 4;
   const started = performance.now();
-  let finished = 0;
+  const slots = createSendSlots(deps.transport.transactional ? workerCount : mail.concurrency);
+  // The workers' shared state (passWorker.ts); the claim size follows `finished`.
+  const work: PassWork = {
+    delivery: { deps, compose, marker, book, slots },
+    counts,
+    finished: 0,
+    unsent: [],
+    marks: [],
+    signal: options.signal,
+  };
   let share: number | null = null;
   const claimLimit = async (): Promise<number> => {
     const wanted = wantedClaimSize({
-      finished,
+      finished: work.finished,
       elapsedMs: performance.now() - started,
       smallest: workerCount,
       batchSize: mail.batchSize,
@@ -142,32 +160,10 @@ export async function mailOnce(deps: MailDeps, options: MailPassOptions = {}): P
     },
     Math.floor(workerCount / 2),
   );
-  const slots = createSendSlots(deps.transport.transactional ? workerCount : mail.concurrency);
-  const marks: Array<Promise<void>> = [];
-  const unsent: ClaimedRow[] = [];
-  const stopping = (): boolean => marker.failed || Boolean(options.signal?.aborted);
+  const { unsent, marks } = work;
   try {
     let workError: unknown = null;
-    await workers(workerCount, async () => {
-      while (!stopping()) {
-        const row = await feeder.next();
-        if (!row) return;
-        if (stopping()) {
-          unsent.push(row);
-          return;
-        }
-        const { outcome, marked } = await deliver(row, { deps, compose, marker, book, slots });
-        finished++;
-        if (outcome === 'unsent') unsent.push(row);
-        else counts[outcome as Exclude<Outcome, 'unsent'>]++;
-        if (marked) {
-          // Handled now, read at the end: a mark that fails for good while mails are still going out
-          // must not be an unhandled rejection (which ends the process) in the meantime.
-          marked.catch(() => undefined);
-          marks.push(marked);
-        }
-      }
-    }).catch((err: unknown) => (workError = err));
+    await workers(workerCount, () => passWorker(work, feeder)).catch((err: unknown) => (workError = err));
     unsent.push(...(await feeder.stop()));
     counts.claimed = feeder.claimed;
     // The marks first: each is a mail that went out. Then what was claimed and not sent goes back.

@@ -9,29 +9,41 @@ export interface SendSlots {
 }
 
 export function createSendSlots(size: number): SendSlots {
-  let free = size;
-  const waiting: Array<() => void> = [];
-  const release = (): void => {
-    const next = waiting.shift();
-    if (next) next();
-    else free++;
-  };
-  return {
-    acquire() {
-      if (free > 0) {
-        free--;
-        return Promise.resolve(once(release));
-      }
-      return new Promise((resolve) => waiting.push(() => resolve(once(release))));
-    },
-  };
+  return new Slots(size);
 }
 
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    fn();
-  };
+/**
+ * A class, not a closure per pass: the sender calls acquire() for every mail, and V8 inlines what a hot
+ * function calls. Methods of a class are the same functions in every pass; closures made afresh each
+ * pass are not, and the optimised code that inlined the last pass's was thrown away and rebuilt.
+ */
+class Slots implements SendSlots {
+  // Numbers start as numbers: a field declared without a value starts undefined, and the change of
+  // representation when the number arrives deoptimised the sender's code at the start of every pass.
+  private free = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  acquire(): Promise<() => void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve(this.releaser());
+    }
+    return new Promise((resolve) => this.waiting.push(() => resolve(this.releaser())));
+  }
+
+  /** Gives the slot back once, however often it is called. */
+  private releaser(): () => void {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
 }

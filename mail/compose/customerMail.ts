@@ -2,14 +2,14 @@ import { NoAddressError, PermanentMailError, SkipMail } from '../mailErrors';
 import { MAIL_EVENTS, MailEventType } from '../eventTypes';
 import { expandMessageInPlace } from '../expandInPlace';
 import { emailInText, guestName } from '../facts/users';
-import { messageIdDomain, shipmentTrackingLink, ticketLink } from '../facts/links';
+import { shipmentTrackingLink, ticketLink } from '../facts/links';
 import { OutboxRow } from '../../store/outbox/outboxRow';
 import { MailAddress, OutgoingMail } from '../transports/transport';
 import { containsKnownPlaceholder } from '../../templates/reply/placeholders';
 import { placeholderValues } from '../../templates/reply/placeholderValues';
 import { ComposeDeps } from './composeDeps';
 import { oneLine, threadHeaders } from './headers';
-import { senderAddress } from './sender';
+import { siteSender } from './siteSender';
 
 /**
  * Mails to the customer: ticket created, an operator's reply, ticket closed (with a request to rate the
@@ -59,7 +59,7 @@ export async function composeCustomerMail(
     reply,
   };
   const rendered = deps.templates.render(language, MAIL_EVENTS[type], data);
-  const domain = messageIdDomain(site, config);
+  const { domain, from } = siteSender(site, config, deps.senders);
   const subject = oneLine(rendered.subject);
   const thread = threadHeaders(row.eventKey, row.eventType, ticket.id, domain);
   return {
@@ -68,7 +68,7 @@ export async function composeCustomerMail(
     ticketId: ticket.id,
     siteId: site.id,
     languageId: language,
-    from: senderAddress(config.mail, site, domain),
+    from,
     to: [to],
     subject,
     text: rendered.text,

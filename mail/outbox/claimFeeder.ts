@@ -15,47 +15,62 @@ export interface ClaimFeeder {
 }
 
 export function createClaimFeeder(claim: () => Promise<ClaimedRow[]>, lowWater: number): ClaimFeeder {
-  const queue: ClaimedRow[] = [];
-  let claimed = 0;
-  let done = false;
-  let failure: unknown = null;
-  let inFlight: Promise<void> | null = null;
+  return new Feeder(claim, lowWater);
+}
 
-  const refill = (): Promise<void> =>
-    (inFlight ??= claim()
+/** A class: next() runs for every mail, and a pass's closures would cost V8 a recompile (claimBook.ts). */
+class Feeder implements ClaimFeeder {
+  private readonly queue: ClaimedRow[] = [];
+  private claimedCount = 0;
+  private done = false;
+  private failure: unknown = null;
+  private inFlight: Promise<void> | null = null;
+  // Numbers start as numbers (see sendSlots.ts).
+  private readonly lowWater: number = 0;
+
+  constructor(
+    private readonly claim: () => Promise<ClaimedRow[]>,
+    lowWater: number,
+  ) {
+    this.lowWater = lowWater;
+  }
+
+  async next(): Promise<ClaimedRow | null> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (!this.done && this.queue.length <= this.lowWater) void this.refill();
+      const row = this.queue.shift();
+      if (row) return row;
+      if (this.done && !this.inFlight) return null;
+      await this.refill();
+    }
+  }
+
+  async stop(): Promise<ClaimedRow[]> {
+    this.done = true;
+    await this.inFlight;
+    return this.queue.splice(0);
+  }
+
+  get claimed(): number {
+    return this.claimedCount;
+  }
+
+  private refill(): Promise<void> {
+    return (this.inFlight ??= this.claim()
       .then(
         (rows) => {
-          if (rows.length === 0) done = true;
-          queue.push(...rows);
-          claimed += rows.length;
+          if (rows.length === 0) this.done = true;
+          this.queue.push(...rows);
+          this.claimedCount += rows.length;
         },
         (err: unknown) => {
-          failure = err;
-          done = true;
+          this.failure = err;
+          this.done = true;
         },
       )
       .finally(() => {
-        inFlight = null;
+        this.inFlight = null;
       }));
-
-  return {
-    async next() {
-      for (;;) {
-        if (failure) throw failure;
-        if (!done && queue.length <= lowWater) void refill();
-        const row = queue.shift();
-        if (row) return row;
-        if (done && !inFlight) return null;
-        await refill();
-      }
-    },
-    async stop() {
-      done = true;
-      await inFlight;
-      return queue.splice(0);
-    },
-    get claimed() {
-      return claimed;
-    },
-  };
+  }
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '../../core/backoff';
+import { Clock } from '../../core/clock';
 import { Db } from '../../core/db';
 import { isConnectionError } from '../../core/dbErrors';
 import { markSent } from '../../store/outbox/complete';
@@ -29,7 +30,8 @@ export interface SentMarker {
 }
 
 export interface SentMarkerOptions {
-  now: () => Date;
+  /** A long-lived clock (deps.clock): see Marker below. */
+  clock: Clock;
   /** How long marks are retried after a lost connection before they reject; default one minute. */
   giveUpAfterMs?: number;
   /** Stops the retries (shutdown): waiting marks reject at once. */
@@ -40,63 +42,85 @@ const OTHER_ERROR_TRIES = 3;
 /** Failed marks are tried again at least this often (daemon/mailWorker.ts's reaper grace counts on it). */
 export const MARK_RETRY_MAX_MS = 2000;
 
-export function createSentMarker(db: Db, options: SentMarkerOptions): SentMarker {
-  let waiting: Array<{ row: HeldRow; resolve: () => void; reject: (err: unknown) => void }> = [];
-  let flushing: Promise<void> | null = null;
-  let failed = false;
-  let late = 0;
-  const giveUpAfterMs = options.giveUpAfterMs ?? 60_000;
+interface Waiting {
+  row: HeldRow;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
 
-  const flush = async (): Promise<void> => {
+export function createSentMarker(db: Db, options: SentMarkerOptions): SentMarker {
+  return new Marker(db, options);
+}
+
+/**
+ * A class, not closures made per pass: mark() runs for every mail and V8 inlines it into the sender's
+ * optimised code, which closures of a finished pass would invalidate once collected (claimBook.ts).
+ */
+class Marker implements SentMarker {
+  private waiting: Waiting[] = [];
+  private flushing: Promise<void> | null = null;
+  private failedOnce = false;
+  private lateCount = 0;
+  // Numbers start as numbers (see sendSlots.ts).
+  private readonly giveUpAfterMs: number = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: SentMarkerOptions,
+  ) {
+    this.giveUpAfterMs = options.giveUpAfterMs ?? 60_000;
+  }
+
+  mark(row: HeldRow): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ row, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  get failed(): boolean {
+    return this.failedOnce;
+  }
+
+  get late(): number {
+    return this.lateCount;
+  }
+
+  private async flush(): Promise<void> {
     let failures = 0;
     let failingSince = 0;
-    while (waiting.length) {
-      const group = waiting;
-      waiting = [];
+    while (this.waiting.length) {
+      const group = this.waiting;
+      this.waiting = [];
       try {
         const marks = await markSent(
-          db,
+          this.db,
           group.map((g) => g.row),
-          options.now(),
+          this.options.clock.now(),
         );
-        late += marks.late;
+        this.lateCount += marks.late;
         failures = 0;
         group.forEach((g) => g.resolve());
       } catch (err) {
-        failed = true;
+        this.failedOnce = true;
         failures++;
         failingSince ||= Date.now();
         const giveUp =
-          options.signal?.aborted ||
+          this.options.signal?.aborted ||
           (isConnectionError(err)
-            ? Date.now() - failingSince >= giveUpAfterMs
+            ? Date.now() - failingSince >= this.giveUpAfterMs
             : failures >= OTHER_ERROR_TRIES);
         if (giveUp) {
           group.forEach((g) => g.reject(err));
           continue;
         }
         // Back in front of the line; marks that arrived meanwhile join the next try.
-        waiting = [...group, ...waiting];
+        this.waiting = [...group, ...this.waiting];
         await sleep(backoffDelay(failures, { baseMs: 200, maxMs: MARK_RETRY_MAX_MS }), undefined, {
-          signal: options.signal,
+          signal: this.options.signal,
         }).catch(() => undefined);
       }
     }
-    flushing = null;
-  };
-
-  return {
-    mark(row) {
-      return new Promise<void>((resolve, reject) => {
-        waiting.push({ row, resolve, reject });
-        flushing ??= flush();
-      });
-    },
-    get failed() {
-      return failed;
-    },
-    get late() {
-      return late;
-    },
-  };
+    this.flushing = null;
+  }
 }
