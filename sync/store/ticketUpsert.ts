@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { MirrorTicket } from '../mapping/ticketRow';
-import { sqlNumber, sqlText, sqlTime } from './sqlValues';
+import { sqlNumber, sqlText, sqlTime } from '../../core/sqlValues';
 import { FIRST_DEADLINES, NEW_TICKET_SLA, slaStaleAssignments } from '../../store/slaColumns';
 
 /**
