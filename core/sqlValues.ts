@@ -24,6 +24,19 @@ export function sqlTime(value: Date | null): string {
   return value === null ? 'NULL' : `'${instantToUtc(value)}'`;
 }
 
+/**
+ * A value as JSON text, as a literal. JSON.stringify escapes every control character itself, so of
+ * what the driver's escaping handles only the backslash and the single quote can occur: escaping just
+ * those gives the driver's literal but for the double quotes it escapes needlessly (and one at a time:
+ * a notice's payload took ~10 µs, a batch writes hundreds of them).
+ */
+export function sqlJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? 'NULL' : `'${text.replace(JSON_SPECIAL, '\\$&')}'`;
+}
+
+const JSON_SPECIAL = /[\\']/g;
+
 /** A cell whose type is known only at run time (a row given as an object): text or number. */
 export function sqlValue(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return 'NULL';

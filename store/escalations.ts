@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { instantToUtc, utcToInstant } from '../core/time';
 import { rawRows, rawWrite, RawWriteResult } from '../core/rawRows';
 import { idList } from '../core/sqlIdList';
-import { sqlNumber, sqlText, sqlTime } from '../core/sqlValues';
+import { sqlJson, sqlNumber, sqlText, sqlTime } from '../core/sqlValues';
 
 /**
  * bl_support_escalation: one row per ticket + target + level + cycle (the unique key). Inserting the row
@@ -100,7 +100,7 @@ async function insertEscalations(
     (r) =>
       `(${sqlNumber(r.ticketId)}, ${sqlText(r.target)}, ${sqlText(r.level)}, ${sqlNumber(r.cycle)}, ` +
       `${sqlTime(r.dueAt)}, ${sqlTime(r.deadlineAt)}, ${firedAt}, ${sqlText(r.outcome)}, ` +
-      `${sqlText(JSON.stringify(r.actions))})`,
+      `${sqlJson(r.actions)})`,
   );
   return rawWrite(
     trx,
@@ -149,9 +149,9 @@ export interface RowWithLine {
  * holds each row's new actions as a literal. Not one UPDATE joined to b_ticket_message (as before):
  * a joined UPDATE that writes the TEXT column buffers the new values in an on-disk temporary table
  * (Created_tmp_disk_tables; 5-20 ms a batch of 100, against about 1 ms for the SELECT and 2 ms for
- * this UPDATE). The ID goes into the JSON text as JSON.stringify would write it: the text is cut at
- * the key's null and joined around the ID (no JSON functions: MySQL 5.7 and MariaDB differ in how
- * they write JSON). A line not found, or found twice, fails the caller's transaction.
+ * this UPDATE). The new actions are written whole, as JSON.stringify writes them (no JSON functions:
+ * MySQL 5.7 and MariaDB differ in how they write JSON). A line not found, or found twice, fails the
+ * caller's transaction.
  */
 export async function setLogLineIds(
   trx: Knex.Transaction,
@@ -171,15 +171,14 @@ export async function setLogLineIds(
   for (const { row, line } of rows) {
     const lineId = lineIds.get(lineKey(line.ticketId, line.number));
     if (lineId === undefined) throw new Error(`log line ${line.ticketId}/${line.number} was not written`);
-    const [head, tail, ...more] = JSON.stringify({ ...row.actions, logMessageId: null }).split(LOG_ID_SLOT);
-    if (tail === undefined || more.length > 0) throw new Error('actions.logMessageId not found once');
     const [t, target, level, cycle] = [
       sqlNumber(row.ticketId),
       sqlText(row.target),
       sqlText(row.level),
       sqlNumber(row.cycle),
     ];
-    const actions = sqlText(`${head}${LOG_ID_KEY}${lineId}${tail}`);
+    // A key that exists keeps its place: the claimed text with the ID where its null was.
+    const actions = sqlJson({ ...row.actions, logMessageId: lineId });
     cases.push(
       `WHEN ticket_id = ${t} AND target = ${target} AND level = ${level} AND cycle = ${cycle} THEN ${actions}`,
     );
@@ -220,9 +219,6 @@ async function readLineIds(
 function lineKey(ticketId: number, number: number): string {
   return `${ticketId}/${Number(number)}`;
 }
-
-const LOG_ID_KEY = '"logMessageId":';
-const LOG_ID_SLOT = `${LOG_ID_KEY}null`;
 
 function keyOf(ticketId: number, target: string, level: string, cycle: number): string {
   return `${ticketId}/${target}/${level}/${Number(cycle)}`;

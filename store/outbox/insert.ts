@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { sqlNumber, sqlText, sqlTime } from '../../core/sqlValues';
+import { sqlJson, sqlNumber, sqlText, sqlTime } from '../../core/sqlValues';
 import { OUTBOX_TABLE } from './outboxRow';
 
 /**
@@ -35,7 +35,7 @@ export async function insertOutboxEntries(
   const values = entries.map(
     (e) =>
       `(${sqlText(e.eventKey)}, ${sqlText(e.eventType)}, ${sqlNumber(e.ticketId)}, ${sqlNumber(e.messageId)}, ` +
-      `${sqlText(JSON.stringify(e.payload))}, ${tail}`,
+      `${sqlJson(e.payload)}, ${tail}`,
   );
   await trx.raw(
     `INSERT INTO ${OUTBOX_TABLE} (event_key, event_type, ticket_id, message_id, payload, state, attempts, available_at, created_at)
