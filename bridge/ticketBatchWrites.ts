@@ -1,4 +1,8 @@
 import { Knex } from 'knex';
+import { derivedRows, JoinedColumn } from '../core/joinedUpdate';
+import { rawRows, rawWrite } from '../core/rawRows';
+import { idList } from '../core/sqlIdList';
+import { sqlNumber, sqlText, sqlValue } from '../core/sqlValues';
 import { BRIDGE_MODULE_NAME, LockedTicket, LogLine, logLineRow } from './ticketWrites';
 
 /**
@@ -26,19 +30,17 @@ export async function lockTickets(
   ticketIds: readonly number[],
 ): Promise<Map<number, LockedForBatch>> {
   if (ticketIds.length === 0) return new Map();
-  const rows = (await trx('b_ticket')
-    .whereIn('ID', ticketIds as number[])
-    .orderBy('ID')
-    .forUpdate()
-    .select('ID', 'SITE_ID', 'SOURCE_ID', 'RESPONSIBLE_USER_ID', 'CRITICALITY_ID')) as LockedTicket[];
+  const rows = await rawRows<LockedTicket>(
+    trx,
+    `SELECT ID, SITE_ID, SOURCE_ID, RESPONSIBLE_USER_ID, CRITICALITY_ID FROM b_ticket
+      WHERE ID IN (${idList(ticketIds)}) ORDER BY ID FOR UPDATE`,
+  );
   if (rows.length === 0) return new Map();
-  const numbers = (await trx('b_ticket_message')
-    .whereIn(
-      'TICKET_ID',
-      rows.map((r) => r.ID),
-    )
-    .groupBy('TICKET_ID')
-    .select('TICKET_ID', trx.raw('MAX(C_NUMBER) AS n'))) as Array<{ TICKET_ID: number; n: number | null }>;
+  const numbers = await rawRows<{ TICKET_ID: number; n: number | null }>(
+    trx,
+    `SELECT TICKET_ID, MAX(C_NUMBER) AS n FROM b_ticket_message
+      WHERE TICKET_ID IN (${idList(rows.map((r) => Number(r.ID)))}) GROUP BY TICKET_ID`,
+  );
   const last = new Map(numbers.map((r) => [Number(r.TICKET_ID), Number(r.n ?? 0)]));
   return new Map(rows.map((r) => [Number(r.ID), { ...r, lastLogNumber: last.get(Number(r.ID)) ?? 0 }]));
 }
@@ -60,21 +62,28 @@ export async function updateTickets(
   local: string,
 ): Promise<void> {
   if (updates.length === 0) return;
-  const first = 'SELECT CAST(? AS SIGNED) AS ID, CAST(? AS SIGNED) AS r, CAST(? AS SIGNED) AS c';
-  const derived = [first, ...updates.slice(1).map(() => 'SELECT ?, ?, ?')].join(' UNION ALL ');
+  const derived = derivedRows(
+    CHANGED_COLUMNS,
+    updates.map((u) => [
+      sqlNumber(u.ID),
+      sqlNumber(u.responsibleUserId ?? null),
+      sqlNumber(u.criticalityId ?? null),
+    ]),
+  );
   await trx.raw(
-    `UPDATE b_ticket t JOIN (${derived}) v ON v.ID = t.ID
+    `UPDATE b_ticket t JOIN (${derived}) v ON v.id = t.ID
         SET t.RESPONSIBLE_USER_ID = COALESCE(v.r, t.RESPONSIBLE_USER_ID),
             t.CRITICALITY_ID = COALESCE(v.c, t.CRITICALITY_ID),
-            t.TIMESTAMP_X = ?, t.MODIFIED_USER_ID = NULL, t.MODIFIED_GUEST_ID = NULL,
-            t.MODIFIED_MODULE_NAME = ?`,
-    [
-      ...updates.flatMap((u) => [u.ID, u.responsibleUserId ?? null, u.criticalityId ?? null]),
-      local,
-      BRIDGE_MODULE_NAME,
-    ],
+            t.TIMESTAMP_X = ${sqlText(local)}, t.MODIFIED_USER_ID = NULL, t.MODIFIED_GUEST_ID = NULL,
+            t.MODIFIED_MODULE_NAME = ${sqlText(BRIDGE_MODULE_NAME)}`,
   );
 }
+
+/** The derived table's new values: the responsible user and the criticality (NULL: unchanged). */
+const CHANGED_COLUMNS: readonly JoinedColumn[] = [
+  { name: 'r', cast: 'SIGNED' },
+  { name: 'c', cast: 'SIGNED' },
+];
 
 /**
  * The log lines in one INSERT; returns the statement's first new ID (LAST_INSERT_ID()), or null for no
@@ -87,6 +96,13 @@ export async function insertLogLines(
   lines: readonly LogLine[],
 ): Promise<number | null> {
   if (lines.length === 0) return null;
-  const [first] = await trx('b_ticket_message').insert(lines.map(logLineRow));
-  return Number(first);
+  // Written out as literals: a batch's lines are hundreds of rows of twenty-one values.
+  const rows = lines.map(logLineRow);
+  const columns = Object.keys(rows[0]);
+  const values = rows.map((row) => `(${columns.map((c) => sqlValue(row[c])).join(', ')})`);
+  const result = await rawWrite(
+    trx,
+    `INSERT INTO b_ticket_message (${columns.join(', ')}) VALUES ${values.join(', ')}`,
+  );
+  return result.insertId;
 }

@@ -142,7 +142,7 @@ export interface LogLine {
   number: number;
 }
 
-export function logLineRow({ ticket, text, local, number }: LogLine): Record<string, unknown> {
+export function logLineRow({ ticket, text, local, number }: LogLine): Record<string, string | number | null> {
   return {
     TIMESTAMP_X: local,
     DATE_CREATE: local,

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { sqlNumber, sqlValue } from '../core/sqlValues';
 
 /**
  * Values of ticket user fields in b_uts_support (VALUE_ID = b_ticket.ID). The row exists only once a
@@ -27,11 +28,13 @@ export async function upsertManyUserFieldValues(
   if (columns.length === 0) return;
   const list = columns.map((c) => `\`${c}\``).join(', ');
   const updates = columns.map((c) => `\`${c}\` = VALUES(\`${c}\`)`).join(', ');
-  const row = `(?, ${columns.map(() => '?').join(', ')})`;
+  // Literals, not bound values: the SLA refresh writes a hundred tickets' fields at once.
+  const rows = entries.map(
+    (e) => `(${sqlNumber(e.ticketId)}, ${columns.map((c) => sqlValue(e.values[c])).join(', ')})`,
+  );
   await db.raw(
-    `INSERT INTO ${UTS_SUPPORT} (VALUE_ID, ${list}) VALUES ${entries.map(() => row).join(', ')}
+    `INSERT INTO ${UTS_SUPPORT} (VALUE_ID, ${list}) VALUES ${rows.join(', ')}
      ON DUPLICATE KEY UPDATE ${updates}`,
-    entries.flatMap((e) => [e.ticketId, ...columns.map((c) => e.values[c] ?? null)]),
   );
 }
 

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { sqlValue } from './sqlValues';
 
 /** A column of the derived table, cast so that the first row fixes its type. */
 export interface JoinedColumn {
@@ -9,7 +10,7 @@ export interface JoinedColumn {
 /**
  * The derived table of (id, values) that a joined UPDATE reads: UNION ALL SELECT rather than VALUES
  * rows, which MySQL and MariaDB spell differently; the first row's casts fix the columns' types. Each
- * row is given as its cells' SQL: `?` placeholders, or literals already made safe (sync/store/sqlValues.ts)
+ * row is given as its cells' SQL: `?` placeholders, or literals already made safe (sqlValues.ts)
  * where a batch has too many values for knex to rewrite placeholders cheaply.
  */
 export function derivedRows(
@@ -27,19 +28,17 @@ export function derivedRows(
 
 /**
  * Column updates for many rows in one statement: a derived table of (id, values) joined on the
- * primary key (alias `t` for the table, `v` for the values).
+ * primary key (alias `t` for the table, `v` for the values). The values are written as literals
+ * (sqlValues.ts), not bound: a batch of a hundred SLA states is over a thousand values.
  */
 export async function updateJoined(
   trx: Knex.Transaction,
   table: string,
   columns: readonly JoinedColumn[],
-  rows: Array<Array<string | number | null>>,
+  rows: ReadonlyArray<ReadonlyArray<string | number | null>>,
   set: string,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const placeholders = rows.map((row) => row.map(() => '?'));
-  await trx.raw(
-    `UPDATE ${table} t JOIN (${derivedRows(columns, placeholders)}) v ON v.id = t.id SET ${set}`,
-    rows.flat(),
-  );
+  const literals = rows.map((row) => row.map(sqlValue));
+  await trx.raw(`UPDATE ${table} t JOIN (${derivedRows(columns, literals)}) v ON v.id = t.id SET ${set}`);
 }

@@ -20,25 +20,52 @@ export function nativeToInstant(value: string | null | undefined, zone: string):
  * through luxon.
  */
 export function instantToNative(instant: Date, zone: string): string {
-  const offset = resolvedZone(zone)?.offset(instant.getTime());
+  const ms = instant.getTime();
+  const offset = zoneOffset(resolvedZone(zone), ms);
   if (offset !== undefined && Number.isFinite(offset)) {
-    const wall = new Date(instant.getTime() + offset * 60_000);
+    const wall = new Date(ms + offset * 60_000);
     const year = wall.getUTCFullYear();
-    if (year >= 1000 && year <= 9999) return wall.toISOString().slice(0, 19).replace('T', ' ');
+    if (year >= 1000 && year <= 9999) return instantToUtc(wall);
   }
   return DateTime.fromJSDate(instant, { zone }).toFormat('yyyy-MM-dd HH:mm:ss');
 }
 
-const ZONES = new Map<string, Zone | null>();
+interface ResolvedZone {
+  zone: Zone;
+  /** Offsets (minutes) by UTC hour, for hours the zone's offset does not change in. */
+  hours: Map<number, number>;
+}
 
-function resolvedZone(name: string): Zone | null {
+const ZONES = new Map<string, ResolvedZone | null>();
+const HOUR_MS = 3_600_000;
+const MAX_CACHED_HOURS = 100_000;
+
+function resolvedZone(name: string): ResolvedZone | null {
   let zone = ZONES.get(name);
   if (zone === undefined) {
     const found = Info.normalizeZone(name);
-    zone = found.isValid ? found : null;
+    zone = found.isValid ? { zone: found, hours: new Map() } : null;
     ZONES.set(name, zone);
   }
   return zone;
+}
+
+/**
+ * The zone's offset at `ms`. Asking the zone costs an Intl formatting (~10 µs, the most of a ticket's
+ * native datetime), so the offset of a whole UTC hour is remembered when the hour starts and ends with
+ * the same offset: no zone changes its offset twice within an hour, so it holds for all of that hour.
+ * An hour with a switch in it is asked every time.
+ */
+function zoneOffset(resolved: ResolvedZone | null, ms: number): number | undefined {
+  if (!resolved || !Number.isFinite(ms)) return resolved?.zone.offset(ms);
+  const hour = Math.floor(ms / HOUR_MS);
+  const known = resolved.hours.get(hour);
+  if (known !== undefined) return known;
+  const start = resolved.zone.offset(hour * HOUR_MS);
+  if (start !== resolved.zone.offset(hour * HOUR_MS + HOUR_MS - 1)) return resolved.zone.offset(ms);
+  if (resolved.hours.size >= MAX_CACHED_HOURS) resolved.hours.clear();
+  resolved.hours.set(hour, start);
+  return start;
 }
 
 /**
@@ -70,10 +97,17 @@ export function utcToInstant(value: string | null | undefined): Date | null {
   return nativeToInstant(value, 'UTC');
 }
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/** Built from the fields (toISOString and a replace cost more: an escalation batch writes thousands). */
 export function instantToUtc(instant: Date): string {
   const year = instant.getUTCFullYear();
   if (year < 1000 || year > 9999) return instantToNative(instant, 'UTC');
-  return instant.toISOString().slice(0, 19).replace('T', ' ');
+  if (Number.isNaN(year)) throw new RangeError('Invalid time value'); // as toISOString throws
+  return (
+    `${year}-${TWO_DIGITS[instant.getUTCMonth() + 1]}-${TWO_DIGITS[instant.getUTCDate()]} ` +
+    `${TWO_DIGITS[instant.getUTCHours()]}:${TWO_DIGITS[instant.getUTCMinutes()]}:${TWO_DIGITS[instant.getUTCSeconds()]}`
+  );
 }
 
 /** The site-local calendar day of an instant, as YYYYMMDD (ticket numbers are per local day). */

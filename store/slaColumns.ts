@@ -1,6 +1,8 @@
 import { Knex } from 'knex';
 import { instantToUtc } from '../core/time';
 import { updateJoined } from '../core/joinedUpdate';
+import { rawRows } from '../core/rawRows';
+import { idList } from '../core/sqlIdList';
 
 /**
  * The SLA columns of bl_support_ticket (sla_stale, sla_version, the deadlines, uf_state): how a ticket
@@ -188,11 +190,10 @@ export async function lockSlaVersions(
   trx: Knex.Transaction,
   ids: readonly number[],
 ): Promise<Map<number, number>> {
-  const locked = await trx(TICKET_TABLE)
-    .whereIn('id', ids as number[])
-    .orderBy('id')
-    .forUpdate()
-    .select<Array<{ id: number; sla_version: number }>>('id', 'sla_version');
+  const locked = await rawRows<{ id: number; sla_version: number }>(
+    trx,
+    `SELECT id, sla_version FROM ${TICKET_TABLE} WHERE id IN (${idList(ids)}) ORDER BY id FOR UPDATE`,
+  );
   return new Map(locked.map((r) => [Number(r.id), Number(r.sla_version)]));
 }
 

@@ -1,5 +1,8 @@
 import { Knex } from 'knex';
 import { instantToUtc } from '../core/time';
+import { rawRows } from '../core/rawRows';
+import { idList } from '../core/sqlIdList';
+import { sqlNumber, sqlText, sqlTime } from '../core/sqlValues';
 import { markSlaStale } from './slaColumns';
 
 /**
@@ -57,15 +60,15 @@ async function insertTicketEvents(
   source: EventSource,
 ): Promise<void> {
   if (events.length === 0) return;
-  await trx(EVENT_TABLE).insert(
-    events.map((e) => ({
-      ticket_id: e.ticketId,
-      at: instantToUtc(e.at),
-      kind: e.kind,
-      value: e.value === null ? null : String(e.value).slice(0, 64),
-      source,
-      created_at: instantToUtc(now),
-    })),
+  // Literals, not bound values: a backfill's history is thousands of rows.
+  const tail = `${sqlText(source)}, ${sqlTime(now)})`;
+  const values = events.map(
+    (e) =>
+      `(${sqlNumber(e.ticketId)}, ${sqlTime(e.at)}, ${sqlText(e.kind)}, ` +
+      `${sqlText(e.value === null ? null : String(e.value).slice(0, 64))}, ${tail}`,
+  );
+  await trx.raw(
+    `INSERT INTO ${EVENT_TABLE} (ticket_id, at, kind, value, source, created_at) VALUES ${values.join(', ')}`,
   );
 }
 
@@ -107,8 +110,9 @@ export interface StoredTicketEvent {
 
 /** The tickets' events in the order they happened (by at, then as appended); through ticket_id's index. */
 export async function readTicketEvents(db: Conn, ticketIds: readonly number[]): Promise<StoredTicketEvent[]> {
-  return db(EVENT_TABLE)
-    .whereIn('ticket_id', ticketIds)
-    .orderBy(['ticket_id', 'at', 'id'])
-    .select<StoredTicketEvent[]>('ticket_id', 'at', 'kind', 'value', 'source');
+  return rawRows<StoredTicketEvent>(
+    db,
+    `SELECT ticket_id, at, kind, value, source FROM ${EVENT_TABLE}
+      WHERE ticket_id IN (${idList(ticketIds)}) ORDER BY ticket_id, at, id`,
+  );
 }

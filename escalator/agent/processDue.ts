@@ -36,29 +36,45 @@ export async function runDuePoints(
   tried: Set<number> = new Set(),
 ): Promise<void> {
   const skip: number[] = [];
-  for (;;) {
-    const rows = await dueTickets(ctx.db, now, ctx.escalation.batchSize, skip);
+  /** The next batch: due rows but the skipped and `inFlight` ones, those not tried yet computed. */
+  const readBatch = async (inFlight: readonly number[]) => {
+    const rows = await dueTickets(ctx.db, now, ctx.escalation.batchSize, [...skip, ...inFlight]);
     const fresh = rows.filter((r) => !tried.has(r.id));
     skip.push(...rows.filter((r) => tried.has(r.id)).map((r) => r.id));
     fresh.forEach((r) => tried.add(r.id));
     result.examined += fresh.length;
-    const batch = await computeTicketRows(ctx.db, ctx, fresh, now);
-    await storeComputations(
-      ctx,
-      batch.filter((c) => c.plan.due.length === 0),
-      pendingDueAt,
-    );
-    await escalateComputed(
-      ctx,
-      cache,
-      batch.filter((c) => c.plan.due.length > 0),
-      now,
-      result,
-      hooks,
-    );
-    // A short batch was every ticket due at `now` but the skipped ones: the rest of the range is
-    // tickets this pass tried.
-    if (rows.length < ctx.escalation.batchSize) return;
+    // A short batch was every ticket due at `now` but the skipped and in-flight ones: the rest of the
+    // range is tickets this pass tried.
+    const last = rows.length < ctx.escalation.batchSize;
+    return { last, batch: await computeTicketRows(ctx.db, ctx, fresh, now) };
+  };
+  let next = readBatch([]);
+  for (;;) {
+    const { last, batch } = await next;
+    // The following batch is read and computed while this one is written (on the pool's other
+    // connection: reads that take no locks): Node computes while the server writes. Its due query
+    // leaves out this batch's tickets, which stay due until their transaction commits.
+    const following = last ? null : readBatch(batch.map((c) => c.ticket.id));
+    try {
+      await storeComputations(
+        ctx,
+        batch.filter((c) => c.plan.due.length === 0),
+        pendingDueAt,
+      );
+      await escalateComputed(
+        ctx,
+        cache,
+        batch.filter((c) => c.plan.due.length > 0),
+        now,
+        result,
+        hooks,
+      );
+    } catch (err) {
+      await following?.catch(() => undefined);
+      throw err;
+    }
+    if (!following) return;
+    next = following;
   }
 }
 

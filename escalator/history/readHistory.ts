@@ -1,4 +1,6 @@
 import { Knex } from 'knex';
+import { rawRows } from '../../core/rawRows';
+import { idList } from '../../core/sqlIdList';
 import { utcToInstant } from '../../core/time';
 import { Priority } from '../../core/ticketVocabulary';
 import { readTicketEvents } from '../../store/ticketEvents';
@@ -81,16 +83,11 @@ export async function readHistoriesOf(
   const found = tickets.map((t) => t.id);
   const [events, messages] = await Promise.all([
     readTicketEvents(db, found),
-    db('bl_support_message')
-      .whereIn('ticket_id', found)
-      .andWhere('is_internal', 0)
-      .orderBy(['ticket_id', 'created_at', 'id'])
-      .select<Array<{ id: number; ticket_id: number; is_staff: number; created_at: string }>>(
-        'id',
-        'ticket_id',
-        'is_staff',
-        'created_at',
-      ),
+    rawRows<{ id: number; ticket_id: number; is_staff: number; created_at: string }>(
+      db,
+      `SELECT id, ticket_id, is_staff, created_at FROM bl_support_message
+        WHERE ticket_id IN (${idList(found)}) AND is_internal = 0 ORDER BY ticket_id, created_at, id`,
+    ),
   ]);
   for (const ticket of tickets) out.set(ticket.id, { ticket, events: [], lastOwnRaiseAt: null });
   for (const e of events) {

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { instantToUtc } from '../../core/time';
+import { sqlJson, sqlNumber, sqlText, sqlTime } from '../../core/sqlValues';
 import { OUTBOX_TABLE } from './outboxRow';
 
 /**
@@ -29,20 +29,18 @@ export async function insertOutboxEntries(
   now: Date,
 ): Promise<void> {
   if (entries.length === 0) return;
-  const stamp = instantToUtc(now);
+  // Literals, not bound values: a batch queues hundreds of entries (see core/sqlValues.ts).
+  const stamp = sqlTime(now);
+  const tail = `'pending', 0, ${stamp}, ${stamp})`;
+  const values = entries.map(
+    (e) =>
+      `(${sqlText(e.eventKey)}, ${sqlText(e.eventType)}, ${sqlNumber(e.ticketId)}, ${sqlNumber(e.messageId)}, ` +
+      `${sqlJson(e.payload)}, ${tail}`,
+  );
   await trx.raw(
     `INSERT INTO ${OUTBOX_TABLE} (event_key, event_type, ticket_id, message_id, payload, state, attempts, available_at, created_at)
-     VALUES ${entries.map(() => "(?, ?, ?, ?, ?, 'pending', 0, ?, ?)").join(', ')}
+     VALUES ${values.join(', ')}
      ON DUPLICATE KEY UPDATE event_key = event_key`,
-    entries.flatMap((e) => [
-      e.eventKey,
-      e.eventType,
-      e.ticketId,
-      e.messageId,
-      JSON.stringify(e.payload),
-      stamp,
-      stamp,
-    ]),
   );
 }
 

@@ -4,7 +4,7 @@ import { MirrorTicket } from '../mapping/ticketRow';
 import { TicketSql } from '../mapping/ticketSql';
 import { ticketNumberSql } from '../mapping/ticketNumber';
 import { IdSpan, idsSql } from './idSpan';
-import { sqlNumber, sqlText, sqlTime } from './sqlValues';
+import { sqlNumber, sqlText, sqlTime } from '../../core/sqlValues';
 import { FIRST_DEADLINES, NEW_TICKET_SLA, slaStaleAssignments } from '../../store/slaColumns';
 
 /**

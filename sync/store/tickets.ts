@@ -4,7 +4,7 @@ import { idList } from '../../core/sqlIdList';
 import { derivedRows, JoinedColumn, updateJoined } from '../../core/joinedUpdate';
 import { IdSpan, idsSql } from './idSpan';
 import { MirrorMessage } from '../mapping/messageRow';
-import { sqlNumber, sqlTime } from './sqlValues';
+import { sqlNumber, sqlTime } from '../../core/sqlValues';
 import { slaStaleAssignments } from '../../store/slaColumns';
 
 /**
