@@ -80,18 +80,3 @@ export function wallClockMs(value: string): number {
   }
   return Date.parse(`${value.slice(0, 19).replace(' ', 'T')}Z`);
 }
-
-const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-
-/**
- * Our UTC DATETIME text, as core/time.ts instantToUtc writes it, without luxon's per-call cost (and
- * without toISOString's: a backfill writes half a million of them).
- */
-export function utcText(instant: Date): string {
-  const year = instant.getUTCFullYear();
-  if (!(year >= 1000 && year <= 9999)) return instant.toISOString().slice(0, 19).replace('T', ' ');
-  return (
-    `${year}-${TWO_DIGITS[instant.getUTCMonth() + 1]}-${TWO_DIGITS[instant.getUTCDate()]} ` +
-    `${TWO_DIGITS[instant.getUTCHours()]}:${TWO_DIGITS[instant.getUTCMinutes()]}:${TWO_DIGITS[instant.getUTCSeconds()]}`
-  );
-}

@@ -1,6 +1,5 @@
 import { Info } from 'luxon';
-import { nativeToInstant } from '../core/time';
-import { utcText } from './nativeTime';
+import { instantToUtc, nativeToInstant } from '../core/time';
 
 /**
  * Native DATETIMEs converted to UTC inside the server, giving exactly what the reader of nativeTime.ts
@@ -48,7 +47,7 @@ export function wallOffsets(zone: string, fromYear: number, toYear: number): Wal
   }
   const steps: Array<{ start: number; offset: number }> = [{ start: from, offset: offsetAt(from - 2 * DAY) }];
   const exact = (wall: number): number | null => {
-    const instant = nativeToInstant(utcText(new Date(wall)), zone);
+    const instant = nativeToInstant(instantToUtc(new Date(wall)), zone);
     return instant === null ? null : wall - instant.getTime();
   };
   for (const change of changes) {
@@ -76,12 +75,12 @@ export function wallOffsets(zone: string, fromYear: number, toYear: number): Wal
     merged.push({ start, offsetSeconds: step.offset / 1000 });
   }
   if (exact(from) !== merged[0].offsetSeconds * 1000) return null;
-  return { from: utcText(new Date(from)), to: utcText(new Date(to)), steps: merged };
+  return { from: instantToUtc(new Date(from)), to: instantToUtc(new Date(to)), steps: merged };
 }
 
 /** A DATETIME literal of a wall-clock time held as if it were UTC. */
 function wallLiteral(wall: number): string {
-  return `'${utcText(new Date(wall))}'`;
+  return `'${instantToUtc(new Date(wall))}'`;
 }
 
 /** The offset in seconds at `column`'s wall-clock value (within the window), as a tree of IFs. */

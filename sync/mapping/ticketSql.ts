@@ -3,7 +3,7 @@ import { DictionaryEntry } from '../../bridge/dictionaries';
 import { PRIORITIES } from '../../core/ticketVocabulary';
 import { inWindowSql, utcSql, WallOffsets } from '../nativeTimeSql';
 import { spanOf } from '../slaDeadlines';
-import { utcText } from '../nativeTime';
+import { instantToUtc } from '../../core/time';
 import { PriorityResolver } from '../../core/ticketVocabulary';
 import { CategoryResolver } from './category';
 import { resolveStatus, StatusResolver } from './status';
@@ -173,7 +173,7 @@ export function buildTicketSql(input: TicketSqlInput): TicketSql | null {
     `t.ID <= ${Math.trunc(input.baselineTicketId)}`,
     inWindowSql('t.DATE_CREATE', offsets),
     `(t.TIMESTAMP_X IS NULL OR ${inWindowSql('t.TIMESTAMP_X', offsets)})`,
-    `(t.DATE_CLOSE IS NULL OR (${inWindowSql('t.DATE_CLOSE', offsets)} AND ${closedAt} < '${utcText(input.installSecond)}'))`,
+    `(t.DATE_CLOSE IS NULL OR (${inWindowSql('t.DATE_CLOSE', offsets)} AND ${closedAt} < '${instantToUtc(input.installSecond)}'))`,
     `(COALESCE(t.OWNER_USER_ID, 0) <> 0 OR t.OWNER_SID IS NULL OR (CHAR_LENGTH(t.OWNER_SID) <= 255 AND ${plainEnds('t.OWNER_SID')}))`,
     `COALESCE(CHAR_LENGTH(t.TITLE), 0) <= 500`,
   ].join(' AND ');

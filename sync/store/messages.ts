@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { MirrorMessage } from '../mapping/messageRow';
-import { utcText } from '../nativeTime';
+import { instantToUtc } from '../../core/time';
 import { digestFromRow, IdSetDigest, idSetDigestColumns } from '../../bridge/idSetDigest';
 import { idList } from '../../core/sqlIdList';
 import { IdSpan, idsSql } from './idSpan';
@@ -33,7 +33,7 @@ function createdAtSql(messages: MirrorMessage[], bind: (value: string) => string
   }
   const groups = [...byOffset.entries()].sort((a, b) => b[1].length - a[1].length);
   const branches: string[] = literal.map(
-    (m) => `WHEN m.ID = ${m.id} THEN CAST(${bind(utcText(m.createdAt))} AS DATETIME)`,
+    (m) => `WHEN m.ID = ${m.id} THEN CAST(${bind(instantToUtc(m.createdAt))} AS DATETIME)`,
   );
   for (const [offset, ids] of groups.slice(1))
     branches.push(`WHEN m.ID IN (${idList(ids)}) THEN DATE_SUB(m.DATE_CREATE, INTERVAL ${offset} SECOND)`);

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { utcText } from '../nativeTime';
+import { instantToUtc } from '../../core/time';
 import { idList } from '../../core/sqlIdList';
 import { derivedRows, JoinedColumn, updateJoined } from '../../core/joinedUpdate';
 import { IdSpan, idsSql } from './idSpan';
@@ -199,5 +199,5 @@ export async function markDeleted(trx: Knex.Transaction, ids: number[], now: Dat
   await trx('bl_support_ticket')
     .whereIn('id', ids)
     .whereNull('deleted_at')
-    .update({ deleted_at: utcText(now), is_open: 0 });
+    .update({ deleted_at: instantToUtc(now), is_open: 0 });
 }
