@@ -6,6 +6,7 @@
  * starts. A new test file is a db test until it is listed here.
  */
 const UNIT_TESTS = [
+  'bridge/serverFeatures',
   'cli/lazyCommands',
   'core/instantToNative',
   'core/lockConflicts',

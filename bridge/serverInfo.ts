@@ -16,6 +16,26 @@ export interface ServerInfo {
   systemTimeZone: string;
   /** FOR UPDATE SKIP LOCKED: MySQL ≥ 8.0, MariaDB ≥ 10.6. */
   supportsSkipLocked: boolean;
+  /** Window functions (ROW_NUMBER() OVER): MySQL ≥ 8.0, MariaDB ≥ 10.2 (so MySQL 5.7 alone lacks them). */
+  supportsWindowFunctions: boolean;
+}
+
+type Version = Pick<ServerInfo, 'flavor' | 'major' | 'minor'>;
+
+/** Whether the server is at least the given release of its flavor. */
+function atLeast(v: Version, need: Record<Version['flavor'], [number, number]>): boolean {
+  const [major, minor] = need[v.flavor];
+  return v.major > major || (v.major === major && v.minor >= minor);
+}
+
+/** The features our SQL chooses between, by the server's release. */
+export function serverFeatures(
+  v: Version,
+): Pick<ServerInfo, 'supportsSkipLocked' | 'supportsWindowFunctions'> {
+  return {
+    supportsSkipLocked: atLeast(v, { mariadb: [10, 6], mysql: [8, 0] }),
+    supportsWindowFunctions: atLeast(v, { mariadb: [10, 2], mysql: [8, 0] }),
+  };
 }
 
 export async function readServerInfo(db: Db): Promise<ServerInfo> {
@@ -37,17 +57,13 @@ export async function readServerInfo(db: Db): Promise<ServerInfo> {
     collation: r.collation,
     timeZone: r.tz,
     systemTimeZone: r.systz,
-    supportsSkipLocked: flavor === 'mariadb' ? major > 10 || (major === 10 && minor >= 6) : major >= 8,
+    ...serverFeatures({ flavor, major, minor }),
   };
 }
 
 /** MySQL ≥ 5.7 or MariaDB ≥ 10.3: what Bitrix itself supports and what our SQL needs. */
 export function assertSupportedServer(info: ServerInfo): void {
-  const ok =
-    info.flavor === 'mariadb'
-      ? info.major > 10 || (info.major === 10 && info.minor >= 3)
-      : info.major > 5 || (info.major === 5 && info.minor >= 7);
-  if (!ok) {
+  if (!atLeast(info, { mariadb: [10, 3], mysql: [5, 7] })) {
     throw new BxsupError(
       'DB_VERSION',
       `${info.flavor === 'mariadb' ? 'MariaDB' : 'MySQL'} ${info.version} is too old: bxsup needs MySQL 5.7+ or MariaDB 10.3+`,

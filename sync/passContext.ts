@@ -130,12 +130,8 @@ export function createPassContext(
         ctx.mappers(),
         ctx.capabilities(),
       ]);
-      // ROW_NUMBER() numbers the tickets of a day: MySQL 8, MariaDB 10.2.
-      const windows =
-        server.flavor === 'mysql'
-          ? server.major >= 8
-          : server.major > 10 || (server.major === 10 && server.minor >= 2);
-      if (!windows) return null;
+      // ROW_NUMBER() numbers the tickets of a day.
+      if (!server.supportsWindowFunctions) return null;
       const offsets = wallOffsets(deps.zone, 2000, now.getUTCFullYear() + 3);
       if (!offsets) return null;
       return buildTicketSql({
