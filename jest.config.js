@@ -33,6 +33,7 @@ const UNIT_TESTS = [
   'queue/formatQueue',
   'queue/queueOptions',
   'report/businessClock',
+  'report/chromiumSettle',
   'report/durationCounts',
   'report/reportPure',
   'service/configPrivacy',

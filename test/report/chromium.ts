@@ -6,6 +6,17 @@ import { pathToFileURL } from 'node:url';
 import { Readable, Writable } from 'node:stream';
 
 /**
+ * Resolves once the page has settled after its load event: web fonts loaded, two frames painted (the
+ * first after any layout the load handlers queued, the second after that layout) and then a task turn,
+ * so script work and console output the page deferred with a timer or a frame callback have run before
+ * the test reads exceptions, log entries or a value. A condition, not a guessed sleep.
+ */
+const SETTLED = `document.fonts.ready
+  .then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+  .then(() => new Promise((r) => setTimeout(r, 0)))
+  .then(() => true)`;
+
+/**
  * Opens a local HTML file in real headless Chromium and reports what a person opening it would meet:
  * console messages, uncaught exceptions, browser log errors (a Content-Security-Policy violation, a
  * blocked request) and the result of an expression evaluated in the page (sizes of rendered elements).
@@ -174,8 +185,7 @@ export async function inspectInChromium<T>(
       );
       await send('Page.navigate', { url: pathToFileURL(file).href }, session);
       await loaded;
-      // Let late console output and layout settle.
-      await new Promise((r) => setTimeout(r, 300));
+      await send('Runtime.evaluate', { expression: SETTLED, awaitPromise: true }, session);
       const { result: evaluated } = await send(
         'Runtime.evaluate',
         { expression, returnByValue: true, awaitPromise: true },
