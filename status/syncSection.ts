@@ -4,7 +4,7 @@ import { resolveSiteZone } from '../bridge/siteZone';
 import { Db } from '../core/db';
 import { nativeToInstant } from '../core/time';
 import { columnExists, tableExists } from '../schema/migrator';
-import { CURSOR_TABLE, readCursors, SYNC_CURSORS } from '../store/cursors';
+import { CURSOR_TABLE, readCursors, RECONCILE_CURSORS, SYNC_CURSORS } from '../store/cursors';
 import { DAEMON_TABLE, listDaemons } from '../store/daemons';
 import { StatusCollector } from './section';
 
@@ -40,6 +40,9 @@ export const syncSection: StatusCollector = async ({ db, config, now }) => {
     SYNC_CURSORS.ticket,
     SYNC_CURSORS.message,
     SYNC_CURSORS.reconcileDoneAt,
+    SYNC_CURSORS.reconcilePosition,
+    RECONCILE_CURSORS.startedAt,
+    RECONCILE_CURSORS.cycleRows,
   ]);
   const hasNative = (await tableExists(db, 'b_ticket')) && (await tableExists(db, 'b_ticket_message'));
   const newestTicket = hasNative ? await maxTicketId(db) : 0;
@@ -52,6 +55,15 @@ export const syncSection: StatusCollector = async ({ db, config, now }) => {
     messages: Math.max(0, newestMessage - (messageCursor ?? 0)),
   };
   const synced = ticketCursor !== null;
+  const cycle = runningCycle(
+    {
+      position: cursors.get(SYNC_CURSORS.reconcilePosition) ?? 0,
+      startedMs: cursors.get(RECONCILE_CURSORS.startedAt) ?? 0,
+      rows: cursors.get(RECONCILE_CURSORS.cycleRows) ?? 0,
+    },
+    Math.max(ticketCursor ?? 0, newestTicket),
+    now,
+  );
 
   const oldestWaiting =
     synced && (lag.tickets || lag.messages)
@@ -93,6 +105,7 @@ export const syncSection: StatusCollector = async ({ db, config, now }) => {
       lag,
       oldestWaitingMinutes: oldestWaiting ? waitingMinutes : null,
       reconciledAt: reconciledMs ? new Date(reconciledMs).toISOString() : null,
+      reconcileCycle: cycle,
       daemons: daemons.map((d) => ({
         instanceId: d.instanceId,
         host: d.host,
@@ -111,6 +124,7 @@ export const syncSection: StatusCollector = async ({ db, config, now }) => {
           : 'never run: bxsup run (or bxsup sync --once) mirrors the tickets',
       ],
       ['reconciled', reconciledMs ? new Date(reconciledMs).toISOString() : 'not yet'],
+      ...(cycle ? [['reconciling', cycleLine(cycle)] as [string, string]] : []),
       [
         'daemon',
         (alive.length
@@ -198,4 +212,48 @@ async function oldestUnmirrored(
     .map((r) => (r ? nativeToInstant(r.DATE_CREATE, zone) : null))
     .filter((d): d is Date => d !== null);
   return dates.length ? new Date(Math.min(...dates.map((d) => d.getTime()))) : null;
+}
+
+interface RunningCycle {
+  /** The last b_ticket.ID the running cycle has compared, and where the cycle ends (the newest ID). */
+  position: number;
+  end: number;
+  percent: number;
+  rowsExamined: number;
+  startedAt: string | null;
+  /** When the cycle ends if it keeps the pace it has kept so far; null until that can be told. */
+  expectedDoneAt: string | null;
+}
+
+/**
+ * Where the reconciliation's running cycle stands (its cursors; position 0 means between cycles): the
+ * sweep is paced over hours (sync.reconcileCycleMinutes), so an admin asking "is it stuck?" needs its
+ * progress, not only when the last cycle ended. The finish is projected from the cycle's own pace so far.
+ */
+function runningCycle(
+  stored: { position: number; startedMs: number; rows: number },
+  newestTicket: number,
+  now: Date,
+): RunningCycle | null {
+  if (stored.position <= 0) return null;
+  const end = Math.max(stored.position, newestTicket);
+  const fraction = stored.position / end;
+  const elapsedMs = stored.startedMs > 0 ? now.getTime() - stored.startedMs : 0;
+  return {
+    position: stored.position,
+    end,
+    percent: Math.floor(fraction * 1000) / 10,
+    rowsExamined: stored.rows,
+    startedAt: stored.startedMs > 0 ? new Date(stored.startedMs).toISOString() : null,
+    expectedDoneAt:
+      elapsedMs > 0 ? new Date(stored.startedMs + Math.round(elapsedMs / fraction)).toISOString() : null,
+  };
+}
+
+function cycleLine(c: RunningCycle): string {
+  return (
+    `cycle at ticket ${c.position} of ${c.end} (${c.percent} %), ${c.rowsExamined} rows examined` +
+    (c.startedAt ? `, started ${c.startedAt}` : '') +
+    (c.expectedDoneAt ? `, at this pace done about ${c.expectedDoneAt}` : '')
+  );
 }

@@ -11,6 +11,7 @@ import {
   reconcilePaceFor,
 } from '../../sync/reconcilePace';
 import { syncOnce } from '../../sync/syncOnce';
+import { syncSection } from '../../status/syncSection';
 import { FIXTURE_ZONE, referenceClock } from '../helpers/clock';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, msk, syncDeps } from './harness';
@@ -139,6 +140,49 @@ describe('the reconciliation pace', () => {
       expect(shared.spent).toBe(before);
       // Finish that cycle for the next test.
       await syncOnce(deps, { reconcile: 'full' });
+    });
+
+    it('bxsup status shows where a running cycle stands and when it will end at its pace so far', async () => {
+      clock.advance(syncDeps(t).config.sync.reconcileIntervalMs + 1000);
+      const deps = {
+        ...syncDeps(t, { clock }),
+        rowBudget: shared,
+        reconcilePace: { cycleMs: 3600_000, maxRowsPerSecond: 5000 },
+      };
+      // Passes a minute apart until the first one that leaves the sweep part-way: the cycle starts there.
+      let startedMs = 0;
+      for (let passes = 0; passes < 30 && !startedMs; passes++) {
+        clock.advance(60_000);
+        await syncOnce(deps, { reconcile: 'auto' });
+        if ((await cursors())(SYNC_CURSORS.reconcilePosition) > 0) startedMs = clock.now().getTime();
+      }
+      expect(startedMs).toBeGreaterThan(0);
+      clock.advance(3 * 60_000);
+      const stored = await cursors();
+      const position = stored(SYNC_CURSORS.reconcilePosition);
+      const status = await syncSection({ db: t.db, config: deps.config, now: clock.now() });
+      const cycle = status.data.reconcileCycle as {
+        position: number;
+        end: number;
+        rowsExamined: number;
+        startedAt: string;
+        expectedDoneAt: string;
+      };
+      expect(cycle.position).toBe(position);
+      expect(cycle.end).toBeGreaterThanOrEqual(600);
+      expect(cycle.rowsExamined).toBe(stored(RECONCILE_CURSORS.cycleRows));
+      expect(new Date(cycle.startedAt).getTime()).toBe(startedMs);
+      // Three minutes for position / end of the tickets: the rest at the same pace.
+      const expectedMs = startedMs + (3 * 60_000 * cycle.end) / position;
+      expect(Math.abs(new Date(cycle.expectedDoneAt).getTime() - expectedMs)).toBeLessThan(1000);
+      const line = status.lines.find(([label]) => label === 'reconciling')?.[1];
+      expect(line).toContain(`cycle at ticket ${position} of ${cycle.end} (`);
+      expect(line).toContain(`at this pace done about ${cycle.expectedDoneAt}`);
+      // Between cycles there is no such line.
+      await syncOnce(deps, { reconcile: 'full' });
+      const after = await syncSection({ db: t.db, config: deps.config, now: clock.now() });
+      expect(after.data.reconcileCycle).toBeNull();
+      expect(after.lines.map(([label]) => label)).not.toContain('reconciling');
     });
 
     it('when the cycle length asks for more than the budget, the budget wins and the cycle is longer', async () => {
