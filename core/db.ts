@@ -1,4 +1,5 @@
 import knexFactory, { Knex } from 'knex';
+import { format as formatWithBindings, SqlValue, Timezone } from 'mysql2';
 import { DbTarget, redactDbUrl } from './dbUrl';
 import { BxsupError } from './errors';
 
@@ -41,6 +42,7 @@ export function openDb(target: DbTarget, options: ConnectOptions = {}): Db {
       bigNumberStrings: false,
       multipleStatements: false,
       connectTimeout: 10000,
+      queryFormat: formatQuery,
     },
     pool: {
       min: options.poolMin ?? 0,
@@ -74,6 +76,22 @@ export function openDb(target: DbTarget, options: ConnectOptions = {}): Db {
 }
 
 function quiet(): void {}
+
+/**
+ * How mysql2 turns a statement and its bindings into the text it sends. Without bindings, the text as it
+ * is: mysql2's own formatter scans the whole statement for `?` placeholders even when there is nothing to
+ * fill (knex hands it an empty list for every raw statement), and the batch statements written as SQL
+ * literals (core/sqlValues.ts) are tens of kB each; with none, it would return the text unchanged anyway.
+ * With bindings, mysql2's formatter as mysql2 calls it (stringifyObjects is off in this configuration).
+ */
+function formatQuery(
+  sql: string,
+  values: SqlValue | SqlValue[] | null | undefined,
+  timezone?: Timezone,
+): string {
+  if (values === undefined || values === null || (Array.isArray(values) && values.length === 0)) return sql;
+  return formatWithBindings(sql, values, false, timezone);
+}
 
 /** The driver's own connection (mysql2), as the pool hands it out; `__knexUid` names it in query events. */
 export interface RawConnection {

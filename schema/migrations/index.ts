@@ -6,6 +6,7 @@ import { migration004 } from './004_reliability';
 import { migration005 } from './005_real_sites';
 import { migration006 } from './006_db_load';
 import { migration007 } from './007_drop_sla_episode';
+import { migration008 } from './008_escalation_outcome_by_id';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
 export const MIGRATIONS: Migration[] = [
@@ -16,6 +17,7 @@ export const MIGRATIONS: Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
 
 export const CODE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
