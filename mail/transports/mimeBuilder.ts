@@ -95,7 +95,7 @@ class ThreadBuilder implements MimeBuilder {
     if (this.pending.size === 0) this.worker?.unref();
     if ('error' in reply) task.reject(new Error(reply.error));
     else {
-      // A Buffer sent across arrives as a plain Uint8Array: a view of the same bytes, not a copy.
+      // The bytes arrive as a plain Uint8Array of their own: a Buffer over the same memory, not a copy.
       const { raw } = reply.built;
       task.resolve({ ...reply.built, raw: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) });
     }

@@ -23,7 +23,14 @@ Error.stackTraceLimit = 0;
 
 parentPort?.on('message', (request: MimeRequest) => {
   buildMime(request.message).then(
-    (built) => parentPort?.postMessage({ id: request.id, built } satisfies MimeReply),
+    ({ envelope, raw }) => {
+      // The built Buffer is most often a slice of Node's shared 8 kB pool, which a structured clone
+      // would copy whole: the message's own bytes go across instead, moved rather than copied.
+      const bytes = new Uint8Array(raw.byteLength);
+      bytes.set(raw);
+      const reply: MimeReply = { id: request.id, built: { envelope, raw: bytes } };
+      parentPort?.postMessage(reply, [bytes.buffer]);
+    },
     (err: unknown) =>
       parentPort?.postMessage({
         id: request.id,
