@@ -54,7 +54,12 @@ class ThreadBuilder implements MimeBuilder {
       const id = this.nextId++;
       if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { message, resolve, reject });
-      worker.postMessage({ id, message } satisfies MimeRequest);
+      try {
+        worker.postMessage({ id, message } satisfies MimeRequest);
+      } catch {
+        // A message the thread cannot be handed (nothing a mail of ours holds): built here.
+        this.buildHere(id);
+      }
     });
   }
 
@@ -103,8 +108,14 @@ class ThreadBuilder implements MimeBuilder {
 
   /** Messages the thread took and will not answer are built here. */
   private fallBack(): void {
-    const tasks = [...this.pending.values()];
-    this.pending.clear();
-    for (const task of tasks) buildMime(task.message).then(task.resolve, task.reject);
+    for (const id of [...this.pending.keys()]) this.buildHere(id);
+  }
+
+  private buildHere(id: number): void {
+    const task = this.pending.get(id);
+    if (!task) return;
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker?.unref();
+    buildMime(task.message).then(task.resolve, task.reject);
   }
 }
