@@ -22,6 +22,7 @@ const UNIT_TESTS = [
   'mail/headers',
   'mail/links',
   'mail/passObjects',
+  'mail/rawSend',
   'mail/retryPolicy',
   'mail/searchIndex',
   'mail/siteSender',

@@ -137,8 +137,11 @@ export async function benchMail(
 
 interface Round {
   perSecond: number;
-  /** µs of CPU per mail: this process (the sender), the sink's process, the database server's. */
-  cpu: { sender: number; sink: number; db: number };
+  /**
+   * µs of CPU per mail: this process (the sender, all its threads), its main thread alone, the sink's
+   * process, the database server's.
+   */
+  cpu: { sender: number; senderMain: number; sink: number; db: number };
 }
 
 async function timed(n: number, work: () => Promise<unknown>): Promise<Round> {
@@ -152,19 +155,20 @@ async function timed(n: number, work: () => Promise<unknown>): Promise<Round> {
     perSecond: (n / ms) * 1000,
     cpu: {
       sender: us(spent.self),
+      senderMain: us(spent.mainThread),
       sink: us(spent.node),
       db: us((spent.mariadbd ?? 0) + (spent.mysqld ?? 0)),
     },
   };
 }
 
-/** "sender a–b–c, sink …, db …": each a min–median–max over the rounds. */
+/** "sender a–b–c, senderMain …, sink …, db …": each a min–median–max over the rounds. */
 function cpuLine(side: Round[]): string {
   const part = (key: keyof Round['cpu']): string => {
     const values = side.map((r) => r.cpu[key]);
     return `${key} ${spread(values, 0)}`;
   };
-  return [part('sender'), part('sink'), part('db')].join(', ');
+  return [part('sender'), part('senderMain'), part('sink'), part('db')].join(', ');
 }
 
 /** Closing notices spread over the fixture tickets whose owners have an address (distinct event keys). */

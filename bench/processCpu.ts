@@ -8,6 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
  */
 export interface CpuSnapshot {
   self: number;
+  /** This process's main thread alone (its other threads: V8's, libuv's, worker threads), when /proc has it. */
+  mainThread?: number;
   children: Map<string, number>;
 }
 
@@ -16,14 +18,35 @@ const TICK_MS = 10;
 
 export function cpuSnapshot(): CpuSnapshot {
   const usage = process.cpuUsage();
-  return { self: (usage.user + usage.system) / 1000, children: descendantsCpu(process.pid) };
+  return {
+    self: (usage.user + usage.system) / 1000,
+    mainThread: mainThreadCpu(),
+    children: descendantsCpu(process.pid),
+  };
 }
 
 /** What was spent between two snapshots, by "self" and each descendant's name. */
 export function cpuSpent(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
   const spent: Record<string, number> = { self: after.self - before.self };
+  if (before.mainThread !== undefined && after.mainThread !== undefined)
+    spent.mainThread = after.mainThread - before.mainThread;
   for (const [name, ms] of after.children) spent[name] = ms - (before.children.get(name) ?? 0);
   return spent;
+}
+
+/** The main thread's task has the process's ID. */
+function mainThreadCpu(): number | undefined {
+  try {
+    return cpuOfStat(readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** User + system ms of a /proc stat line: "pid (name) state ppid … utime stime …" (the name may hold spaces). */
+function cpuOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
 function descendantsCpu(root: number): Map<string, number> {
@@ -42,11 +65,10 @@ function descendantsCpu(root: number): Map<string, number> {
     } catch {
       continue; // gone meanwhile
     }
-    // "pid (name) state ppid … utime stime …": the name may hold spaces and parentheses.
+    // "pid (name) state ppid …": the name may hold spaces and parentheses.
     const close = stat.lastIndexOf(')');
-    const fields = stat.slice(close + 2).split(' ');
-    const ppid = Number(fields[1]);
-    const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+    const ms = cpuOfStat(stat);
     const list = byParent.get(ppid) ?? [];
     list.push({ pid: Number(entry), name: stat.slice(stat.indexOf('(') + 1, close), ms });
     byParent.set(ppid, list);

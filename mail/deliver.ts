@@ -15,7 +15,7 @@ import {
 import { ClaimedRow } from '../store/outbox/outboxRow';
 import { SentMarker } from './outbox/sentMarker';
 import { SendSlots } from './sendSlots';
-import { OutgoingMail } from './transports/transport';
+import { OutgoingMail, PreparedMail } from './transports/transport';
 import { decideRetry } from './retryPolicy';
 
 /**
@@ -58,6 +58,9 @@ export async function deliver(row: ClaimedRow, ctx: DeliveryContext): Promise<De
   try {
     if (deps.transport.transactional) await sendInTransaction(mail, row, deps);
     else {
+      // Made ready before a connection is taken and the claim re-checked: the check stays right
+      // before the send, and the message is built while other mails hold the connections.
+      const prepared = await prepareFor(mail, deps);
       const release = await ctx.slots.acquire();
       try {
         if (!(await ctx.book.stillHeld(row))) {
@@ -65,7 +68,7 @@ export async function deliver(row: ClaimedRow, ctx: DeliveryContext): Promise<De
           log.warn('not sent: another sender took this mail over (its claim had lapsed)');
           return { outcome: 'lost' };
         }
-        await sendThrough(mail, deps);
+        await sendThrough(mail, deps, prepared);
       } finally {
         release();
       }
@@ -122,9 +125,23 @@ class TransportError extends Error {
   }
 }
 
-async function sendThrough(mail: OutgoingMail, deps: MailDeps): Promise<void> {
+/** A failure to build the message counts as the transport's, as it did when sendMail built it. */
+async function prepareFor(mail: OutgoingMail, deps: MailDeps): Promise<PreparedMail | undefined> {
+  if (!deps.transport.prepare) return undefined;
   try {
-    await deps.transport.send(mail, { now: deps.clock.now() });
+    return await deps.transport.prepare(mail, deps.clock.now());
+  } catch (err) {
+    throw new TransportError(err);
+  }
+}
+
+async function sendThrough(
+  mail: OutgoingMail,
+  deps: MailDeps,
+  prepared: PreparedMail | undefined,
+): Promise<void> {
+  try {
+    await deps.transport.send(mail, { now: deps.clock.now(), prepared });
   } catch (err) {
     throw new TransportError(err);
   }

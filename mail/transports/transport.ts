@@ -31,6 +31,14 @@ export interface SendContext {
   /** The transaction the outbox row is marked 'sent' in, for transports that write to the database. */
   trx?: Knex.Transaction;
   now: Date;
+  /** What the transport's prepare() made of this mail, if the sender called it. */
+  prepared?: PreparedMail;
+}
+
+/** A mail made ready to send by a transport's prepare(): for SMTP, the envelope and the message bytes. */
+export interface PreparedMail {
+  envelope: { from: string; to: string[] };
+  raw: Uint8Array;
 }
 
 /**
@@ -40,6 +48,11 @@ export interface SendContext {
 export interface MailTransport {
   readonly name: 'smtp' | 'bitrix' | 'files' | string;
   readonly transactional: boolean;
+  /**
+   * The part of a send that needs no connection and no I/O, done before the sender re-checks the claim,
+   * so that between the check and the send there is only the send. Optional: send() works without it.
+   */
+  prepare?(mail: OutgoingMail, now: Date): Promise<PreparedMail>;
   /** Resolves once the mail is accepted; throws (PermanentMailError or other) when it is not. */
   send(mail: OutgoingMail, ctx: SendContext): Promise<void>;
   close(): Promise<void>;

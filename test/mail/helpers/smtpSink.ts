@@ -4,6 +4,7 @@ import { SMTPServer, SMTPServerAddress } from 'smtp-server';
 
 /** One mail the sink accepted: the SMTP envelope and the parsed message. */
 export interface SinkMail {
+  envelopeFrom: string;
   envelopeTo: string[];
   parsed: ParsedMail;
   raw: string;
@@ -47,7 +48,9 @@ export class SmtpSink {
           const raw = Buffer.concat(chunks);
           simpleParser(raw)
             .then((parsed) => {
+              const { mailFrom } = session.envelope;
               this.mails.push({
+                envelopeFrom: mailFrom ? mailFrom.address : '',
                 envelopeTo: session.envelope.rcptTo.map((r) => r.address),
                 parsed,
                 raw: raw.toString('utf8'),
