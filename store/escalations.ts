@@ -260,13 +260,47 @@ export interface BaselineEscalation {
   due_at: string;
 }
 
-/** The install digest's list, by ticket and due time. */
-export async function baselineEscalations(db: Knex): Promise<BaselineEscalation[]> {
-  return (await db(`${ESCALATION_TABLE} as e`)
-    .join('bl_support_ticket as t', 't.id', 'e.ticket_id')
-    .where('e.outcome', 'baseline')
-    .orderBy([{ column: 'e.ticket_id' }, { column: 'e.due_at' }])
-    .select('e.ticket_id', 't.number', 'e.target', 'e.level', 'e.due_at')) as BaselineEscalation[];
+/** What the install digest says: how many tickets, the earliest point, and the first tickets listed. */
+export interface BaselineDigest {
+  tickets: number;
+  /** The earliest recorded point (by due time, then ticket). */
+  first: BaselineEscalation | null;
+  /** The first `limit` tickets by ID, each with its latest recorded point (the breach, when it had one). */
+  listed: BaselineEscalation[];
+}
+
+/**
+ * The install digest's facts, in bounded memory: a site installed with 100,000 overdue tickets has
+ * hundreds of thousands of 'baseline' rows, and the digest lists only the first `limit` tickets. The
+ * server counts and picks; Node receives the listed tickets' rows only.
+ */
+export async function baselineDigest(db: Knex, limit: number): Promise<BaselineDigest> {
+  const baseline = () =>
+    db(`${ESCALATION_TABLE} as e`)
+      .join('bl_support_ticket as t', 't.id', 'e.ticket_id')
+      .where('e.outcome', 'baseline');
+  const columns = ['e.ticket_id', 't.number', 'e.target', 'e.level', 'e.due_at'];
+  const [counted] = (await baseline().select(db.raw('COUNT(DISTINCT e.ticket_id) AS n'))) as Array<{
+    n: number;
+  }>;
+  const tickets = Number(counted?.n ?? 0);
+  if (tickets === 0) return { tickets, first: null, listed: [] };
+  const [first] = (await baseline()
+    .orderBy([{ column: 'e.due_at' }, { column: 'e.ticket_id' }, { column: 'e.id' }])
+    .limit(1)
+    .select(columns)) as BaselineEscalation[];
+  const ids = (
+    (await baseline().distinct('e.ticket_id').orderBy('e.ticket_id').limit(limit)) as Array<{
+      ticket_id: number;
+    }>
+  ).map((r) => r.ticket_id);
+  const rows = (await baseline()
+    .whereIn('e.ticket_id', ids)
+    .orderBy([{ column: 'e.ticket_id' }, { column: 'e.due_at' }, { column: 'e.id' }])
+    .select(columns)) as BaselineEscalation[];
+  // Ordered by ticket and due time: the last row of a ticket is its latest point.
+  const latest = new Map(rows.map((r) => [r.ticket_id, r]));
+  return { tickets, first: first ?? null, listed: [...latest.values()] };
 }
 
 /** Applied escalations fired in [from, to), counted per level and target (fired_at is indexed). */

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { utcToInstant } from '../../core/time';
-import { baselineEscalations } from '../../store/escalations';
+import { baselineDigest } from '../../store/escalations';
 import { outboxEventQueued } from '../../store/outbox/insert';
 import { queueNotice } from './notices';
 
@@ -9,7 +9,7 @@ import { queueNotice } from './notices';
  * by one: the supervisors get one SUPPORT_SLA_DIGEST listing them instead. Its event_key is fixed, so
  * there is at most one such digest, ever. It is built from the recorded rows, not from what one pass
  * saw, so a pass killed half-way and its rerun still send the whole list. Until it is queued, each
- * pass looks (two indexed reads: the outbox key, the 'baseline' rows).
+ * pass looks (the outbox key, then the 'baseline' rows counted and the first MAX_LISTED tickets' read).
  */
 export const INSTALL_DIGEST_KEY = 'sla:digest:install';
 const MAX_LISTED = 500;
@@ -21,12 +21,8 @@ export async function queueInstallDigest(
 ): Promise<boolean> {
   if (supervisors.length === 0) return false;
   if (await outboxEventQueued(db, INSTALL_DIGEST_KEY)) return false;
-  const rows = await baselineEscalations(db);
-  if (rows.length === 0) return false;
-  // One entry per ticket: its latest recorded point (the breach, when it had one).
-  const byTicket = new Map(rows.map((r) => [r.ticket_id, r]));
-  const tickets = [...byTicket.values()];
-  const first = rows.reduce((a, b) => (b.due_at < a.due_at ? b : a));
+  const { tickets, first, listed } = await baselineDigest(db, MAX_LISTED);
+  if (!first) return false;
   await queueNotice(
     db,
     {
@@ -40,8 +36,8 @@ export async function queueInstallDigest(
         level: 'install',
         dueAt: utcToInstant(first.due_at)?.toISOString(),
         reason: 'tickets already past an SLA point when bxsup was installed',
-        count: tickets.length,
-        tickets: tickets.slice(0, MAX_LISTED).map((t) => ({
+        count: tickets,
+        tickets: listed.map((t) => ({
           ticketId: t.ticket_id,
           number: t.number,
           target: t.target,
