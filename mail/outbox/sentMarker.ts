@@ -99,7 +99,10 @@ class Marker implements SentMarker {
           this.options.clock.now(),
         );
         this.lateCount += marks.late;
+        // Landed: a later failure starts a run of its own, with its own giveUpAfterMs (a busy sender's
+        // flush can go on for minutes, past any earlier blip).
         failures = 0;
+        failingSince = 0;
         group.forEach((g) => g.resolve());
       } catch (err) {
         this.failedOnce = true;
