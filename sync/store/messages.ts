@@ -64,7 +64,10 @@ export async function copyMessages(
   await insertSelect(trx, messages, `m.ID IN (${idList(messages.map((m) => m.id))})`);
 }
 
-/** The copy itself; returns the affected-row count (1 per row inserted, 2 per row updated). */
+/**
+ * The copy itself; returns the affected-row count (1 per row inserted, 2 per row updated). The flags are
+ * compared as bytes (`<=>`: NULL is not 'Y'), as Node's mapping compares them (messageRow.ts).
+ */
 async function insertSelect(
   trx: Knex.Transaction,
   messages: MirrorMessage[],
@@ -79,7 +82,7 @@ async function insertSelect(
     trx,
     `INSERT INTO bl_support_message (id, ticket_id, author_id, body, is_internal, is_staff, created_at)
      SELECT m.ID, m.TICKET_ID, NULLIF(m.OWNER_USER_ID, 0), COALESCE(m.MESSAGE, ''),
-            m.IS_HIDDEN = 'Y', ${staffSql(messages)}, ${createdAtSql(messages, bind)}
+            CAST(m.IS_HIDDEN AS BINARY) <=> 'Y', ${staffSql(messages)}, ${createdAtSql(messages, bind)}
        FROM b_ticket_message m
       WHERE ${where}
      ON DUPLICATE KEY UPDATE ticket_id = VALUES(ticket_id), author_id = VALUES(author_id), body = VALUES(body),
