@@ -23,7 +23,10 @@ import { PassResult } from '../escalator/agent/passResult';
  * escalates and the others skip. A tick while the previous pass still runs is skipped too. The webhooks
  * of a pass go out after it, in a lane of their own: a slow endpoint does not make the next tick skip
  * (a pass while deliveries still run leaves its new ones to the next pass). The agent's context
- * (policy, calendars, zone) is built on the first tick and again after a failure.
+ * (policy with the native SLA schedules, calendars, zone, criticalities, the UF_SLA_STATE list) is read
+ * afresh for every pass, as the sync's SLA refresh reads it for every pass that changed something: a
+ * daemon runs for months, and what an admin edits in Bitrix meanwhile must reach the next pass, not wait
+ * for a restart. It is a handful of small reads every escalation.cron tick.
  */
 export interface EscalationWorkerDeps {
   db: Db;
@@ -47,12 +50,10 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
   let job: Job | null = null;
   let inFlight: Promise<void> | null = null;
   let delivering: Promise<void> | null = null;
-  let context: Promise<AgentContext> | null = null;
   let stopped = false;
   let fatal: ((err: unknown) => void) | undefined;
 
   const failed = (err: unknown, what = 'escalation pass'): void => {
-    context = null;
     const message = describeError(err);
     if (fatal && isFatalError(err)) {
       stopped = true;
@@ -84,8 +85,7 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
     }
     inFlight = (async () => {
       try {
-        context ??= createAgentContext({ ...deps, logger });
-        const ctx = await context;
+        const ctx = await createAgentContext({ ...deps, logger });
         const now = deps.clock.now();
         const result = await escalateUnderLock(ctx, now);
         deps.health?.recovered('escalator');

@@ -15,10 +15,10 @@ import { HttpPost, axiosPost } from '../webhooks/http';
 import { EscalationEvents } from './escalationEvents';
 
 /**
- * Everything an escalation pass needs, built once per daemon (and per CLI run): the policy with its
- * calendars (native schedules read here), the site zone, which user fields exist, the install instant
- * and the criticality → priority mapping the sync uses. No module singletons: the worker and the CLI
- * each build their own.
+ * Everything an escalation pass needs, built for each pass (the daemon's worker, the CLI): the policy
+ * with its calendars (native schedules read here), the site zone, which user fields exist, the install
+ * instant and the criticality → priority mapping the sync uses. No module singletons: the worker and the
+ * CLI each build their own.
  */
 export interface AgentContext extends SlaRefreshDeps {
   db: Db;
