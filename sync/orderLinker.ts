@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { findOrders, NativeOrder, UfOrderWrite, writeUfOrderIds } from '../bridge/orders';
 import { stateWithUfOrder } from '../bridge/nativeTickets';
+import { someId } from './mapping/ticketRow';
 import { Logger } from '../core/logger';
 import { extractOrderMentions, matchMentions, OrderIndex, orderLookupOf } from './mapping/orderMentions';
 import { PassContext } from './passContext';
@@ -13,6 +14,29 @@ export interface OrderLinkInput {
   ufValue: number | string | null;
   texts: Array<{ source: 'title' | 'message'; text: string | null }>;
   current: { orderId: number | null; orderSource: string | null };
+}
+
+/**
+ * The order-link input of a ticket read from b_ticket, whose title is the only text weighed (a message
+ * naming an order is linked by the message phase); `current` is what the mirror links now, nothing for a
+ * ticket seen for the first time.
+ */
+export function titleLinkInput(
+  row: {
+    ID: number | string;
+    OWNER_USER_ID: number | null;
+    UF_ORDER_ID: number | string | null;
+    TITLE: string | null;
+  },
+  current: OrderLinkInput['current'] = { orderId: null, orderSource: null },
+): OrderLinkInput {
+  return {
+    ticketId: Number(row.ID),
+    ownerId: someId(row.OWNER_USER_ID),
+    ufValue: row.UF_ORDER_ID,
+    texts: [{ source: 'title', text: row.TITLE }],
+    current,
+  };
 }
 
 /** What to do to b_uts_support.UF_ORDER_ID; `expected` is the value read, written only if still there. */

@@ -1,9 +1,8 @@
 import { Knex } from 'knex';
 import { readTicketHeads, sign, UfColumns } from '../../bridge/nativeTickets';
 import { TicketSql } from '../mapping/ticketSql';
-import { someId } from '../mapping/ticketRow';
 import { assignNumbers, countByDay } from '../mapping/ticketNumber';
-import { linkOrders, saveOrderLinks, ufValueAfter } from '../orderLinker';
+import { linkOrders, saveOrderLinks, titleLinkInput, ufValueAfter } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { reserveNumbersByDay } from '../store/numbers';
@@ -38,13 +37,7 @@ export async function copyHistoryTickets(
   const links = await linkOrders(
     trx,
     ctx,
-    heads.map((h) => ({
-      ticketId: Number(h.ID),
-      ownerId: someId(h.OWNER_USER_ID),
-      ufValue: h.UF_ORDER_ID,
-      texts: [{ source: 'title', text: h.TITLE }],
-      current: { orderId: null, orderSource: null },
-    })),
+    heads.map((h) => titleLinkInput(h)),
   );
   const orders = new Map<number, { orderId: number; orderSource: string | null }>();
   const ufFields = new Map<number, string>();

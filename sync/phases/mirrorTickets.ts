@@ -4,7 +4,7 @@ import { recordNewTickets } from '../store/ticketHistory';
 import { supportGroupsOf } from '../../bridge/staff';
 import { assignNumbers, countByDay } from '../mapping/ticketNumber';
 import { isClosedValue, mapTicket, MirrorTicket, someId, TicketMappers } from '../mapping/ticketRow';
-import { linkOrders, saveOrderLinks, ufValueAfter } from '../orderLinker';
+import { linkOrders, saveOrderLinks, titleLinkInput, ufValueAfter } from '../orderLinker';
 import { emptyOutcome, BatchOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { reserveNumbersByDay } from '../store/numbers';
@@ -39,13 +39,7 @@ export async function mirrorNewTickets(
   const links = await linkOrders(
     trx,
     ctx,
-    fresh.map((r) => ({
-      ticketId: Number(r.ID),
-      ownerId: someId(r.OWNER_USER_ID),
-      ufValue: r.UF_ORDER_ID,
-      texts: [{ source: 'title', text: r.TITLE }],
-      current: { orderId: null, orderSource: null },
-    })),
+    fresh.map((r) => titleLinkInput(r)),
   );
   const mapped: MirrorTicket[] = fresh.map((row) => {
     // The state signature must include the UF value we are about to write, or the next poll would

@@ -1,10 +1,10 @@
 import { Knex } from 'knex';
 import { nativeState, readTicketsByIds } from '../../bridge/nativeTickets';
 import { readTicketFacts, recordTicketChanges } from '../store/ticketHistory';
-import { isClosedValue, mapTicket, someId } from '../mapping/ticketRow';
+import { isClosedValue, mapTicket } from '../mapping/ticketRow';
 import { LogTransition, reopensFrom } from '../mapping/logTransitions';
 import { appendTicketEvents } from '../../store/ticketEvents';
-import { linkOrders, saveOrderLinks, ufValueAfter } from '../orderLinker';
+import { linkOrders, saveOrderLinks, titleLinkInput, ufValueAfter } from '../orderLinker';
 import { BatchOutcome, emptyOutcome } from '../outcome';
 import { PassContext } from '../passContext';
 import { OutboxEvent } from '../store/outbox';
@@ -67,15 +67,9 @@ export async function remapTickets(
     ctx,
     changed.map((row) => {
       const known = mirror.get(Number(row.ID))!;
-      return {
-        ticketId: known.id,
-        ownerId: someId(row.OWNER_USER_ID),
-        ufValue: row.UF_ORDER_ID,
-        // The title is weighed only when nothing stays linked (it may have been edited, or the
-        // owner changed and the old link is dropped).
-        texts: [{ source: 'title' as const, text: row.TITLE }],
-        current: { orderId: known.orderId, orderSource: known.orderSource },
-      };
+      // The title is weighed only when nothing stays linked (it may have been edited, or the owner
+      // changed and the old link is dropped).
+      return titleLinkInput(row, { orderId: known.orderId, orderSource: known.orderSource });
     }),
   );
 
