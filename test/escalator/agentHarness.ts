@@ -6,8 +6,10 @@ import { runEscalationPass } from '../../escalator/agent/pass';
 import { PassHooks, PassResult } from '../../escalator/agent/passResult';
 import { HttpPost } from '../../escalator/webhooks/http';
 import { syncOnce } from '../../sync/syncOnce';
-import { FixtureShape } from '../../fixtures/seed';
-import { FIXTURE_ZONE } from '../helpers/clock';
+import { FIXTURE_ZONE, REFERENCE_TIME } from '../helpers/clock';
+import { FIXTURE, FixtureShape } from '../../fixtures/seed';
+import { createTicket } from '../../fixtures/nativeWriter';
+import { msk } from '../sync/harness';
 import { TestDatabase } from '../helpers/db';
 import { installedSite, memoryLogger, syncDeps } from '../sync/harness';
 
@@ -56,6 +58,28 @@ export async function escalationSite(
     },
   };
   return site;
+}
+
+/**
+ * The escalation site, past its install pass, with one new ticket the workers' tests watch: normal
+ * priority, Olga's, created and synced on Tue 12 March at 11:00 Moscow. 24/7: its first reply is due at
+ * 19:00, its warning point (80 %) is 17:24.
+ */
+export async function siteWithNewTicket(title: string): Promise<{ site: Site; ticketId: number }> {
+  const site = await escalationSite();
+  await site.sync(new Date(REFERENCE_TIME));
+  await site.pass(new Date(REFERENCE_TIME));
+  const ticketId = await createTicket(site.t.db, FIXTURE_ZONE, {
+    siteId: 's1',
+    ownerUserId: FIXTURE.users.customerMaria,
+    title,
+    message: 'Hello',
+    criticalityId: FIXTURE.dictionary.criticality.s1.middle,
+    responsibleUserId: FIXTURE.users.operatorOlga,
+    at: msk('2024-03-12 11:00:00'),
+  });
+  await site.sync(msk('2024-03-12 11:00:00'));
+  return { site, ticketId };
 }
 
 export interface EscalationRowView {

@@ -4,11 +4,9 @@ import { validateConfig } from '../../config/config';
 import { createEscalationEvents } from '../../escalator/agent/escalationEvents';
 import { PassResult } from '../../escalator/agent/passResult';
 import { escalationWorker } from '../../daemon/escalationWorker';
-import { FIXTURE } from '../../fixtures/seed';
-import { createTicket } from '../../fixtures/nativeWriter';
-import { FIXTURE_ZONE, REFERENCE_TIME } from '../helpers/clock';
+import { FIXTURE_ZONE } from '../helpers/clock';
 import { memoryLogger } from '../sync/harness';
-import { escalationSite, msk, Site, slaNotices } from './agentHarness';
+import { msk, Site, siteWithNewTicket, slaNotices } from './agentHarness';
 
 /**
  * The daemon's escalation worker: node-schedule wakes it on escalation.cron (every second here) and
@@ -19,19 +17,7 @@ describe('escalation worker', () => {
   let site: Site;
   let ticketId: number;
   beforeAll(async () => {
-    site = await escalationSite();
-    await site.sync(new Date(REFERENCE_TIME));
-    await site.pass(new Date(REFERENCE_TIME));
-    ticketId = await createTicket(site.t.db, FIXTURE_ZONE, {
-      siteId: 's1',
-      ownerUserId: FIXTURE.users.customerMaria,
-      title: 'Worker',
-      message: 'Hello',
-      criticalityId: FIXTURE.dictionary.criticality.s1.middle,
-      responsibleUserId: FIXTURE.users.operatorOlga,
-      at: msk('2024-03-12 11:00:00'),
-    });
-    await site.sync(msk('2024-03-12 11:00:00'));
+    ({ site, ticketId } = await siteWithNewTicket('Worker'));
   });
   afterAll(async () => {
     await site.t.drop();

@@ -3,11 +3,9 @@ import { openDb } from '../../core/db';
 import { validateConfig } from '../../config/config';
 import { createEscalationEvents } from '../../escalator/agent/escalationEvents';
 import { escalationWorker } from '../../daemon/escalationWorker';
-import { FIXTURE } from '../../fixtures/seed';
-import { createTicket } from '../../fixtures/nativeWriter';
-import { FIXTURE_ZONE, REFERENCE_TIME } from '../helpers/clock';
+import { FIXTURE_ZONE } from '../helpers/clock';
 import { memoryLogger } from '../sync/harness';
-import { escalationSite, msk, Site } from './agentHarness';
+import { msk, Site, siteWithNewTicket } from './agentHarness';
 
 /**
  * A daemon runs for months; what an admin changes in Bitrix meanwhile (a native SLA level's schedule,
@@ -20,20 +18,7 @@ describe('the escalation worker follows the site between passes', () => {
   let site: Site;
   let ticketId: number;
   beforeAll(async () => {
-    site = await escalationSite();
-    await site.sync(new Date(REFERENCE_TIME));
-    await site.pass(new Date(REFERENCE_TIME));
-    // Normal priority, 24/7: the first reply is due at 19:00, its warning point (80 %) is 17:24.
-    ticketId = await createTicket(site.t.db, FIXTURE_ZONE, {
-      siteId: 's1',
-      ownerUserId: FIXTURE.users.customerMaria,
-      title: 'Worker follows the site',
-      message: 'Hello',
-      criticalityId: FIXTURE.dictionary.criticality.s1.middle,
-      responsibleUserId: FIXTURE.users.operatorOlga,
-      at: msk('2024-03-12 11:00:00'),
-    });
-    await site.sync(msk('2024-03-12 11:00:00'));
+    ({ site, ticketId } = await siteWithNewTicket('Worker follows the site'));
   });
   afterAll(async () => {
     await site.t.drop();
