@@ -97,10 +97,13 @@ async function measureSite(site: IdleSite): Promise<Record<string, number | stri
     polls.push({ ...load, sent });
   }
   const probe = await repeat(POLLS, () => measureServerLoad(db, () => readNativeMaxIds(db)));
-  const windowFloor = await rotatingWindowFloor(db, 1000);
+  // The floors go on from where the polls' sweep stands, as its next polls would: the windows just
+  // compared are in the buffer pool, and a floor that read them again (as it did from the start of the
+  // set) was measured on warm pages against polls that had read theirs cold.
+  const windowFloor = await rotatingWindowFloor(db, 1000, deps.openSweep.position);
   // The window a poll of this site compares (open / 29 polls a minute, at least sync.batchSize).
   const pollWindow = deps.openSweep.windowAt(clock.now().getTime());
-  const sameWindowFloor = await rotatingWindowFloor(db, pollWindow);
+  const sameWindowFloor = await rotatingWindowFloor(db, pollWindow, windowFloor.endedAfter);
   const poll = medianLoad(polls);
   const minute = await idleMinute(site);
   const agent = await measureServerLoad(db, () => reminderAgentQueries(db));
@@ -134,10 +137,15 @@ async function measureSite(site: IdleSite): Promise<Record<string, number | stri
  * ends, as the sweep does), the mirror's states and b_ticket's (with b_uts_support's) joined by primary
  * key, the least a comparison has to read.
  */
-async function rotatingWindowFloor(db: Db, size: number): Promise<ServerLoad> {
+async function rotatingWindowFloor(
+  db: Db,
+  size: number,
+  /** The ticket ID the first window starts after. */
+  startAfter: number,
+): Promise<ServerLoad & { endedAfter: number }> {
   const uf = { orderId: true, computed: COMPUTED_USER_FIELDS.map((f) => f.fieldName) };
   const upToId = Number.MAX_SAFE_INTEGER;
-  let after = 0;
+  let after = startAfter;
   const loads = await repeat(POLLS, () =>
     measureServerLoad(db, async () => {
       const tail = await readOpenWindow(db, { afterId: after, upToId, limit: size }, uf);
@@ -149,7 +157,7 @@ async function rotatingWindowFloor(db: Db, size: number): Promise<ServerLoad> {
       after = last.length ? last[last.length - 1].id : 0;
     }),
   );
-  return medianLoad(loads);
+  return { ...medianLoad(loads), endedAfter: after };
 }
 
 /** A real daemon for a minute, after its first passes (the open set counted, the escalation caught up). */
