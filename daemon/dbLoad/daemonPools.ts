@@ -5,6 +5,9 @@ import { LoadWindow, RecentLoad } from './loadWindow';
 import { DbLoad, measureReadCost } from './sessionCounters';
 import { createWorkerPools } from './workerPools';
 
+/** The escalation worker's connections: a batch's transaction beside the next batch's three reads. */
+export const ESCALATION_POOL_SIZE = 4;
+
 /** How long a heartbeat waits for the load figures: a slow read must not make the daemon look dead. */
 const LOAD_READ_WAIT_MS = 2000;
 
@@ -42,7 +45,7 @@ export async function openDaemonPools(deps: {
     heartbeat: pools.open('heartbeat', 1),
     sync: pools.open('sync', 3),
     mail: pools.open('mail', deps.config.mail.concurrency + 2),
-    escalation: pools.open('escalation', 4),
+    escalation: pools.open('escalation', ESCALATION_POOL_SIZE),
     metrics: pools.open('metrics', 2),
     settle: () => pools.settle(),
     async recentLoad(now) {
