@@ -126,11 +126,16 @@ export async function mailOnce(deps: MailDeps, options: MailPassOptions = {}): P
       horizonMs: claimHorizonMs(mail.claimTimeoutMs),
     });
     if (wanted <= workerCount) return wanted;
-    // Read once per pass, and only when there is a backlog to share.
+    // Read once per pass, and only when there is a backlog to share. If the count fails, this pass
+    // keeps to the smallest claim (the share of many senders: it never takes another's part), says so
+    // once, and does not ask again before the next pass.
     if (share === null) {
       const live = await liveDaemons(deps.db, now(), 2 * HEARTBEAT_INTERVAL_MS).catch(() => null);
-      if (!live) return workerCount;
-      share = claimShare(mail.batchSize, workerCount, live.length);
+      share = live ? claimShare(mail.batchSize, workerCount, live.length) : workerCount;
+      if (!live)
+        deps.logger.warn(
+          `could not count the running daemons to share the mail backlog: this pass claims at most ${workerCount} mails at a time`,
+        );
     }
     return Math.min(wanted, share);
   };

@@ -1,0 +1,68 @@
+import { FixedClock } from '../../core/clock';
+import { instantToUtc } from '../../core/time';
+import { mailOnce } from '../../mail/mailOnce';
+import { DAEMON_TABLE } from '../../store/daemons';
+import { TestDatabase } from '../helpers/db';
+import { installedSite, mailDeps, memoryLogger, msk, testConfig } from './helpers/mailEnv';
+import { SmtpSink, startSink } from './helpers/smtpSink';
+
+/**
+ * A sender over a backlog when the running daemons cannot be counted (here the daemons' table is
+ * renamed away for the pass): it keeps to the smallest claim, says so in one log line (not one per
+ * claim, and without the server's error text), and every mail still reaches the server once.
+ */
+const BACKLOG = 300;
+const TICKETS = [1, 2, 3, 5, 7, 8, 9, 10, 11];
+
+describe('a backlog when the daemons cannot be counted', () => {
+  let t: TestDatabase;
+  let sink: SmtpSink;
+  const clock = new FixedClock(msk('2024-03-12 11:00:00'));
+
+  beforeAll(async () => {
+    t = await installedSite({ sync: false });
+    sink = await startSink();
+  });
+  afterAll(async () => {
+    await sink.stop();
+    await t.drop();
+  });
+
+  it('claims the smallest share, logs it once, and sends every mail once', async () => {
+    const stamp = instantToUtc(new Date(clock.now().getTime() - 60_000));
+    const rows = Array.from({ length: BACKLOG }, (_, i) => ({
+      event_key: `closed:${TICKETS[i % TICKETS.length]}:backlog-${i}`,
+      event_type: 'SUPPORT_TICKET_CLOSED',
+      ticket_id: TICKETS[i % TICKETS.length],
+      payload: '{}',
+      state: 'pending',
+      attempts: 0,
+      available_at: stamp,
+      created_at: stamp,
+    }));
+    for (let i = 0; i < rows.length; i += 100) await t.db('bl_support_outbox').insert(rows.slice(i, i + 100));
+    const { logger, text } = memoryLogger();
+    // Two connections, so eight mails in hand: the sink takes them faster than that a second, and the
+    // claims after the first want more, which is when the daemons are counted.
+    const config = testConfig({ mail: { smtpUrl: sink.url, concurrency: 2, batchSize: 200 } });
+    const deps = await mailDeps(t, { config, clock, logger });
+    await t.db.raw(`RENAME TABLE ${DAEMON_TABLE} TO ${DAEMON_TABLE}_away`);
+    try {
+      // Without the reaper, which reads the same table before any claim.
+      const counts = await mailOnce(deps, { reap: false });
+      expect(counts.sent).toBe(BACKLOG);
+    } finally {
+      await t.db.raw(`RENAME TABLE ${DAEMON_TABLE}_away TO ${DAEMON_TABLE}`);
+      await deps.transport.close();
+    }
+    const lines = text()
+      .split('\n')
+      .filter((l) => l.includes('could not count the running daemons'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('at most 8 mails at a time');
+    expect(lines[0]).not.toMatch(/doesn't exist|SELECT|bl_support_daemon/i);
+    const ids = sink.mails.map((m) => m.parsed.messageId);
+    expect(ids).toHaveLength(BACKLOG);
+    expect(new Set(ids).size).toBe(BACKLOG);
+  });
+});
