@@ -1,8 +1,7 @@
 import { FixedClock } from '../../core/clock';
-import { instantToUtc } from '../../core/time';
 import { mailOnce } from '../../mail/mailOnce';
 import { TestDatabase } from '../helpers/db';
-import { installedSite, mailDeps, msk, testConfig } from './helpers/mailEnv';
+import { installedSite, mailDeps, msk, queueBacklog, testConfig } from './helpers/mailEnv';
 import { SmtpSink, startSink } from './helpers/smtpSink';
 
 /**
@@ -12,8 +11,6 @@ import { SmtpSink, startSink } from './helpers/smtpSink';
  * that sender home while mail was still waiting).
  */
 const BACKLOG = 240;
-// Fixture tickets whose owners have an e-mail address.
-const TICKETS = [1, 2, 3, 5, 7, 8, 9, 10, 11];
 
 describe('two senders over a backlog', () => {
   let t: TestDatabase;
@@ -31,18 +28,7 @@ describe('two senders over a backlog', () => {
   });
 
   it('each mail reaches the server once and both senders send some of them', async () => {
-    const stamp = instantToUtc(new Date(clock.now().getTime() - 60_000));
-    const rows = Array.from({ length: BACKLOG }, (_, i) => ({
-      event_key: `closed:${TICKETS[i % TICKETS.length]}:backlog-${i}`,
-      event_type: 'SUPPORT_TICKET_CLOSED',
-      ticket_id: TICKETS[i % TICKETS.length],
-      payload: '{}',
-      state: 'pending',
-      attempts: 0,
-      available_at: stamp,
-      created_at: stamp,
-    }));
-    for (let i = 0; i < rows.length; i += 100) await t.db('bl_support_outbox').insert(rows.slice(i, i + 100));
+    await queueBacklog(t, clock, BACKLOG);
     const config = testConfig({ mail: { smtpUrl: sink.url, concurrency: 2 } });
     const senders = await Promise.all(
       ['host-a:1', 'host-b:2'].map((instanceId) => mailDeps(t, { config, clock, instanceId })),

@@ -1,9 +1,8 @@
 import { FixedClock } from '../../core/clock';
-import { instantToUtc } from '../../core/time';
 import { mailOnce } from '../../mail/mailOnce';
 import { DAEMON_TABLE } from '../../store/daemons';
 import { TestDatabase } from '../helpers/db';
-import { installedSite, mailDeps, memoryLogger, msk, testConfig } from './helpers/mailEnv';
+import { installedSite, mailDeps, memoryLogger, msk, queueBacklog, testConfig } from './helpers/mailEnv';
 import { SmtpSink, startSink } from './helpers/smtpSink';
 
 /**
@@ -12,7 +11,6 @@ import { SmtpSink, startSink } from './helpers/smtpSink';
  * claim, and without the server's error text), and every mail still reaches the server once.
  */
 const BACKLOG = 300;
-const TICKETS = [1, 2, 3, 5, 7, 8, 9, 10, 11];
 
 describe('a backlog when the daemons cannot be counted', () => {
   let t: TestDatabase;
@@ -29,18 +27,7 @@ describe('a backlog when the daemons cannot be counted', () => {
   });
 
   it('claims the smallest share, logs it once, and sends every mail once', async () => {
-    const stamp = instantToUtc(new Date(clock.now().getTime() - 60_000));
-    const rows = Array.from({ length: BACKLOG }, (_, i) => ({
-      event_key: `closed:${TICKETS[i % TICKETS.length]}:backlog-${i}`,
-      event_type: 'SUPPORT_TICKET_CLOSED',
-      ticket_id: TICKETS[i % TICKETS.length],
-      payload: '{}',
-      state: 'pending',
-      attempts: 0,
-      available_at: stamp,
-      created_at: stamp,
-    }));
-    for (let i = 0; i < rows.length; i += 100) await t.db('bl_support_outbox').insert(rows.slice(i, i + 100));
+    await queueBacklog(t, clock, BACKLOG);
     const { logger, text } = memoryLogger();
     // Two connections, so eight mails in hand: the sink takes them faster than that a second, and the
     // claims after the first want more, which is when the daemons are counted.

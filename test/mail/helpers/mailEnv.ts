@@ -101,3 +101,25 @@ export function msk(local: string): Date {
   const [date, time] = local.split(' ');
   return new Date(`${date}T${time}+03:00`);
 }
+
+/** Fixture tickets whose owners have an e-mail address. */
+const MAILABLE_TICKETS = [1, 2, 3, 5, 7, 8, 9, 10, 11];
+
+/**
+ * A backlog of `count` closed-ticket mails in the outbox, all due a minute before `clock`'s now, spread
+ * over the fixture's mailable tickets (each with a key of its own, so each is one mail).
+ */
+export async function queueBacklog(t: TestDatabase, clock: FixedClock, count: number): Promise<void> {
+  const stamp = instantToUtc(new Date(clock.now().getTime() - 60_000));
+  const rows = Array.from({ length: count }, (_, i) => ({
+    event_key: `closed:${MAILABLE_TICKETS[i % MAILABLE_TICKETS.length]}:backlog-${i}`,
+    event_type: 'SUPPORT_TICKET_CLOSED',
+    ticket_id: MAILABLE_TICKETS[i % MAILABLE_TICKETS.length],
+    payload: '{}',
+    state: 'pending',
+    attempts: 0,
+    available_at: stamp,
+    created_at: stamp,
+  }));
+  for (let i = 0; i < rows.length; i += 100) await t.db('bl_support_outbox').insert(rows.slice(i, i + 100));
+}
