@@ -37,14 +37,14 @@ export interface RefreshOptions {
   takeOver?: (computed: TicketComputation[]) => Promise<TicketComputation[]>;
 }
 
-/** Mirror rows (read before their history: see readHistoriesOf) computed and stored. */
-async function refreshRows(
+/**
+ * Computed rows stored (or handed to `takeOver`, which stores those it takes and returns the rest).
+ */
+async function storeRound(
   deps: SlaRefreshDeps,
-  rows: readonly TicketSlaRow[],
-  now: Date,
+  computed: TicketComputation[],
   takeOver?: RefreshOptions['takeOver'],
 ): Promise<number> {
-  const computed = await computeTicketRows(deps.db, deps, rows, now);
   const rest = takeOver ? await takeOver(computed) : computed;
   return computed.length - rest.length + (await storeComputations(deps, rest));
 }
@@ -83,7 +83,12 @@ async function storeAll(
   }
 }
 
-/** Open tickets first (they can be due), then closed ones; at most `limit` per call. */
+/**
+ * Open tickets first (they can be due), then closed ones; at most `limit` per call. The next round is
+ * read and computed while this one is stored (on the pool's other connection: reads that take no
+ * locks, of tickets after this round's), so that Node computes while the server writes: the first
+ * pass after install catches up tens of thousands of tickets this way.
+ */
 export async function refreshStaleSla(
   deps: SlaRefreshDeps,
   now: Date,
@@ -92,21 +97,35 @@ export async function refreshStaleSla(
 ): Promise<number> {
   let stored = 0;
   let seen = 0;
+  /** Up to `max` stale rows after `afterId`, computed (the columns the computation reads: no second read). */
+  const readRound = async (isOpen: number, afterId: number, max: number) => {
+    const rows = (await deps
+      .db('bl_support_ticket')
+      .where({ sla_stale: 1, is_open: isOpen })
+      .andWhere('id', '>', afterId)
+      .orderBy('id')
+      .limit(max)
+      .select(TICKET_COLUMNS)) as TicketSlaRow[];
+    return { rows, asked: max, computed: await computeTicketRows(deps.db, deps, rows, now) };
+  };
   for (const isOpen of options.openOnly ? [1] : [1, 0]) {
-    let afterId = 0;
-    while (seen < limit) {
-      // With the columns the computation reads: no second read of the same rows.
-      const rows = (await deps
-        .db('bl_support_ticket')
-        .where({ sla_stale: 1, is_open: isOpen })
-        .andWhere('id', '>', afterId)
-        .orderBy('id')
-        .limit(Math.min(BATCH, limit - seen))
-        .select(TICKET_COLUMNS)) as TicketSlaRow[];
-      if (rows.length === 0) break;
-      seen += rows.length;
-      afterId = rows[rows.length - 1].id;
-      stored += await refreshRows(deps, rows, now, options.takeOver);
+    if (seen >= limit) break;
+    let next: ReturnType<typeof readRound> | null = readRound(isOpen, 0, Math.min(BATCH, limit - seen));
+    while (next) {
+      const round: Awaited<ReturnType<typeof readRound>> = await next;
+      if (round.rows.length === 0) break;
+      seen += round.rows.length;
+      // A short round was the rest of the range.
+      next =
+        round.rows.length === round.asked && seen < limit
+          ? readRound(isOpen, round.rows[round.rows.length - 1].id, Math.min(BATCH, limit - seen))
+          : null;
+      try {
+        stored += await storeRound(deps, round.computed, options.takeOver);
+      } catch (err) {
+        await next?.catch(() => undefined);
+        throw err;
+      }
     }
   }
   return stored;
