@@ -97,6 +97,7 @@ export async function planTicket(
   let bump = 0;
   let logNumber = native?.lastLogNumber ?? 0;
   let { state, plan } = c;
+  let roundEvents = events;
   for (let round = 0; round < ROUNDS && plan.due.length > 0; round++) {
     for (const point of plan.due) {
       const { level } = point;
@@ -226,7 +227,10 @@ export async function planTicket(
       out.done.applied++;
       out.done.fired.push({ level: level.name, target: point.target } satisfies AppliedLevel);
     }
-    state = computeSla(events, ctx.policy);
+    // The state moves only with an event this round added (a raise); points merely recorded add none
+    // (the first pass after install records thousands): their state stands, only the plan moves on.
+    if (events !== roundEvents) state = computeSla(events, ctx.policy);
+    roundEvents = events;
     plan = planEscalations(state, ctx.levels, fired, now, ctx.installedAt);
   }
   out.after = {
@@ -236,7 +240,7 @@ export async function planTicket(
     plan,
     fired,
     lastOwnRaiseAt: lastOwnRaise,
-    stored: deadlinesInForce(events, ctx.policy, state),
+    stored: events === c.events ? c.stored : deadlinesInForce(events, ctx.policy, state),
   };
   out.nextDueAt = pendingDueAt(out.after);
   out.extra = { columns, versionBump: bump };
