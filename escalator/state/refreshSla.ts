@@ -97,7 +97,10 @@ export async function refreshStaleSla(
 ): Promise<number> {
   let stored = 0;
   let seen = 0;
-  /** Up to `max` stale rows after `afterId`, computed (the columns the computation reads: no second read). */
+  /**
+   * Up to `max` stale rows after `afterId`, with the columns the computation reads (no second read),
+   * read before their history (see readHistoriesOf), and computed.
+   */
   const readRound = async (isOpen: number, afterId: number, max: number) => {
     const rows = (await deps
       .db('bl_support_ticket')
