@@ -13,6 +13,7 @@ const UNIT_TESTS = [
   'core/maskSecrets',
   'core/maxRowsPerSecond',
   'core/openSweepSeconds',
+  'core/readAhead',
   'core/rowBudget',
   'escalator/agentPlan',
   'escalator/slaStateField',

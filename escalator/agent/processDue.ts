@@ -9,6 +9,7 @@ import { escalateTicket } from './escalateTicket';
 import { AlreadyEscalated } from '../../store/escalations';
 import type { PassHooks, PassResult, TicketEscalation } from './passResult';
 import { PassCache } from './passCache';
+import { readAhead } from '../../core/readAhead';
 
 /**
  * The due part of a pass: batches of due tickets (escalation.batchSize, by the index), each ticket's
@@ -54,7 +55,7 @@ export async function runDuePoints(
     // The following batch is read and computed while this one is written (on the pool's other
     // connection: reads that take no locks): Node computes while the server writes. Its due query
     // leaves out this batch's tickets, which stay due until their transaction commits.
-    const following = last ? null : readBatch(batch.map((c) => c.ticket.id));
+    const following = last ? null : readAhead(readBatch(batch.map((c) => c.ticket.id)));
     try {
       await storeComputations(
         ctx,

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { isLockConflict } from '../../core/lockConflicts';
+import { readAhead } from '../../core/readAhead';
 import { TICKET_COLUMNS, TicketSlaRow } from '../history/readHistory';
 import { computeTicketRows, ComputeDeps, TicketComputation } from './computeState';
 import { pendingDueAt, StoreDeps, writeComputation, writeComputations } from './storeState';
@@ -121,7 +122,7 @@ export async function refreshStaleSla(
       // A short round was the rest of the range.
       next =
         round.rows.length === round.asked && seen < limit
-          ? readRound(isOpen, round.rows[round.rows.length - 1].id, Math.min(BATCH, limit - seen))
+          ? readAhead(readRound(isOpen, round.rows[round.rows.length - 1].id, Math.min(BATCH, limit - seen)))
           : null;
       try {
         stored += await storeRound(deps, round.computed, options.takeOver);
