@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { rawRows } from '../core/rawRows';
 import { sqlNumber, sqlValue } from '../core/sqlValues';
 
 /**
@@ -45,4 +46,35 @@ export async function existingUserFieldColumns(db: Writer, fields: readonly stri
     .whereIn('COLUMN_NAME', fields as string[])
     .select<Array<{ COLUMN_NAME: string }>>('COLUMN_NAME');
   return new Set(rows.map((r) => r.COLUMN_NAME));
+}
+
+/** The highest VALUE_ID of b_uts_support (0: no row, or no table). */
+export async function lastUserFieldRowId(db: Writer): Promise<number> {
+  const row = (await db(UTS_SUPPORT).max({ last: 'VALUE_ID' }).first()) as
+    { last: number | null } | undefined;
+  return Number(row?.last ?? 0);
+}
+
+/**
+ * The tickets of one primary-key range of b_uts_support (VALUE_ID after `after`, up to `upTo`) whose
+ * enumeration field `field` holds an ID that is not one of its values now (`valid`), or no value while
+ * the list has some: what deleting a list's values in the field's settings (and adding them again)
+ * leaves behind. A bounded read that takes no locks.
+ */
+export async function ticketsWithUnknownEnumValue(
+  db: Writer,
+  field: string,
+  valid: readonly number[],
+  after: number,
+  upTo: number,
+): Promise<number[]> {
+  const unknown = valid.length
+    ? `(\`${field}\` IS NULL OR \`${field}\` NOT IN (${valid.map((id) => sqlNumber(id)).join(', ')}))`
+    : `\`${field}\` IS NOT NULL`;
+  const rows = await rawRows<{ id: number }>(
+    db,
+    `SELECT VALUE_ID AS id FROM ${UTS_SUPPORT} WHERE VALUE_ID > ? AND VALUE_ID <= ? AND ${unknown}`,
+    [after, upTo],
+  );
+  return rows.map((r) => Number(r.id));
 }

@@ -68,6 +68,12 @@ export const PASS_CURSORS = {
   applied: 'escalate_last_pass_applied',
 } as const;
 
+/**
+ * A fingerprint of UF_SLA_STATE's list as the last escalation pass found it (its values' XML_IDs and
+ * IDs), so that a pass notices the list was made again under new IDs (escalator/state/slaStateList.ts).
+ */
+export const SLA_STATE_LIST_CURSOR = 'sla_state_list';
+
 /** Set to 1 once the installer has added the seed reply templates (removed ones do not come back). */
 export const TEMPLATES_SEEDED_CURSOR = 'reply_templates_seeded';
 

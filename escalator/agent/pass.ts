@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { withNamedLock } from '../../core/dbLock';
 import { refreshStaleSla } from '../state/refreshSla';
+import { rewriteStatesOfChangedList } from '../state/slaStateList';
 import { DeliveryResult, deliverWebhooks } from '../webhooks/deliver';
 import { AgentContext } from './context';
 import { queueInstallDigest } from './digest';
@@ -69,6 +70,8 @@ async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<Pas
   const started = performance.now();
   const result = emptyPassResult();
   result.distributed = await distributeNewTickets(ctx, now);
+  // Before the refresh, which then writes the tickets this marks.
+  await rewriteStatesOfChangedList(ctx, now);
   const cache = await createPassCache(ctx, now);
   const tried = new Set<number>();
   result.refreshed = await refreshStaleSla(ctx, now, ctx.escalation.refreshLimit, {

@@ -24,6 +24,8 @@ export interface Site {
   t: TestDatabase;
   config: ConfigInput;
   logger: Logger;
+  /** What the logger was given so far, a line per entry. */
+  logLines(): string[];
   sync(at: Date, options?: { reconcile?: 'off' | 'full' }): Promise<void>;
   /** `config` replaces the site's configuration for this pass only. */
   pass(at: Date, options?: { http?: HttpPost; hooks?: PassHooks; config?: ConfigInput }): Promise<PassResult>;
@@ -36,11 +38,12 @@ export async function escalationSite(
   // The fixture writes native datetimes in Moscow time; the test server runs on UTC.
   const config: ConfigInput = { ...input, site: { timeZone: FIXTURE_ZONE, ...input.site } };
   const t = await installedSite({ shape: options.shape });
-  const { logger } = memoryLogger();
+  const { logger, lines } = memoryLogger();
   const site: Site = {
     t,
     config,
     logger,
+    logLines: lines,
     async sync(at, options = {}) {
       await syncOnce(syncDeps(t, { clock: new FixedClock(at), config, logger }), {
         reconcile: options.reconcile ?? 'off',

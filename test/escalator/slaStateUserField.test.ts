@@ -139,6 +139,69 @@ describe('UF_SLA_STATE in the admin list', () => {
     expect(await stateOf(ticket)).toBe('breached');
   });
 
+  it('a list deleted and added again in the field settings (new value IDs): every ticket, closed ones too, shows its state again', async () => {
+    // An open ticket beside the closed one, its state written (on time) and not changing at the next pass.
+    const open = await createTicket(site.t.db, FIXTURE_ZONE, {
+      siteId: 's1',
+      ownerUserId: U.customerMaria,
+      title: 'Вопрос по доставке',
+      message: 'Когда привезут?',
+      categoryId: D.category.s1.bugs,
+      criticalityId: D.criticality.s1.middle,
+      at: msk('2024-03-12 20:10:00'),
+    });
+    await site.sync(msk('2024-03-12 20:11:00'));
+    await site.pass(msk('2024-03-12 20:12:00'));
+    expect(await stateOf(open)).toBe('on_time');
+    expect(await stateOf(ticket)).toBe('breached');
+
+    // What the field's settings page does when an admin deletes the values and adds them again:
+    // the same texts and XML_IDs, new rows (new IDs).
+    const field = await site.t
+      .db('b_user_field')
+      .where({ ENTITY_ID: 'SUPPORT', FIELD_NAME: 'UF_SLA_STATE' })
+      .first('ID');
+    const withState = await site.t.db('b_uts_support').whereNotNull('UF_SLA_STATE').pluck('VALUE_ID');
+    const before = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).orderBy('ID');
+    await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).delete();
+    await site.t
+      .db('b_user_field_enum')
+      .insert(before.map(({ ID: _id, ...value }) => value as Record<string, unknown>));
+    const after = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).orderBy('ID');
+    ids = new Map(after.map((v) => [v.XML_ID as string, Number(v.ID)]));
+    expect(Math.min(...ids.values())).toBeGreaterThan(Math.max(...before.map((v) => Number(v.ID))));
+    // The old IDs are no value of the list now: the admin list shows no state for either ticket.
+    expect(await stateOf(open)).toBeUndefined();
+    expect(await stateOf(ticket)).toBeUndefined();
+
+    await site.pass(msk('2024-03-12 20:13:00'));
+    expect(await stateOf(open)).toBe('on_time');
+    expect(await stateOf(ticket)).toBe('breached');
+    // Every ticket the daemon had written a state for (the fixture's too) holds a value of the list again.
+    const unknown = await site.t
+      .db('b_uts_support')
+      .whereIn('VALUE_ID', withState)
+      .where((q) => q.whereNull('UF_SLA_STATE').orWhereNotIn('UF_SLA_STATE', [...ids.values()]))
+      .pluck('VALUE_ID');
+    expect(unknown).toEqual([]);
+    expect(site.logLines().join('\n')).toContain(
+      `the UF_SLA_STATE list has new value IDs: the state of ${withState.length} ticket(s) is written again`,
+    );
+
+    // With the list unchanged, a pass does not read b_uts_support for it again.
+    const sent: string[] = [];
+    const listen = (q: { sql: string }) => sent.push(q.sql);
+    site.t.db.on('query', listen);
+    try {
+      await site.pass(msk('2024-03-12 20:14:00'));
+    } finally {
+      site.t.db.off('query', listen);
+    }
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((sql) => /FROM b_uts_support WHERE VALUE_ID >/.test(sql))).toEqual([]);
+    expect(await stateOf(ticket)).toBe('breached');
+  });
+
   it('uninstall removes the field with its values', async () => {
     const result = await runCli(['uninstall', '--db', site.t.url, '--yes']);
     expect(result.code).toBe(0);
