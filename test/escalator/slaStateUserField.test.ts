@@ -155,8 +155,8 @@ describe('UF_SLA_STATE in the admin list', () => {
     expect(await stateOf(open)).toBe('on_time');
     expect(await stateOf(ticket)).toBe('breached');
 
-    // What the field's settings page does when an admin deletes the values and adds them again:
-    // the same texts and XML_IDs, new rows (new IDs).
+    // An admin deletes the values in the field's settings and adds them again with their XML_IDs (typed
+    // there, or added back by `bxsup install`): the same texts and XML_IDs in new rows, with new IDs.
     const field = await site.t
       .db('b_user_field')
       .where({ ENTITY_ID: 'SUPPORT', FIELD_NAME: 'UF_SLA_STATE' })
@@ -199,6 +199,27 @@ describe('UF_SLA_STATE in the admin list', () => {
     }
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.filter((sql) => /FROM b_uts_support WHERE VALUE_ID >/.test(sql))).toEqual([]);
+    expect(await stateOf(ticket)).toBe('breached');
+  });
+
+  it('values deleted in the settings (the tickets show no state meanwhile) and added back by `bxsup install`: the states come back', async () => {
+    const field = await site.t
+      .db('b_user_field')
+      .where({ ENTITY_ID: 'SUPPORT', FIELD_NAME: 'UF_SLA_STATE' })
+      .first('ID');
+    await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).delete();
+    // A pass with an empty list writes no state (no value to point to).
+    await site.pass(msk('2024-03-12 20:15:00'));
+    const blank = await site.t.db('b_uts_support').where('VALUE_ID', ticket).first('UF_SLA_STATE');
+    expect(blank.UF_SLA_STATE).toBeNull();
+
+    const result = await runCli(['install', '--db', site.t.url, '--yes']);
+    expect(result.code).toBe(0);
+    const values = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).orderBy('ID');
+    expect(values.map((v) => v.XML_ID)).toEqual(['breached', 'warning', 'on_time', 'paused', 'met']);
+    ids = new Map(values.map((v) => [v.XML_ID as string, Number(v.ID)]));
+
+    await site.pass(msk('2024-03-12 20:16:00'));
     expect(await stateOf(ticket)).toBe('breached');
   });
 
