@@ -21,16 +21,24 @@ describe('UF_SLA_STATE in the admin list', () => {
     site = await escalationSite({
       escalation: { levels: [{ name: 'breach', on: 'breach', notify: ['supervisor'] }] },
     });
-    const field = await site.t
-      .db('b_user_field')
-      .where({ ENTITY_ID: 'SUPPORT', FIELD_NAME: 'UF_SLA_STATE' })
-      .first();
-    const values = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).orderBy('ID');
+    const values = await site.t
+      .db('b_user_field_enum')
+      .where('USER_FIELD_ID', await stateFieldId())
+      .orderBy('ID');
     ids = new Map(values.map((v) => [v.XML_ID as string, Number(v.ID)]));
   });
   afterAll(async () => {
     await site.t.drop();
   });
+
+  /** b_user_field.ID of UF_SLA_STATE (its values' USER_FIELD_ID). */
+  const stateFieldId = async (): Promise<number> => {
+    const field = await site.t
+      .db('b_user_field')
+      .where({ ENTITY_ID: 'SUPPORT', FIELD_NAME: 'UF_SLA_STATE' })
+      .first('ID');
+    return Number(field.ID);
+  };
 
   const stateOf = async (id: number): Promise<string | undefined> => {
     const row = await site.t.db('b_uts_support').where('VALUE_ID', id).first('UF_SLA_STATE');
@@ -157,17 +165,14 @@ describe('UF_SLA_STATE in the admin list', () => {
 
     // An admin deletes the values in the field's settings and adds them again with their XML_IDs (typed
     // there, or added back by `bxsup install`): the same texts and XML_IDs in new rows, with new IDs.
-    const field = await site.t
-      .db('b_user_field')
-      .where({ ENTITY_ID: 'SUPPORT', FIELD_NAME: 'UF_SLA_STATE' })
-      .first('ID');
+    const fieldId = await stateFieldId();
     const withState = await site.t.db('b_uts_support').whereNotNull('UF_SLA_STATE').pluck('VALUE_ID');
-    const before = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).orderBy('ID');
-    await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).delete();
+    const before = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', fieldId).orderBy('ID');
+    await site.t.db('b_user_field_enum').where('USER_FIELD_ID', fieldId).delete();
     await site.t
       .db('b_user_field_enum')
       .insert(before.map(({ ID: _id, ...value }) => value as Record<string, unknown>));
-    const after = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).orderBy('ID');
+    const after = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', fieldId).orderBy('ID');
     ids = new Map(after.map((v) => [v.XML_ID as string, Number(v.ID)]));
     expect(Math.min(...ids.values())).toBeGreaterThan(Math.max(...before.map((v) => Number(v.ID))));
     // The old IDs are no value of the list now: the admin list shows no state for either ticket.
@@ -203,11 +208,8 @@ describe('UF_SLA_STATE in the admin list', () => {
   });
 
   it('values deleted in the settings (the tickets show no state meanwhile) and added back by `bxsup install`: the states come back', async () => {
-    const field = await site.t
-      .db('b_user_field')
-      .where({ ENTITY_ID: 'SUPPORT', FIELD_NAME: 'UF_SLA_STATE' })
-      .first('ID');
-    await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).delete();
+    const fieldId = await stateFieldId();
+    await site.t.db('b_user_field_enum').where('USER_FIELD_ID', fieldId).delete();
     // A pass with an empty list writes no state (no value to point to).
     await site.pass(msk('2024-03-12 20:15:00'));
     const blank = await site.t.db('b_uts_support').where('VALUE_ID', ticket).first('UF_SLA_STATE');
@@ -215,7 +217,7 @@ describe('UF_SLA_STATE in the admin list', () => {
 
     const result = await runCli(['install', '--db', site.t.url, '--yes']);
     expect(result.code).toBe(0);
-    const values = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', field.ID).orderBy('ID');
+    const values = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', fieldId).orderBy('ID');
     expect(values.map((v) => v.XML_ID)).toEqual(['breached', 'warning', 'on_time', 'paused', 'met']);
     ids = new Map(values.map((v) => [v.XML_ID as string, Number(v.ID)]));
 
