@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { instantToUtc } from '../core/time';
 import { updateJoined } from '../core/joinedUpdate';
-import { rawRows } from '../core/rawRows';
+import { rawRows, rawWrite } from '../core/rawRows';
 import { idList } from '../core/sqlIdList';
 
 /**
@@ -49,12 +49,15 @@ export async function markSlaStale(trx: Writer, ticketIds: readonly number[]): P
  * Computed fields a form overwrote (the sync compared b_uts_support with uf_state): what was written is
  * forgotten and the ticket marked stale, so the next refresh computes and writes the values again.
  */
-export async function forgetWrittenFields(db: Writer, ticketIds: readonly number[]): Promise<void> {
-  if (ticketIds.length === 0) return;
-  await db.raw(
+export async function forgetWrittenFields(db: Writer, ticketIds: readonly number[]): Promise<number> {
+  if (ticketIds.length === 0) return 0;
+  const result = await rawWrite(
+    db,
     `UPDATE ${TICKET_TABLE} SET uf_state = NULL, ${slaStaleAssignments()} WHERE id IN (${ticketIds.map(() => '?').join(', ')})`,
     ticketIds as number[],
   );
+  // The mirror rows marked: an ID with none (a ticket Bitrix keeps that was never mirrored) counts not.
+  return result.affectedRows;
 }
 
 /** Which optional columns the database has (queue/schemaProbe.ts answers it). */

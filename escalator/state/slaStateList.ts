@@ -12,12 +12,13 @@ const RANGE = 10_000;
  * UF_SLA_STATE holds the ID of one of its list's values (b_user_field_enum.ID). An admin who deletes
  * the values in the field's settings and adds them again gives them new IDs (checked on the real
  * module): the tickets written before keep the old IDs and the admin list shows them with no state, for
- * good where the state does not change again (a closed ticket). So each escalation pass compares the
- * list with the one the last pass found (a fingerprint in bl_support_cursor). When it changed, or on
- * the first pass that keeps it, the tickets holding an ID the list does not have are marked for the
- * pass's SLA refresh (as a form's overwrite is: uf_state forgotten, the state stale), which writes the
- * current ID. b_uts_support is read by primary-key ranges, once per change of the list; with the list
- * unchanged a pass reads one cursor row. Returns how many tickets were marked.
+ * good where the state does not change again (a closed ticket); a pass while the list was empty wrote
+ * none. So each escalation pass compares the list with the one the last pass found (a fingerprint in
+ * bl_support_cursor). When it changed, or on the first pass that keeps it, the tickets holding an ID
+ * the list does not have (or none, while the list has values) are marked for the pass's SLA refresh
+ * (as a form's overwrite is: uf_state forgotten, the state stale), which writes the current ID.
+ * b_uts_support is read by primary-key ranges, once per change of the list; with the list unchanged a
+ * pass reads one cursor row. Returns how many mirrored tickets were marked.
  */
 export async function rewriteStatesOfChangedList(ctx: AgentContext, now: Date): Promise<number> {
   if (!ctx.userFields.has(UF_SLA_STATE.fieldName)) return 0;
@@ -35,8 +36,7 @@ export async function rewriteStatesOfChangedList(ctx: AgentContext, now: Date): 
       after,
       after + RANGE,
     );
-    await forgetWrittenFields(ctx.db, ids);
-    marked += ids.length;
+    marked += await forgetWrittenFields(ctx.db, ids);
   }
   await setCursors(ctx.db, new Map([[SLA_STATE_LIST_CURSOR, fingerprint]]), now);
   if (marked > 0) {
