@@ -165,6 +165,8 @@ describe('UF_SLA_STATE in the admin list', () => {
 
     // An admin deletes the values in the field's settings and adds them again with their XML_IDs (typed
     // there, or added back by `bxsup install`): the same texts and XML_IDs in new rows, with new IDs.
+    // As on the real module (CUserFieldEnum::SetEnumValues, two saves: an XML_ID still in the list is
+    // refused), deleting the values leaves the tickets' b_uts_support values as they were.
     const fieldId = await stateFieldId();
     const withState = await site.t.db('b_uts_support').whereNotNull('UF_SLA_STATE').pluck('VALUE_ID');
     const before = await site.t.db('b_user_field_enum').where('USER_FIELD_ID', fieldId).orderBy('ID');
