@@ -18,6 +18,7 @@ import { DaemonHandle, runDaemon } from './daemon';
 import { openDaemonPools } from './dbLoad/daemonPools';
 import { heartbeatWorker, newInstanceId } from './heartbeat';
 import { syncWorker } from './syncWorker';
+import { createRowBudget } from '../core/rowBudget';
 import { createWorkerHealth } from './workerHealth';
 
 export interface BridgeDaemonDeps {
@@ -78,6 +79,9 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
     health,
   });
 
+  // One db.maxRowsPerSecond for the daemon: the sync's reconciliation and the escalation pass's list
+  // check (escalator/state/slaStateList.ts) spend from the same bucket.
+  const rowBudget = createRowBudget(config.db.maxRowsPerSecond);
   const workers = [
     heartbeatWorker({
       db: pools.heartbeat,
@@ -99,6 +103,7 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
         metrics.observePass('sync', clock.now(), result.durationMs);
       },
       onEventsQueued: () => mail.wake(),
+      rowBudget,
     }),
     mail,
     escalationWorker({
@@ -109,6 +114,7 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
       clock,
       health,
       catchUpAfter: firstSync,
+      rowBudget,
       onPass: (result) => {
         metrics.observePass('escalation', clock.now(), result.durationMs);
         for (const fired of result.fired) metrics.escalationsFired.inc(fired);

@@ -14,6 +14,8 @@ import { AgentContext, createAgentContext } from '../escalator/agent/context';
 import { EscalationEvents } from '../escalator/agent/escalationEvents';
 import { deliverPassWebhooks, escalateUnderLock } from '../escalator/agent/pass';
 import { PassResult } from '../escalator/agent/passResult';
+import { listCheckWaitMs } from '../escalator/state/slaStateList';
+import { RowBudget } from '../core/rowBudget';
 
 /**
  * The escalation agent inside `bxsup run`. node-schedule only wakes it (escalation.cron, every 15
@@ -27,6 +29,9 @@ import { PassResult } from '../escalator/agent/passResult';
  * afresh for every pass, as the sync's SLA refresh reads it for every pass that changed something: a
  * daemon runs for months, and what an admin edits in Bitrix meanwhile must reach the next pass, not wait
  * for a restart. It is a handful of small reads every escalation.cron tick.
+ * A pass whose check of the tickets against a changed UF_SLA_STATE list stopped at the row budget
+ * (slaStateList.ts) is followed by another once the budget has refilled, until the check is done, rather
+ * than at the next tick: the states should not wait hours for the cron.
  */
 export interface EscalationWorkerDeps {
   db: Db;
@@ -42,6 +47,8 @@ export interface EscalationWorkerDeps {
   /** The catch-up pass at start waits for this (the daemon: the first sync pass). */
   catchUpAfter?: Promise<unknown>;
   health?: WorkerHealth;
+  /** db.maxRowsPerSecond, shared with the sync in the daemon; none unless given. */
+  rowBudget?: RowBudget;
 }
 
 export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
@@ -50,6 +57,7 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
   let job: Job | null = null;
   let inFlight: Promise<void> | null = null;
   let delivering: Promise<void> | null = null;
+  let followUp: NodeJS.Timeout | null = null;
   let stopped = false;
   let fatal: ((err: unknown) => void) | undefined;
 
@@ -91,6 +99,12 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
         deps.health?.recovered('escalator');
         deps.onPass?.(result);
         if (result.ran) deliver(ctx, now);
+        if (result.listCheckPending && deps.rowBudget && !stopped) {
+          followUp = setTimeout(() => {
+            followUp = null;
+            tick();
+          }, listCheckWaitMs(deps.rowBudget));
+        }
       } catch (err) {
         failed(err);
       }
@@ -114,6 +128,7 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
     async stop() {
       stopped = true;
       job?.cancel();
+      if (followUp) clearTimeout(followUp);
       await inFlight;
       await delivering;
     },

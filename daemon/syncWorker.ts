@@ -3,7 +3,7 @@ import { Clock } from '../core/clock';
 import { Config } from '../config/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
-import { createRowBudget } from '../core/rowBudget';
+import { createRowBudget, RowBudget } from '../core/rowBudget';
 import { createCapabilitiesCache } from '../sync/capabilitiesCache';
 import { openSweepFor } from '../sync/openSweep';
 import { reconcilePaceFor } from '../sync/reconcilePace';
@@ -28,6 +28,8 @@ export interface SyncWorkerDeps {
    */
   onEventsQueued?: () => void;
   health?: WorkerHealth;
+  /** db.maxRowsPerSecond for the worker's sweeps; the daemon shares one with the escalation worker. */
+  rowBudget?: RowBudget;
 }
 
 /**
@@ -39,7 +41,7 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
   const logger = deps.logger.child({ module: 'sync' });
   let fatal: ((err: unknown) => void) | undefined;
   // One budget for the life of the worker: the reconciliation's pace carries from pass to pass.
-  const rowBudget = createRowBudget(deps.config.db.maxRowsPerSecond);
+  const rowBudget = deps.rowBudget ?? createRowBudget(deps.config.db.maxRowsPerSecond);
   // A reconciliation cycle spread over sync.reconcileCycleMinutes, within that budget.
   const reconcilePace = reconcilePaceFor(deps.config);
   // Kept across passes: where the rotating comparison of the open set stands, and the capabilities.

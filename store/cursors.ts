@@ -69,10 +69,17 @@ export const PASS_CURSORS = {
 } as const;
 
 /**
- * A fingerprint of UF_SLA_STATE's list as the last escalation pass found it (its values' XML_IDs and
- * IDs), so that a pass notices the list was made again under new IDs (escalator/state/slaStateList.ts).
+ * UF_SLA_STATE's list and the check of the tickets against it (escalator/state/slaStateList.ts):
+ * `checked` is a fingerprint of the list (its values' XML_IDs and IDs) every ticket was last checked
+ * against, so that a pass notices the list was made again under new IDs; while a check runs, paced over
+ * several passes, `sweeping` is the fingerprint it checks against and `position` the b_uts_support
+ * VALUE_ID it reached.
  */
-export const SLA_STATE_LIST_CURSOR = 'sla_state_list';
+export const SLA_STATE_LIST_CURSORS = {
+  checked: 'sla_state_list',
+  sweeping: 'sla_state_list_sweep',
+  position: 'sla_state_list_at',
+} as const;
 
 /** Set to 1 once the installer has added the seed reply templates (removed ones do not come back). */
 export const TEMPLATES_SEEDED_CURSOR = 'reply_templates_seeded';

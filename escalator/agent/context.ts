@@ -5,6 +5,7 @@ import { Config } from '../../config/config';
 import { Db } from '../../core/db';
 import { DbTarget } from '../../core/dbUrl';
 import { Logger } from '../../core/logger';
+import { RowBudget, UNLIMITED_ROWS } from '../../core/rowBudget';
 import { BASELINE_CURSORS, readCursor } from '../../store/cursors';
 import { buildPriorityResolver, PriorityResolver } from '../../core/ticketVocabulary';
 import { EscalationConfig } from '../escalationConfig';
@@ -34,6 +35,8 @@ export interface AgentContext extends SlaRefreshDeps {
   clock: Clock;
   /** Lifecycle events (escalationEvents.ts); the daemon's worker passes its emitter. */
   events?: EscalationEvents;
+  /** What the pass's sweeps may make the server examine (the UF_SLA_STATE list check, slaStateList.ts). */
+  rowBudget: RowBudget;
 }
 
 export async function createAgentContext(deps: {
@@ -45,6 +48,8 @@ export async function createAgentContext(deps: {
   /** The system clock unless given (the daemon's and the CLI's own). */
   clock?: Clock;
   events?: EscalationEvents;
+  /** The daemon's db.maxRowsPerSecond budget; none (a pass the operator runs by hand) unless given. */
+  rowBudget?: RowBudget;
 }): Promise<AgentContext> {
   const { db, config } = deps;
   const zone = (await resolveSiteZone(db, config.site.timeZone)).zone;
@@ -64,5 +69,6 @@ export async function createAgentContext(deps: {
     http: deps.http ?? axiosPost(config.escalation.webhookRetry.timeoutMs),
     clock: deps.clock ?? systemClock,
     events: deps.events,
+    rowBudget: deps.rowBudget ?? UNLIMITED_ROWS,
   };
 }

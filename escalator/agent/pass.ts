@@ -71,7 +71,7 @@ async function pass(ctx: AgentContext, now: Date, hooks: PassHooks): Promise<Pas
   const result = emptyPassResult();
   result.distributed = await distributeNewTickets(ctx, now);
   // Before the refresh, which then writes the tickets this marks.
-  await rewriteStatesOfChangedList(ctx, now);
+  result.listCheckPending = (await rewriteStatesOfChangedList(ctx, now)).pending;
   const cache = await createPassCache(ctx, now);
   const tried = new Set<number>();
   result.refreshed = await refreshStaleSla(ctx, now, ctx.escalation.refreshLimit, {

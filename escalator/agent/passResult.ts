@@ -30,6 +30,8 @@ export interface PassResult {
   /** Filled by runEscalationPass; the daemon's worker delivers them on its own (daemon/escalationWorker.ts). */
   webhooks: DeliveryResult;
   durationMs: number;
+  /** The UF_SLA_STATE list check stopped at the row budget: a pass soon goes on with it (slaStateList.ts). */
+  listCheckPending: boolean;
 }
 
 export interface PassHooks {
@@ -51,5 +53,6 @@ export function emptyPassResult(): PassResult {
     digest: false,
     webhooks: { sent: 0, retrying: 0, failed: 0 },
     durationMs: 0,
+    listCheckPending: false,
   };
 }

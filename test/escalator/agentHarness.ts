@@ -2,6 +2,7 @@ import { FixedClock } from '../../core/clock';
 import { ConfigInput, validateConfig } from '../../config/config';
 import { Logger } from '../../core/logger';
 import { createAgentContext } from '../../escalator/agent/context';
+import { RowBudget } from '../../core/rowBudget';
 import { runEscalationPass } from '../../escalator/agent/pass';
 import { PassHooks, PassResult } from '../../escalator/agent/passResult';
 import { HttpPost } from '../../escalator/webhooks/http';
@@ -28,7 +29,10 @@ export interface Site {
   logLines(): string[];
   sync(at: Date, options?: { reconcile?: 'off' | 'full' }): Promise<void>;
   /** `config` replaces the site's configuration for this pass only. */
-  pass(at: Date, options?: { http?: HttpPost; hooks?: PassHooks; config?: ConfigInput }): Promise<PassResult>;
+  pass(
+    at: Date,
+    options?: { http?: HttpPost; hooks?: PassHooks; config?: ConfigInput; rowBudget?: RowBudget },
+  ): Promise<PassResult>;
 }
 
 export async function escalationSite(
@@ -56,6 +60,7 @@ export async function escalationSite(
         logger,
         config: validateConfig(options.config ? { ...options.config, site: config.site } : config),
         http: options.http,
+        rowBudget: options.rowBudget,
       });
       return runEscalationPass(agent, at, options.hooks);
     },
