@@ -102,7 +102,8 @@ export function escalationWorker(deps: EscalationWorkerDeps): DaemonWorker {
         if (result.listCheckPending && deps.rowBudget && !stopped) {
           followUp = setTimeout(() => {
             followUp = null;
-            tick();
+            // A cron tick's pass that started meanwhile goes on with the check itself.
+            if (!inFlight) tick();
           }, listCheckWaitMs(deps.rowBudget));
         }
       } catch (err) {

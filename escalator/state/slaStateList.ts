@@ -73,7 +73,7 @@ export async function rewriteStatesOfChangedList(ctx: AgentContext, now: Date): 
   if (marked > 0) {
     ctx.logger.info(
       `the ${UF_SLA_STATE.fieldName} list has new value IDs: the state of ${marked} ticket(s) is written again` +
-        (pending ? ` (${at} of ${last} ticket rows checked, the rest within db.maxRowsPerSecond)` : ''),
+        (pending ? ` (checked up to ticket ${at} of ${last}, the rest within db.maxRowsPerSecond)` : ''),
     );
   }
   return { marked, pending };

@@ -101,7 +101,7 @@ describe('the UF_SLA_STATE list check within the row budget', () => {
     expect(spent.every((rows) => rows <= capacity + blankBefore.length)).toBe(true);
     expect(await blankStates(valid)).toEqual([]);
     expect(site.logLines().join('\n')).toMatch(
-      new RegExp(`\\(${capacity} of ${last} ticket rows checked, the rest within db\\.maxRowsPerSecond\\)`),
+      new RegExp(`\\(checked up to ticket ${capacity} of ${last}, the rest within db\\.maxRowsPerSecond\\)`),
     );
 
     // Done: the next pass reads no range.
