@@ -19,6 +19,7 @@ import { openDaemonPools } from './dbLoad/daemonPools';
 import { heartbeatWorker, newInstanceId } from './heartbeat';
 import { syncWorker } from './syncWorker';
 import { createRowBudget } from '../core/rowBudget';
+import { keptNamedLock } from '../core/dbLock';
 import { createWorkerHealth } from './workerHealth';
 
 export interface BridgeDaemonDeps {
@@ -104,6 +105,7 @@ export async function startBridgeDaemon(deps: BridgeDaemonDeps): Promise<DaemonH
       },
       onEventsQueued: () => mail.wake(),
       rowBudget,
+      reconcileTurn: keptNamedLock(deps.target, 'reconcile'),
     }),
     mail,
     escalationWorker({

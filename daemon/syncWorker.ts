@@ -4,6 +4,7 @@ import { Config } from '../config/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
 import { createRowBudget, RowBudget } from '../core/rowBudget';
+import { KeptLock } from '../core/dbLock';
 import { createCapabilitiesCache } from '../sync/capabilitiesCache';
 import { openSweepFor } from '../sync/openSweep';
 import { reconcilePaceFor } from '../sync/reconcilePace';
@@ -30,6 +31,8 @@ export interface SyncWorkerDeps {
   health?: WorkerHealth;
   /** db.maxRowsPerSecond for the worker's sweeps; the daemon shares one with the escalation worker. */
   rowBudget?: RowBudget;
+  /** Of several daemons, which one reconciles (sync/types.ts); given up when the worker stops. */
+  reconcileTurn?: KeptLock;
 }
 
 /**
@@ -70,6 +73,7 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
           events,
           rowBudget,
           reconcilePace,
+          reconcileTurn: deps.reconcileTurn,
         },
         { signal: abort.signal },
       );
@@ -85,6 +89,7 @@ export function syncWorker(deps: SyncWorkerDeps): DaemonWorker {
     async stop() {
       abort.abort();
       await task.stop();
+      await deps.reconcileTurn?.release();
     },
   };
 }

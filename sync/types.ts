@@ -4,6 +4,7 @@ import { Config } from '../config/config';
 import { Db } from '../core/db';
 import { Logger } from '../core/logger';
 import { RowBudget } from '../core/rowBudget';
+import { KeptLock } from '../core/dbLock';
 import { CapabilitiesCache } from './capabilitiesCache';
 import { OpenSweep } from './openSweep';
 import { ReconcilePace } from './reconcilePace';
@@ -30,6 +31,12 @@ export interface SyncDeps {
    * by the row budget alone.
    */
   reconcilePace?: ReconcilePace;
+  /**
+   * The daemon's turn at the paced reconciliation (core/dbLock.ts keptNamedLock): of several daemons on
+   * one site only the one holding it sweeps, so that two do not sweep the same ranges from the same
+   * cursors and each spend the pace. Without it (`bxsup sync --once`, tests) a pass just sweeps.
+   */
+  reconcileTurn?: KeptLock;
   /**
    * The daemon's rotating window over the open set (openSweep.ts): each poll compares a share of the
    * open tickets. Without it (`bxsup sync --once`, tests) a pass compares every open ticket.

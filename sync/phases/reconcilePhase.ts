@@ -90,6 +90,8 @@ export async function runReconcilePhase(ctx: PassContext): Promise<void> {
     : null;
   const budget = mode === 'full' ? UNLIMITED_ROWS : (paced?.budget ?? ctx.rowBudget);
   if (rangeSize(budget, rowsPerId, ctx.batchSize) === 0) return;
+  // Asked only now that a range would be read: an idle poll sends nothing for it.
+  if (mode === 'auto' && ctx.deps.reconcileTurn && !(await ctx.deps.reconcileTurn.held())) return;
   if (counted && !pace) {
     const more = await readCursors(db, cycleNames);
     more.forEach((value, name) => cursors.set(name, value));
