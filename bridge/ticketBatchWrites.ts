@@ -86,16 +86,16 @@ const CHANGED_COLUMNS: readonly JoinedColumn[] = [
 ];
 
 /**
- * The log lines in one INSERT; returns the statement's first new ID (LAST_INSERT_ID()), or null for no
- * lines. Every row of the statement has an ID at least that high, whatever innodb_autoinc_lock_mode or
- * a MyISAM table does with the rest, so (TICKET_ID, C_NUMBER) with ID >= it finds each line again
- * (store/escalations.ts setLogLineIds reads them so, in one SELECT).
+ * The log lines in one INSERT, then their IDs found again in one SELECT; returns them in the order of
+ * `lines`. Each line is found by its ticket and C_NUMBER among the IDs from the INSERT's
+ * LAST_INSERT_ID() up: every row of the statement has an ID at least that high, but the IDs are never
+ * assumed consecutive (they need not be: innodb_autoinc_lock_mode = 2, a MyISAM table). b_ticket_message
+ * has no unique key on (TICKET_ID, C_NUMBER) and Bitrix numbers a message MAX + 1 without a lock, so a
+ * message of the module's own written beside ours can carry the same number: a line not found, or found
+ * twice, fails the caller's transaction rather than point an escalation at the customer's message.
  */
-export async function insertLogLines(
-  trx: Knex.Transaction,
-  lines: readonly LogLine[],
-): Promise<number | null> {
-  if (lines.length === 0) return null;
+export async function insertLogLines(trx: Knex.Transaction, lines: readonly LogLine[]): Promise<number[]> {
+  if (lines.length === 0) return [];
   // Written out as literals: a batch's lines are hundreds of rows of twenty-one values.
   const rows = lines.map(logLineRow);
   const columns = Object.keys(rows[0]);
@@ -104,5 +104,32 @@ export async function insertLogLines(
     trx,
     `INSERT INTO b_ticket_message (${columns.join(', ')}) VALUES ${values.join(', ')}`,
   );
-  return result.insertId;
+  return logLineIds(trx, lines, result.insertId);
+}
+
+/** The IDs of `lines`, in their order, among those from `firstLineId` up (see insertLogLines). */
+export async function logLineIds(
+  trx: Knex.Transaction,
+  lines: readonly LogLine[],
+  firstLineId: number,
+): Promise<number[]> {
+  const found = await rawRows<{ ID: number; TICKET_ID: number; C_NUMBER: number }>(
+    trx,
+    `SELECT ID, TICKET_ID, C_NUMBER FROM b_ticket_message
+      WHERE ID >= ${sqlNumber(firstLineId)} AND TICKET_ID IN (${idList(new Set(lines.map((l) => l.ticket.ID)))})`,
+  );
+  const key = (ticketId: number, number: number) => `${ticketId}/${number}`;
+  const wanted = new Set(lines.map((l) => key(Number(l.ticket.ID), l.number)));
+  const ids = new Map<string, number>();
+  for (const f of found) {
+    const k = key(Number(f.TICKET_ID), Number(f.C_NUMBER));
+    if (!wanted.has(k)) continue;
+    if (ids.has(k)) throw new Error(`log line ${k} found twice`);
+    ids.set(k, Number(f.ID));
+  }
+  return lines.map((l) => {
+    const id = ids.get(key(Number(l.ticket.ID), l.number));
+    if (id === undefined) throw new Error(`log line ${key(Number(l.ticket.ID), l.number)} was not written`);
+    return id;
+  });
 }

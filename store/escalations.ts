@@ -134,51 +134,34 @@ export async function escalationIds(
   });
 }
 
-/** A row claimed earlier in the same transaction, with the b_ticket_message line its action wrote. */
+/** A row claimed earlier in the same transaction, with the ID of the b_ticket_message line its action wrote. */
 export interface RowWithLine {
   row: EscalationRow;
-  /** The line's ticket and C_NUMBER: unique among the lines from `firstLineId` up. */
-  line: { ticketId: number; number: number };
+  lineId: number;
 }
 
 /**
  * The log lines' IDs into the actions of the rows that wrote them (actions.logMessageId, null when
- * claimed): each line found by its ticket and C_NUMBER among the IDs from `firstLineId` (the lines'
- * INSERT's LAST_INSERT_ID()) up, so the IDs are never assumed consecutive (they need not be:
- * innodb_autoinc_lock_mode = 2, a MyISAM table), then written by one single-table UPDATE whose CASE
- * holds each row's new actions as a literal. Not one UPDATE joined to b_ticket_message (as before):
+ * claimed), where the rows had to be claimed before the lines were written (a MyISAM b_ticket_message
+ * keeps lines a failed batch rolls back: see escalator/agent/escalateBatch.ts). One single-table UPDATE
+ * whose CASE holds each row's new actions as a literal; not one joined to b_ticket_message (as before):
  * a joined UPDATE that writes the TEXT column buffers the new values in an on-disk temporary table
- * (Created_tmp_disk_tables; 5-20 ms a batch of 100, against about 1 ms for the SELECT and 2 ms for
- * this UPDATE). The new actions are written whole, as JSON.stringify writes them (no JSON functions:
- * MySQL 5.7 and MariaDB differ in how they write JSON). A line not found, or found twice, fails the
- * caller's transaction.
+ * (Created_tmp_disk_tables; 5-20 ms a batch of 100, against about 2 ms for this UPDATE). The new actions
+ * are written whole, as JSON.stringify writes them (no JSON functions: MySQL 5.7 and MariaDB differ in
+ * how they write JSON). A row not found fails the caller's transaction.
  */
-export async function setLogLineIds(
-  trx: Knex.Transaction,
-  rows: readonly RowWithLine[],
-  firstLineId: number,
-): Promise<void> {
+export async function setLogLineIds(trx: Knex.Transaction, rows: readonly RowWithLine[]): Promise<void> {
   if (rows.length === 0) return;
-  for (const { row, line } of rows)
-    if (line.ticketId !== row.ticketId) throw new Error('a log line of another ticket');
-  const lineIds = await readLineIds(
-    trx,
-    rows.map((r) => r.line),
-    firstLineId,
-  );
   const cases: string[] = [];
   const keys: string[] = [];
-  for (const { row, line } of rows) {
-    const lineId = lineIds.get(lineKey(line.ticketId, line.number));
-    if (lineId === undefined) throw new Error(`log line ${line.ticketId}/${line.number} was not written`);
+  for (const { row, lineId } of rows) {
     const [t, target, level, cycle] = [
       sqlNumber(row.ticketId),
       sqlText(row.target),
       sqlText(row.level),
       sqlNumber(row.cycle),
     ];
-    // A key that exists keeps its place: the claimed text with the ID where its null was.
-    const actions = sqlJson({ ...row.actions, logMessageId: lineId });
+    const actions = sqlJson(withLogLine(row, lineId).actions);
     cases.push(
       `WHEN ticket_id = ${t} AND target = ${target} AND level = ${level} AND cycle = ${cycle} THEN ${actions}`,
     );
@@ -194,30 +177,9 @@ export async function setLogLineIds(
     throw new Error(`${rows.length - result.affectedRows} escalation row(s) of the batch were not found`);
 }
 
-/** The IDs of the lines (ticket, C_NUMBER) among those from `firstLineId` up; a pair found twice fails. */
-async function readLineIds(
-  trx: Knex.Transaction,
-  lines: ReadonlyArray<{ ticketId: number; number: number }>,
-  firstLineId: number,
-): Promise<Map<string, number>> {
-  const found = await rawRows<{ ID: number; TICKET_ID: number; C_NUMBER: number }>(
-    trx,
-    `SELECT ID, TICKET_ID, C_NUMBER FROM b_ticket_message
-      WHERE ID >= ${sqlNumber(firstLineId)} AND TICKET_ID IN (${idList(new Set(lines.map((l) => l.ticketId)))})`,
-  );
-  const wanted = new Set(lines.map((l) => lineKey(l.ticketId, l.number)));
-  const ids = new Map<string, number>();
-  for (const f of found) {
-    const key = lineKey(Number(f.TICKET_ID), Number(f.C_NUMBER));
-    if (!wanted.has(key)) continue;
-    if (ids.has(key)) throw new Error(`log line ${key} found twice`);
-    ids.set(key, Number(f.ID));
-  }
-  return ids;
-}
-
-function lineKey(ticketId: number, number: number): string {
-  return `${ticketId}/${Number(number)}`;
+/** The row with its log line's ID in actions.logMessageId (a key that exists keeps its place). */
+export function withLogLine(row: EscalationRow, lineId: number): EscalationRow {
+  return { ...row, actions: { ...row.actions, logMessageId: lineId } };
 }
 
 function keyOf(ticketId: number, target: string, level: string, cycle: number): string {

@@ -1,13 +1,14 @@
 import { Knex } from 'knex';
-import { insertLogLines, lockTickets, updateTickets } from '../../bridge/ticketBatchWrites';
+import { insertLogLines, lockTickets, TicketUpdate, updateTickets } from '../../bridge/ticketBatchWrites';
 import { instantToNative } from '../../core/time';
 import { appendOwnEvents } from '../../store/ticketEvents';
+import { LogLine } from '../../bridge/ticketWrites';
 import { TicketComputation } from '../state/computeState';
 import { writeComputations } from '../state/storeState';
 import { PlannedEscalation, PlannedTicket, planTicket } from './batchPlan';
 import { AgentContext } from './context';
 import { TicketEscalation } from './passResult';
-import { claimEscalations, escalationIds, RowWithLine, setLogLineIds } from '../../store/escalations';
+import { claimEscalations, escalationIds, setLogLineIds, withLogLine } from '../../store/escalations';
 import { forgetIntents, recordIntents } from '../../store/nativeIntents';
 import { queueManyWebhooks, queueNotices } from './notices';
 import { PassCache } from './passCache';
@@ -43,22 +44,9 @@ export async function escalateBatch(
     const plans: PlannedTicket[] = [];
     for (const c of batch)
       plans.push(await planTicket(ctx, cache, c, native.get(c.ticket.id) ?? null, local, now));
-    const points = plans.flatMap((p) => p.escalations);
-    await claimEscalations(
-      trx,
-      points.map((p) => p.row),
-      now,
-    );
-    // Only where a failed batch would leave native writes behind (MyISAM): on InnoDB they roll back.
-    const intents = cache.nativeTransactional ? [] : plans.flatMap((p) => p.intents);
-    await recordIntents(ctx.db, intents, now);
-    recorded(intents.map((i) => i.effectKey));
-    await updateTickets(
-      trx,
-      plans.flatMap((p) => (p.update ? [p.update] : [])),
-      local,
-    );
-    await writeLogLines(trx, plans);
+    const { points, intentKeys } = cache.nativeTransactional
+      ? await writeNativeThenClaim(trx, plans, local, now)
+      : await claimThenWriteNative(trx, ctx, plans, local, now, recorded);
     await appendOwnEvents(
       trx,
       plans.flatMap((p) => p.events),
@@ -70,10 +58,7 @@ export async function escalateBatch(
       now,
     );
     await queueBatchWebhooks(trx, ctx, points, now);
-    await forgetIntents(
-      trx,
-      intents.map((i) => i.effectKey),
-    );
+    await forgetIntents(trx, intentKeys);
     await writeComputations(
       trx,
       ctx,
@@ -83,20 +68,81 @@ export async function escalateBatch(
   });
 }
 
-/** The log lines, then their IDs into the actions of the escalation rows that wrote them. */
-async function writeLogLines(trx: Knex.Transaction, plans: readonly PlannedTicket[]): Promise<void> {
-  const lines = plans.flatMap((p) => p.logLines);
-  const firstLineId = await insertLogLines(trx, lines);
-  if (firstLineId === null) return;
-  const withLine: RowWithLine[] = [];
+/**
+ * Native tables that roll back (InnoDB): b_ticket changed and the log lines written first, so that each
+ * escalation row is claimed with its line's ID in the one INSERT that claims it. A key another process
+ * took fails that INSERT and the whole batch rolls back, native writes and all.
+ */
+async function writeNativeThenClaim(
+  trx: Knex.Transaction,
+  plans: readonly PlannedTicket[],
+  local: string,
+  now: Date,
+): Promise<{ points: PlannedEscalation[]; intentKeys: string[] }> {
+  await updateTickets(trx, ticketUpdates(plans), local);
+  const points = withLineIds(plans, await insertLogLines(trx, logLinesOf(plans)));
+  await claimEscalations(
+    trx,
+    points.map((p) => p.row),
+    now,
+  );
+  return { points, intentKeys: [] };
+}
+
+/**
+ * Native tables that keep a write the batch rolls back (MyISAM): nothing native is written before the
+ * rows are claimed and the intents recorded (committed, on a connection of their own); the lines' IDs
+ * go into the claimed rows after. The intents' keys are forgotten in the batch's transaction.
+ */
+async function claimThenWriteNative(
+  trx: Knex.Transaction,
+  ctx: AgentContext,
+  plans: readonly PlannedTicket[],
+  local: string,
+  now: Date,
+  recorded: (effectKeys: string[]) => void,
+): Promise<{ points: PlannedEscalation[]; intentKeys: string[] }> {
+  const claimed = plans.flatMap((p) => p.escalations);
+  await claimEscalations(
+    trx,
+    claimed.map((p) => p.row),
+    now,
+  );
+  const intents = plans.flatMap((p) => p.intents);
+  await recordIntents(ctx.db, intents, now);
+  recorded(intents.map((i) => i.effectKey));
+  await updateTickets(trx, ticketUpdates(plans), local);
+  const points = withLineIds(plans, await insertLogLines(trx, logLinesOf(plans)));
+  await setLogLineIds(
+    trx,
+    points.flatMap((p) =>
+      p.logLine === null ? [] : [{ row: p.row, lineId: p.row.actions.logMessageId as number }],
+    ),
+  );
+  return { points, intentKeys: intents.map((i) => i.effectKey) };
+}
+
+function logLinesOf(plans: readonly PlannedTicket[]): LogLine[] {
+  return plans.flatMap((p) => p.logLines);
+}
+
+function ticketUpdates(plans: readonly PlannedTicket[]): TicketUpdate[] {
+  return plans.flatMap((p) => (p.update ? [p.update] : []));
+}
+
+/**
+ * The planned escalations with the IDs of the lines they wrote (`lineIds`: of the plans' lines, in
+ * their order) in actions.logMessageId.
+ */
+function withLineIds(plans: readonly PlannedTicket[], lineIds: readonly number[]): PlannedEscalation[] {
+  const out: PlannedEscalation[] = [];
+  let first = 0;
   for (const plan of plans) {
-    for (const e of plan.escalations) {
-      if (e.logLine === null) continue;
-      const line = plan.logLines[e.logLine];
-      withLine.push({ row: e.row, line: { ticketId: line.ticket.ID, number: line.number } });
-    }
+    for (const e of plan.escalations)
+      out.push(e.logLine === null ? e : { ...e, row: withLogLine(e.row, lineIds[first + e.logLine]) });
+    first += plan.logLines.length;
   }
-  await setLogLineIds(trx, withLine, firstLineId);
+  return out;
 }
 
 /** The webhook deliveries, under their escalation rows (whose IDs only they need). */

@@ -1,13 +1,17 @@
+import { Knex } from 'knex';
+import { insertLogLines, logLineIds } from '../../bridge/ticketBatchWrites';
+import { LogLine } from '../../bridge/ticketWrites';
 import { claimEscalations, EscalationRow, setLogLineIds } from '../../store/escalations';
 import { escalationSite, Site } from './agentHarness';
 
 /**
- * setLogLineIds finds each log line by its ticket and C_NUMBER among the IDs from the lines' first
- * ID up. b_ticket_message has no unique key on (TICKET_ID, C_NUMBER) on a real site (only PRIMARY and
- * IX_TICKET_ID), and Bitrix numbers a message as MAX + 1 without a lock: a message of the module's
- * own written beside ours can carry the same number. Then the line is ambiguous and the batch must
- * fail (its transaction rolls back and a later pass tries again) rather than point the escalation at
- * the customer's message.
+ * An escalation batch's log lines are found again by their ticket and C_NUMBER among the IDs from the
+ * lines' first ID up. b_ticket_message has no unique key on (TICKET_ID, C_NUMBER) on a real site (only
+ * PRIMARY and IX_TICKET_ID), and Bitrix numbers a message as MAX + 1 without a lock: a message of the
+ * module's own written beside ours can carry the same number. Then the line is ambiguous and the batch
+ * must fail (its transaction rolls back and a later pass tries again) rather than point the escalation
+ * at the customer's message. Where the rows are claimed before the lines (MyISAM), setLogLineIds writes
+ * the IDs into them.
  */
 const NOW = new Date('2024-03-12T12:00:00Z');
 
@@ -33,10 +37,15 @@ describe('log-line IDs of an escalation batch', () => {
     actions: { raisedTo: 'high', logMessageId: null },
   });
 
-  /** Claims the row and writes `copies` native messages numbered `number`; returns the first's ID. */
-  async function claimWithLines(trx: Parameters<typeof setLogLineIds>[0], cycle: number, copies: number) {
-    await claimEscalations(trx, [row(cycle)], NOW);
-    const number = 1000 + cycle;
+  const line = (number: number): LogLine => ({
+    ticket: { ID: ticketId, SOURCE_ID: null, RESPONSIBLE_USER_ID: null },
+    text: '<li>критичность: Высокая',
+    local: '2024-03-12 15:00:00',
+    number,
+  });
+
+  /** `copies` native messages numbered `number`; returns the first's ID. */
+  async function nativeMessages(trx: Knex.Transaction, number: number, copies: number): Promise<number> {
     const ids: number[] = [];
     for (let i = 0; i < copies; i++) {
       const [id] = await trx('b_ticket_message').insert({
@@ -48,28 +57,46 @@ describe('log-line IDs of an escalation batch', () => {
       });
       ids.push(Number(id));
     }
-    return { number, firstId: Math.min(...ids) };
+    return Math.min(...ids);
   }
 
-  it('writes the line ID into the escalation row of a line found once', async () => {
+  /** `body` in a transaction that is rolled back afterwards (the site stays as it was). */
+  async function rolledBack(body: (trx: Knex.Transaction) => Promise<void>): Promise<void> {
     await s.t.db
       .transaction(async (trx) => {
-        const { number, firstId } = await claimWithLines(trx, 1, 1);
-        await setLogLineIds(trx, [{ row: row(1), line: { ticketId, number } }], firstId);
-        const stored = await trx('bl_support_escalation').where({ ticket_id: ticketId, cycle: 1 }).first();
-        expect(JSON.parse(String(stored.actions))).toEqual({ raisedTo: 'high', logMessageId: firstId });
+        await body(trx);
         throw new Error('rollback');
       })
       .catch((err: Error) => {
         if (err.message !== 'rollback') throw err;
       });
+  }
+
+  it('returns the IDs of the lines written, in their order', async () => {
+    await rolledBack(async (trx) => {
+      const ids = await insertLogLines(trx, [line(1001), line(1002)]);
+      const stored = await trx('b_ticket_message').whereIn('ID', ids).select('ID', 'C_NUMBER');
+      const number = new Map(stored.map((m: { ID: number; C_NUMBER: number }) => [Number(m.ID), m.C_NUMBER]));
+      expect(ids.map((id) => number.get(id))).toEqual([1001, 1002]);
+    });
+  });
+
+  it('writes a line ID into the escalation row claimed before the line', async () => {
+    await rolledBack(async (trx) => {
+      await claimEscalations(trx, [row(1)], NOW);
+      const [lineId] = await insertLogLines(trx, [line(1011)]);
+      await setLogLineIds(trx, [{ row: row(1), lineId }]);
+      const stored = await trx('bl_support_escalation').where({ ticket_id: ticketId, cycle: 1 }).first();
+      expect(JSON.parse(String(stored.actions))).toEqual({ raisedTo: 'high', logMessageId: lineId });
+    });
   });
 
   it('fails the batch when two lines of the ticket carry the number', async () => {
     await expect(
       s.t.db.transaction(async (trx) => {
-        const { number, firstId } = await claimWithLines(trx, 2, 2);
-        await setLogLineIds(trx, [{ row: row(2), line: { ticketId, number } }], firstId);
+        await claimEscalations(trx, [row(2)], NOW);
+        const firstId = await nativeMessages(trx, 1021, 2);
+        await logLineIds(trx, [line(1021)], firstId);
       }),
     ).rejects.toThrow(/found twice/);
     expect(await s.t.db('bl_support_escalation').where({ ticket_id: ticketId, cycle: 2 })).toHaveLength(0);
@@ -78,9 +105,17 @@ describe('log-line IDs of an escalation batch', () => {
   it('fails the batch when the line is not among the IDs from the first one up', async () => {
     await expect(
       s.t.db.transaction(async (trx) => {
-        const { number, firstId } = await claimWithLines(trx, 3, 1);
-        await setLogLineIds(trx, [{ row: row(3), line: { ticketId, number } }], firstId + 1);
+        const firstId = await nativeMessages(trx, 1031, 1);
+        await logLineIds(trx, [line(1031)], firstId + 1);
       }),
     ).rejects.toThrow(/was not written/);
+  });
+
+  it('fails the batch when an escalation row to hold a line ID is missing', async () => {
+    await expect(
+      s.t.db.transaction(async (trx) => {
+        await setLogLineIds(trx, [{ row: row(4), lineId: 1 }]);
+      }),
+    ).rejects.toThrow(/were not found/);
   });
 });
