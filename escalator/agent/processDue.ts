@@ -19,7 +19,7 @@ import { readAhead } from '../../core/readAhead';
  * process took, a deadlock) is done again one ticket per transaction (escalateTicket), so the others
  * still go through; a ticket escalateBatch does not take (batchPlan.ts batchable) goes that way at
  * once, in its place in the order. A ticket that fails keeps its past next_due_at, so the next pass
- * tries it again; this pass does not.
+ * tries it again; this pass does not. Two batches are written at once (see below).
  */
 export async function runDuePoints(
   ctx: AgentContext,
@@ -38,7 +38,7 @@ export async function runDuePoints(
 ): Promise<void> {
   const skip: number[] = [];
   /** The next batch: due rows but the skipped and `inFlight` ones, those not tried yet computed. */
-  const readBatch = async (inFlight: readonly number[]) => {
+  const readBatch = async (inFlight: readonly number[]): Promise<DueBatch> => {
     const rows = await dueTickets(ctx.db, now, ctx.escalation.batchSize, [...skip, ...inFlight]);
     const fresh = rows.filter((r) => !tried.has(r.id));
     skip.push(...rows.filter((r) => tried.has(r.id)).map((r) => r.id));
@@ -49,34 +49,49 @@ export async function runDuePoints(
     const last = rows.length < ctx.escalation.batchSize;
     return { last, batch: await computeTicketRows(ctx.db, ctx, fresh, now) };
   };
-  let next = readBatch([]);
-  for (;;) {
-    const { last, batch } = await next;
-    // The following batch is read and computed while this one is written (on the pool's other
-    // connection: reads that take no locks): Node computes while the server writes. Its due query
-    // leaves out this batch's tickets, which stay due until their transaction commits.
-    const following = last ? null : readAhead(readBatch(batch.map((c) => c.ticket.id)));
-    try {
-      await storeComputations(
-        ctx,
-        batch.filter((c) => c.plan.due.length === 0),
-        pendingDueAt,
-      );
-      await escalateComputed(
-        ctx,
-        cache,
-        batch.filter((c) => c.plan.due.length > 0),
-        now,
-        result,
-        hooks,
-      );
-    } catch (err) {
-      await following?.catch(() => undefined);
-      throw err;
+  const write = async (batch: readonly TicketComputation[]) => {
+    await storeComputations(
+      ctx,
+      batch.filter((c) => c.plan.due.length === 0),
+      pendingDueAt,
+    );
+    await escalateComputed(
+      ctx,
+      cache,
+      batch.filter((c) => c.plan.due.length > 0),
+      now,
+      result,
+      hooks,
+    );
+  };
+  // Two batches are written at once, each in its transactions on a connection of the pool, and the
+  // next one is read and computed meanwhile: a batch's writes are a chain of statements, each waiting
+  // on Node and then on the server, so one chain alone keeps neither busy. The batches hold disjoint
+  // tickets (the due query leaves out those in flight, which stay due until their batch commits) and
+  // every statement of a batch reaches their rows by primary key, so the two lock no row in common.
+  let next: Promise<DueBatch> | null = readBatch([]);
+  let writing: { ids: number[]; done: Promise<void> } | null = null;
+  try {
+    while (next) {
+      const { last, batch }: DueBatch = await next;
+      const ids: number[] = batch.map((c) => c.ticket.id);
+      next = last ? null : readAhead(readBatch([...(writing?.ids ?? []), ...ids]));
+      const earlier = writing;
+      writing = { ids, done: readAhead(write(batch)) };
+      await earlier?.done;
     }
-    if (!following) return;
-    next = following;
+    await writing?.done;
+  } catch (err) {
+    // Nothing of the pass goes on after it returns: its lock is released then.
+    await Promise.allSettled([next, writing?.done]);
+    throw err;
   }
+}
+
+/** A batch of due tickets, computed; `last`: no more are due. */
+interface DueBatch {
+  last: boolean;
+  batch: TicketComputation[];
 }
 
 /**
