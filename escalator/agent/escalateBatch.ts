@@ -17,11 +17,11 @@ import { PassCache } from './passCache';
  * The due points of many tickets in ONE transaction and a fixed number of statements, whatever the
  * number of tickets (escalateTicket takes about twelve a ticket and a commit). The same guarantees as
  * escalateTicket's: the tickets' b_ticket rows locked first (in ID order); the escalation rows claimed
- * in one INSERT before any native write, so a key another process took fails the whole batch before
- * b_ticket is touched (the caller then goes ticket by ticket: escalateTicket rolls back the taken
- * ones); native changes recorded (committed) as intents before they are made; the SLA states stored
- * under the sla_version guard. A crash before the commit leaves nothing (but the intents), after it
- * everything.
+ * in one INSERT, so a key another process took fails the whole batch (the caller then goes ticket by
+ * ticket: escalateTicket rolls back the taken ones): on InnoDB native tables the claim comes after the
+ * native writes, which roll back with it; on MyISAM ones before any, and the native changes are
+ * recorded (committed) as intents before they are made. The SLA states are stored under the
+ * sla_version guard. A crash before the commit leaves nothing (but the intents), after it everything.
  *
  * `recorded`: called with the intents' keys once they are committed, so that a caller retrying the
  * tickets one by one after a failure knows the batch may have left native writes (MyISAM).
