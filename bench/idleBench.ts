@@ -221,6 +221,7 @@ function medianLoad(loads: ServerLoad[]): ServerLoad {
     statements: median(loads.map((l) => l.statements)),
     rowsExamined: median(loads.map((l) => l.rowsExamined)),
     innodbRowsRead: median(loads.map((l) => l.innodbRowsRead)),
+    pagesReadFromDisk: median(loads.map((l) => l.pagesReadFromDisk)),
     bytesSent: median(loads.map((l) => l.bytesSent)),
   };
 }

@@ -188,6 +188,7 @@ function minusIdle(load: ServerLoad, idle: ServerLoad, passes: number): ServerLo
     statements: load.statements - idle.statements * passes,
     rowsExamined: load.rowsExamined - idle.rowsExamined * passes,
     innodbRowsRead: load.innodbRowsRead - idle.innodbRowsRead * passes,
+    pagesReadFromDisk: load.pagesReadFromDisk - idle.pagesReadFromDisk * passes,
     bytesSent: load.bytesSent - idle.bytesSent * passes,
   };
 }

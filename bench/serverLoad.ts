@@ -6,7 +6,8 @@ import { rawRows } from '../core/rawRows';
 /**
  * What a piece of work cost the database server, read from the server's own global counters before and
  * after it: the statements clients sent, the rows the storage engines handed to the executor (the sum of
- * the Handler_read_* counters, what "rows examined" means here), InnoDB's rows read, and the bytes sent.
+ * the Handler_read_* counters, what "rows examined" means here), InnoDB's rows read, the pages InnoDB had
+ * to read from disk (not in its buffer pool), and the bytes sent.
  *
  * Global counters see every client, so a benchmark measures on its own throwaway server with nothing else
  * connected. Reading the counters costs something itself (a SHOW GLOBAL STATUS is a statement and walks
@@ -17,6 +18,7 @@ export interface ServerLoad {
   statements: number;
   rowsExamined: number;
   innodbRowsRead: number;
+  pagesReadFromDisk: number;
   bytesSent: number;
 }
 
@@ -30,6 +32,7 @@ async function snapshot(db: Db): Promise<Counters> {
     statements: get('Questions'),
     rowsExamined: HANDLER_READS.reduce((sum, name) => sum + get(name), 0),
     innodbRowsRead: get('Innodb_rows_read'),
+    pagesReadFromDisk: get('Innodb_buffer_pool_reads'),
     bytesSent: get('Bytes_sent'),
   };
 }
@@ -39,6 +42,7 @@ function minus(a: Counters, b: Counters): Counters {
     statements: a.statements - b.statements,
     rowsExamined: a.rowsExamined - b.rowsExamined,
     innodbRowsRead: a.innodbRowsRead - b.innodbRowsRead,
+    pagesReadFromDisk: a.pagesReadFromDisk - b.pagesReadFromDisk,
     bytesSent: a.bytesSent - b.bytesSent,
   };
 }
@@ -56,6 +60,7 @@ export async function measureServerLoad(db: Db, work: () => Promise<unknown>): P
     statements: Math.max(0, spent.statements - cost.statements),
     rowsExamined: Math.max(0, spent.rowsExamined - cost.rowsExamined),
     innodbRowsRead: Math.max(0, spent.innodbRowsRead - cost.innodbRowsRead),
+    pagesReadFromDisk: Math.max(0, spent.pagesReadFromDisk - cost.pagesReadFromDisk),
     bytesSent: Math.max(0, spent.bytesSent - cost.bytesSent),
   };
 }

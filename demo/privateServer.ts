@@ -22,7 +22,10 @@ const INSTALL_DB = ['/usr/bin/mariadb-install-db', '/usr/bin/mysql_install_db', 
  * started from the system binaries in a temporary directory; else a testcontainers MySQL where Docker
  * runs. With none of these, a one-line error says what to set.
  */
-export async function throwawayServer(env: NodeJS.ProcessEnv = process.env): Promise<ThrowawayServer> {
+export async function throwawayServer(
+  env: NodeJS.ProcessEnv = process.env,
+  options: PrivateServerOptions = {},
+): Promise<ThrowawayServer> {
   for (const name of ['BXSUP_DB_URL', 'BXSUP_TEST_DB_URL'] as const) {
     const value = env[name];
     if (value) {
@@ -32,7 +35,7 @@ export async function throwawayServer(env: NodeJS.ProcessEnv = process.env): Pro
     }
   }
   const binary = SERVER_BINARIES.find((p) => existsSync(p));
-  if (binary) return startPrivateServer(binary);
+  if (binary) return startPrivateServer(binary, options);
   try {
     const { MySqlContainer } = await import('@testcontainers/mysql');
     const container = await new MySqlContainer('mysql:8.0').withRootPassword('demo').start();
@@ -58,8 +61,15 @@ export interface PrivateServer extends ThrowawayServer {
   resume(): Promise<void>;
 }
 
+/** How a private server differs from the binary's defaults (a server named by a URL is taken as it is). */
+export interface PrivateServerOptions {
+  /** innodb_buffer_pool_size in MiB (the default is 128). */
+  bufferPoolMb?: number;
+}
+
 export async function startPrivateServer(
   binary = SERVER_BINARIES.find((p) => existsSync(p)),
+  options: PrivateServerOptions = {},
 ): Promise<PrivateServer> {
   if (!binary)
     throw new BxsupError(
@@ -123,6 +133,7 @@ export async function startPrivateServer(
         '--skip-log-bin',
         `--pid-file=${path.join(dir, 'mysqld.pid')}`,
         `--tmpdir=${scratch}`,
+        ...(options.bufferPoolMb ? [`--innodb-buffer-pool-size=${options.bufferPoolMb}M`] : []),
       ],
       { stdio: 'ignore' },
     );
