@@ -115,21 +115,31 @@ export async function refreshStaleSla(
   for (const isOpen of options.openOnly ? [1] : [1, 0]) {
     if (seen >= limit) break;
     let next: ReturnType<typeof readRound> | null = readRound(isOpen, 0, Math.min(BATCH, limit - seen));
-    while (next) {
-      const round: Awaited<ReturnType<typeof readRound>> = await next;
-      if (round.rows.length === 0) break;
-      seen += round.rows.length;
-      // A short round was the rest of the range.
-      next =
-        round.rows.length === round.asked && seen < limit
-          ? readAhead(readRound(isOpen, round.rows[round.rows.length - 1].id, Math.min(BATCH, limit - seen)))
-          : null;
-      try {
-        stored += await storeRound(deps, round.computed, options.takeOver);
-      } catch (err) {
-        await next?.catch(() => undefined);
-        throw err;
+    // Two rounds are stored at once, as the escalation pass writes its due batches (see
+    // escalator/agent/processDue.ts): the rounds hold different tickets, whose rows every store locks
+    // by primary key.
+    let storing: Promise<number> | null = null;
+    try {
+      while (next) {
+        const round: Awaited<ReturnType<typeof readRound>> = await next;
+        if (round.rows.length === 0) break;
+        seen += round.rows.length;
+        // A short round was the rest of the range.
+        next =
+          round.rows.length === round.asked && seen < limit
+            ? readAhead(
+                readRound(isOpen, round.rows[round.rows.length - 1].id, Math.min(BATCH, limit - seen)),
+              )
+            : null;
+        const earlier: Promise<number> | null = storing;
+        storing = readAhead(storeRound(deps, round.computed, options.takeOver));
+        if (earlier) stored += await earlier;
       }
+      if (storing) stored += await storing;
+    } catch (err) {
+      // Nothing goes on after the call returns (the pass's lock is released then).
+      await Promise.allSettled([next, storing]);
+      throw err;
     }
   }
   return stored;
