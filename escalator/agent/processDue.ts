@@ -68,7 +68,8 @@ export async function runDuePoints(
   // next one is read and computed meanwhile: a batch's writes are a chain of statements, each waiting
   // on Node and then on the server, so one chain alone keeps neither busy. The batches hold disjoint
   // tickets (the due query leaves out those in flight, which stay due until their batch commits) and
-  // every statement of a batch reaches their rows by primary key, so the two lock no row in common.
+  // every statement of a batch locks their rows by a primary or unique key or inserts new ones, so the
+  // two lock no row in common.
   let next: Promise<DueBatch> | null = readBatch([]);
   let writing: { ids: number[]; done: Promise<void> } | null = null;
   try {

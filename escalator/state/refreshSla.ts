@@ -117,7 +117,7 @@ export async function refreshStaleSla(
     let next: ReturnType<typeof readRound> | null = readRound(isOpen, 0, Math.min(BATCH, limit - seen));
     // Two rounds are stored at once, as the escalation pass writes its due batches (see
     // escalator/agent/processDue.ts): the rounds hold different tickets, whose rows every store locks
-    // by primary key.
+    // by primary or unique key.
     let storing: Promise<number> | null = null;
     try {
       while (next) {
@@ -137,7 +137,7 @@ export async function refreshStaleSla(
       }
       if (storing) stored += await storing;
     } catch (err) {
-      // Nothing goes on after the call returns (the pass's lock is released then).
+      // Nothing goes on after the call returns: every store begun is done (or failed) first.
       await Promise.allSettled([next, storing]);
       throw err;
     }

@@ -1,4 +1,3 @@
-import { Knex } from 'knex';
 import { validateConfig } from '../../config/config';
 import { Db } from '../../core/db';
 import { createAgentContext } from '../../escalator/agent/context';
@@ -7,6 +6,7 @@ import { emptyPassResult } from '../../escalator/agent/passResult';
 import { createPassCache } from '../../escalator/agent/passCache';
 import { runDuePoints } from '../../escalator/agent/processDue';
 import { eventually } from '../helpers/daemonProcess';
+import { holdRowLock } from '../helpers/rowLock';
 import { Site } from './agentHarness';
 import { BATCH_NOW, batchSite, otherPool } from './batchHarness';
 
@@ -50,16 +50,7 @@ describe('two escalation batches in flight', () => {
     expect(held).toBeDefined();
 
     // An operator saving a ticket of the first batch: its b_ticket row locked until we let go.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const operator = other.transaction(async (trx: Knex.Transaction) => {
-      await trx('b_ticket').where('ID', held!).forUpdate().select('ID');
-      locked();
-      await released;
-    });
-    await isLocked;
+    const lock = await holdRowLock(other, 'b_ticket', 'ID', held!);
 
     const ctx = await createAgentContext({
       db: s.t.db,
@@ -80,8 +71,7 @@ describe('two escalation batches in flight', () => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(await escalatedAmong(third)).toBe(0);
     } finally {
-      release();
-      await operator;
+      await lock.release();
       await due;
     }
     expect(result.failed).toBe(0);

@@ -1,9 +1,9 @@
-import { Knex } from 'knex';
 import { validateConfig } from '../../config/config';
 import { Db } from '../../core/db';
 import { createAgentContext } from '../../escalator/agent/context';
 import { refreshStaleSla } from '../../escalator/state/refreshSla';
 import { eventually } from '../helpers/daemonProcess';
+import { holdRowLock } from '../helpers/rowLock';
 import { Site } from './agentHarness';
 import { BATCH_NOW, batchSite, otherPool } from './batchHarness';
 
@@ -47,16 +47,7 @@ describe('two SLA refresh rounds in flight', () => {
     expect(third.length).toBeGreaterThan(0);
 
     // Another writer of the first round's first mirror row (the sync storing it), until we let go.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const writer = other.transaction(async (trx: Knex.Transaction) => {
-      await trx('bl_support_ticket').where('id', first[0]).forUpdate().select('id');
-      locked();
-      await released;
-    });
-    await isLocked;
+    const lock = await holdRowLock(other, 'bl_support_ticket', 'id', first[0]);
 
     const ctx = await createAgentContext({
       db: s.t.db,
@@ -77,8 +68,7 @@ describe('two SLA refresh rounds in flight', () => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(await staleAmong(third)).toBe(third.length);
     } finally {
-      release();
-      await writer;
+      await lock.release();
       stored = await refresh;
     }
     expect(stored).toBe(stale.length);
