@@ -134,34 +134,29 @@ export async function escalationIds(
   });
 }
 
-/** A row claimed earlier in the same transaction, with the ID of the b_ticket_message line its action wrote. */
-export interface RowWithLine {
-  row: EscalationRow;
-  lineId: number;
-}
-
 /**
- * The log lines' IDs into the actions of the rows that wrote them (actions.logMessageId, null when
- * claimed), where the rows had to be claimed before the lines were written (a MyISAM b_ticket_message
- * keeps lines a failed batch rolls back: see escalator/agent/escalateBatch.ts). One single-table UPDATE
- * whose CASE holds each row's new actions as a literal; not one joined to b_ticket_message (as before):
- * a joined UPDATE that writes the TEXT column buffers the new values in an on-disk temporary table
- * (Created_tmp_disk_tables; 5-20 ms a batch of 100, against about 2 ms for this UPDATE). The new actions
- * are written whole, as JSON.stringify writes them (no JSON functions: MySQL 5.7 and MariaDB differ in
- * how they write JSON). A row not found fails the caller's transaction.
+ * The log lines' IDs into the rows that wrote them, claimed earlier in the same transaction with
+ * actions.logMessageId null: `rows` carry the IDs (withLogLine) and their actions are written over the
+ * claimed ones. For rows that had to be claimed before their lines were written (a MyISAM
+ * b_ticket_message keeps lines a failed batch rolls back: see escalator/agent/escalateBatch.ts). One
+ * single-table UPDATE whose CASE holds each row's new actions as a literal; not one joined to
+ * b_ticket_message (as before): a joined UPDATE that writes the TEXT column buffers the new values in an
+ * on-disk temporary table (Created_tmp_disk_tables; 5-20 ms a batch of 100, against about 2 ms for this
+ * UPDATE). The actions are written whole, as JSON.stringify writes them (no JSON functions: MySQL 5.7
+ * and MariaDB differ in how they write JSON). A row not found fails the caller's transaction.
  */
-export async function setLogLineIds(trx: Knex.Transaction, rows: readonly RowWithLine[]): Promise<void> {
+export async function setLogLineIds(trx: Knex.Transaction, rows: readonly EscalationRow[]): Promise<void> {
   if (rows.length === 0) return;
   const cases: string[] = [];
   const keys: string[] = [];
-  for (const { row, lineId } of rows) {
+  for (const row of rows) {
     const [t, target, level, cycle] = [
       sqlNumber(row.ticketId),
       sqlText(row.target),
       sqlText(row.level),
       sqlNumber(row.cycle),
     ];
-    const actions = sqlJson(withLogLine(row, lineId).actions);
+    const actions = sqlJson(row.actions);
     cases.push(
       `WHEN ticket_id = ${t} AND target = ${target} AND level = ${level} AND cycle = ${cycle} THEN ${actions}`,
     );

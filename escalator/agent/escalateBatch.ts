@@ -115,9 +115,7 @@ async function claimThenWriteNative(
   const points = withLineIds(plans, await insertLogLines(trx, logLinesOf(plans)));
   await setLogLineIds(
     trx,
-    points.flatMap((p) =>
-      p.logLine === null ? [] : [{ row: p.row, lineId: p.row.actions.logMessageId as number }],
-    ),
+    points.flatMap((p) => (p.logLine === null ? [] : [p.row])),
   );
   return { points, intentKeys: intents.map((i) => i.effectKey) };
 }

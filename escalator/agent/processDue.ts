@@ -9,7 +9,7 @@ import { escalateTicket } from './escalateTicket';
 import { AlreadyEscalated } from '../../store/escalations';
 import type { PassHooks, PassResult, TicketEscalation } from './passResult';
 import { PassCache } from './passCache';
-import { readAhead } from '../../core/readAhead';
+import { writeTwoAtOnce } from '../../core/readAhead';
 
 /**
  * The due part of a pass: batches of due tickets (escalation.batchSize, by the index), each ticket's
@@ -64,29 +64,16 @@ export async function runDuePoints(
       hooks,
     );
   };
-  // Two batches are written at once, each in its transactions on a connection of the pool, and the
-  // next one is read and computed meanwhile: a batch's writes are a chain of statements, each waiting
-  // on Node and then on the server, so one chain alone keeps neither busy. The batches hold disjoint
-  // tickets (the due query leaves out those in flight, which stay due until their batch commits) and
-  // every statement of a batch locks their rows by a primary or unique key or inserts new ones, so the
-  // two lock no row in common.
-  let next: Promise<DueBatch> | null = readBatch([]);
-  let writing: { ids: number[]; done: Promise<void> } | null = null;
-  try {
-    while (next) {
-      const { last, batch }: DueBatch = await next;
-      const ids: number[] = batch.map((c) => c.ticket.id);
-      next = last ? null : readAhead(readBatch([...(writing?.ids ?? []), ...ids]));
-      const earlier = writing;
-      writing = { ids, done: readAhead(write(batch)) };
-      await earlier?.done;
-    }
-    await writing?.done;
-  } catch (err) {
-    // Nothing of the pass goes on after it returns: its lock is released then.
-    await Promise.allSettled([next, writing?.done]);
-    throw err;
-  }
+  // Two batches are written at once, each in its transactions on a connection of the pool (see
+  // writeTwoAtOnce). They hold disjoint tickets (the due query leaves out those in flight, which stay
+  // due until their batch commits), and every statement of a batch locks their rows by a primary or
+  // unique key or inserts new ones, so the two lock no row in common.
+  const ids = (b: DueBatch | null) => b?.batch.map((c) => c.ticket.id) ?? [];
+  await writeTwoAtOnce(
+    readBatch([]),
+    (b, beside) => (b.last ? null : readBatch([...ids(beside), ...ids(b)])),
+    (b) => write(b.batch),
+  );
 }
 
 /** A batch of due tickets, computed; `last`: no more are due. */

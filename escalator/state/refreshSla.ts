@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { isLockConflict } from '../../core/lockConflicts';
-import { readAhead } from '../../core/readAhead';
+import { writeTwoAtOnce } from '../../core/readAhead';
 import { TICKET_COLUMNS, TicketSlaRow } from '../history/readHistory';
 import { computeTicketRows, ComputeDeps, TicketComputation } from './computeState';
 import { pendingDueAt, StoreDeps, writeComputation, writeComputations } from './storeState';
@@ -86,9 +86,9 @@ async function storeAll(
 
 /**
  * Open tickets first (they can be due), then closed ones; at most `limit` per call. The next round is
- * read and computed while this one is stored (on the pool's other connection: reads that take no
- * locks, of tickets after this round's), so that Node computes while the server writes: the first
- * pass after install catches up tens of thousands of tickets this way.
+ * read and computed while this one and the one before are stored (on the pool's other connections:
+ * reads that take no locks, of tickets after these rounds'), so that Node computes while the server
+ * writes: the first pass after install catches up tens of thousands of tickets this way.
  */
 export async function refreshStaleSla(
   deps: SlaRefreshDeps,
@@ -114,33 +114,24 @@ export async function refreshStaleSla(
   };
   for (const isOpen of options.openOnly ? [1] : [1, 0]) {
     if (seen >= limit) break;
-    let next: ReturnType<typeof readRound> | null = readRound(isOpen, 0, Math.min(BATCH, limit - seen));
-    // Two rounds are stored at once, as the escalation pass writes its due batches (see
-    // escalator/agent/processDue.ts): the rounds hold different tickets, whose rows every store locks
-    // by primary or unique key.
-    let storing: Promise<number> | null = null;
-    try {
-      while (next) {
-        const round: Awaited<ReturnType<typeof readRound>> = await next;
-        if (round.rows.length === 0) break;
+    // Two rounds are stored at once (see writeTwoAtOnce): they hold different tickets, whose rows every
+    // store locks by primary or unique key.
+    await writeTwoAtOnce(
+      readRound(isOpen, 0, Math.min(BATCH, limit - seen)),
+      (round) => {
         seen += round.rows.length;
         // A short round was the rest of the range.
-        next =
-          round.rows.length === round.asked && seen < limit
-            ? readAhead(
-                readRound(isOpen, round.rows[round.rows.length - 1].id, Math.min(BATCH, limit - seen)),
-              )
-            : null;
-        const earlier: Promise<number> | null = storing;
-        storing = readAhead(storeRound(deps, round.computed, options.takeOver));
-        if (earlier) stored += await earlier;
-      }
-      if (storing) stored += await storing;
-    } catch (err) {
-      // Nothing goes on after the call returns: every store begun is done (or failed) first.
-      await Promise.allSettled([next, storing]);
-      throw err;
-    }
+        return round.rows.length === round.asked && seen < limit
+          ? readRound(isOpen, round.rows[round.rows.length - 1].id, Math.min(BATCH, limit - seen))
+          : null;
+      },
+      async (round) => {
+        if (round.rows.length === 0) return;
+        // Not `stored += await …`: that reads `stored` before the wait, and two stores run at once.
+        const n = await storeRound(deps, round.computed, options.takeOver);
+        stored += n;
+      },
+    );
   }
   return stored;
 }

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { insertLogLines, logLineIds } from '../../bridge/ticketBatchWrites';
 import { LogLine } from '../../bridge/ticketWrites';
-import { claimEscalations, EscalationRow, setLogLineIds } from '../../store/escalations';
+import { claimEscalations, EscalationRow, setLogLineIds, withLogLine } from '../../store/escalations';
 import { escalationSite, Site } from './agentHarness';
 
 /**
@@ -85,7 +85,7 @@ describe('log-line IDs of an escalation batch', () => {
     await rolledBack(async (trx) => {
       await claimEscalations(trx, [row(1)], NOW);
       const [lineId] = await insertLogLines(trx, [line(1011)]);
-      await setLogLineIds(trx, [{ row: row(1), lineId }]);
+      await setLogLineIds(trx, [withLogLine(row(1), lineId)]);
       const stored = await trx('bl_support_escalation').where({ ticket_id: ticketId, cycle: 1 }).first();
       expect(JSON.parse(String(stored.actions))).toEqual({ raisedTo: 'high', logMessageId: lineId });
     });
@@ -114,7 +114,7 @@ describe('log-line IDs of an escalation batch', () => {
   it('fails the batch when an escalation row to hold a line ID is missing', async () => {
     await expect(
       s.t.db.transaction(async (trx) => {
-        await setLogLineIds(trx, [{ row: row(4), lineId: 1 }]);
+        await setLogLineIds(trx, [withLogLine(row(4), 1)]);
       }),
     ).rejects.toThrow(/were not found/);
   });
