@@ -210,5 +210,35 @@ describe.each([['utf8mb3-innodb'], ['cp1251-myisam']] as const)(
       expect(second.failed).toBe(0);
       expect(await effects(s.t.db)).toBe(want);
     });
+
+    it('each applied escalation points at the log line of its own ticket that it wrote', async () => {
+      // effects() leaves the IDs out; on InnoDB they come with the claim, on MyISAM by setLogLineIds.
+      const rows = (await s.t
+        .db('bl_support_escalation')
+        .where('outcome', 'applied')
+        .select('ticket_id', 'actions')) as Array<{ ticket_id: number; actions: string }>;
+      const withLine = rows
+        .map((r) => ({
+          ticket: Number(r.ticket_id),
+          line: (JSON.parse(r.actions) as { logMessageId?: number }).logMessageId,
+        }))
+        .filter((r): r is { ticket: number; line: number } => typeof r.line === 'number');
+      expect(withLine.length).toBeGreaterThan(tickets);
+      const lines = (await s.t
+        .db('b_ticket_message')
+        .whereIn(
+          'ID',
+          withLine.map((r) => r.line),
+        )
+        .select('ID', 'TICKET_ID', 'IS_LOG', 'CREATED_MODULE_NAME')) as Array<Record<string, unknown>>;
+      const byId = new Map(lines.map((l) => [Number(l.ID), l]));
+      for (const r of withLine)
+        expect(byId.get(r.line)).toMatchObject({
+          TICKET_ID: r.ticket,
+          IS_LOG: 'Y',
+          CREATED_MODULE_NAME: 'bxsup',
+        });
+      expect(new Set(withLine.map((r) => r.line)).size).toBe(withLine.length);
+    });
   },
 );
